@@ -1,0 +1,117 @@
+package io.nglive;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nglive.api.Access;
+import io.nglive.api.JobsApi;
+import io.nglive.events.EventLog;
+import io.nglive.events.EventStream;
+import io.nglive.events.Heartbeat;
+import io.nglive.events.PlatformWebsocketComponent;
+import io.nglive.events.SystemLoad;
+import io.nglive.events.WebsocketGuard;
+import io.nglive.journal.Database;
+import io.nglive.journal.JobJournal;
+import io.nglive.pipeline.Pipeline;
+import io.nglive.pipeline.StageEvents;
+import io.nglive.pipeline.StageRunner;
+import io.nglive.pipeline.StageSlots;
+import io.nglive.transcode.FfmpegProcess;
+import io.nglive.transcode.Transcoder;
+import io.nglive.upload.UploadTargets;
+import io.nglive.upload.Uploader;
+import io.nglive.webhook.WebhookIntake;
+import io.nglive.webhook.WebhookReader;
+import io.nglive.webhook.WorksPath;
+import io.vertx.core.Vertx;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The beans the YAML routes call, built from the checked {@link Settings}: the database and journal, the outbox
+ * and its WebSocket, the stages and the pipeline. Routes refer to them by the names bound here.
+ */
+public final class NgliveConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NgliveConfiguration.class);
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        Settings settings = new Settings(camel.getPropertiesComponent());
+        Registry registry = camel.getRegistry();
+        ObjectMapper json = new ObjectMapper();
+
+        // one Vert.x for platform-http and the WebSocket, so that both serve the same port
+        Vertx vertx = Vertx.vertx();
+        registry.bind("vertx", vertx);
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                vertx.close();
+            }
+        });
+
+        Database database = new Database(settings.dataPath);
+        camel.addService(database);
+        registry.bind("nglive-db", database.dataSource());
+        JobJournal journal = new JobJournal(database.dataSource());
+        EventLog events = new EventLog(database.dataSource(), settings.nodeName, json);
+        for (long pid : journal.abandonedPids()) {
+            if (FfmpegProcess.killOrphan(pid, "ffmpeg")) {
+                LOG.warn("stopped ffmpeg (pid {}) left running by a previous nglive that did not stop cleanly", pid);
+            }
+        }
+
+        Access access = new Access(settings.apiToken, settings.webhookToken);
+        int port = Integer.parseInt(settings.required("camel.server.port"));
+        registry.bind("vertx-websocket", new PlatformWebsocketComponent(port, new WebsocketGuard(access)));
+        ExecutorService websocketWriters = camel.getExecutorServiceManager().newThreadPool(this, "ws-subscribers", 1, 4);
+        registry.bind("eventStream", new EventStream(events, websocketWriters));
+
+        WorksPath works = new WorksPath(settings.worksPath);
+        StageRunner transcodeStage = new StageRunner("transcode", StageEvents.TRANSCODE,
+                new StageSlots("transcode", settings.transcodeWorkers), journal, events, settings.progressInterval,
+                settings.transcodeRetries);
+        StageRunner uploadStage = new StageRunner("upload", StageEvents.UPLOAD,
+                new StageSlots("upload", settings.uploadWorkers), journal, events, settings.progressInterval,
+                settings.uploadRetries);
+        Pipeline pipeline = new Pipeline(journal, works.root(), List.of(transcodeStage, uploadStage), camel);
+
+        registry.bind("settings", settings);
+        registry.bind("events", events);
+        registry.bind("journal", journal);
+        registry.bind("access", access);
+        registry.bind("webhook", new WebhookIntake(new WebhookReader(works), events, journal));
+        registry.bind("jobsApi", new JobsApi(journal));
+        registry.bind("problems", new io.nglive.api.Problems());
+        registry.bind("pipeline", pipeline);
+        registry.bind("transcoder", new Transcoder(transcodeStage, settings.transcode, journal, works.root(), settings.outPath));
+        registry.bind("uploader", new Uploader(uploadStage, UploadTargets.create(settings.upload), works.root(),
+                settings.outPath, settings.uploadDeleteLocal));
+        registry.bind("heartbeat", new Heartbeat(events, new SystemLoad(settings.worksPath), pipeline::load,
+                journal::roomCount, version()));
+
+        // a long transcode must not hold the shutdown: stop the stages' work at once, the journal resumes it later
+        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    pipeline.interruptAll();
+                }
+            }
+        });
+    }
+
+    static String version() {
+        String version = NgliveConfiguration.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

@@ -1,0 +1,17 @@
+package io.nglive;
+
+import java.util.regex.Pattern;
+
+/** Removes secrets from text that may reach a log, an event or an API answer. */
+public final class Redaction {
+
+    private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
+
+    private Redaction() {
+    }
+
+    /** {@code https://user:secret@host/x} becomes {@code https://***@host/x}. */
+    public static String url(String text) {
+        return text == null ? null : USERINFO.matcher(text).replaceAll("$1***@");
+    }
+}

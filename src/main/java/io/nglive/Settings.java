@@ -1,0 +1,247 @@
+package io.nglive;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.nglive.transcode.TranscodeMode;
+import io.nglive.transcode.TranscodeSettings;
+import io.nglive.transcode.VideoEncoder;
+import io.nglive.upload.CommandLine;
+import io.nglive.upload.UploadSettings;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * Every {@code nglive.*} setting, read and checked once at start. Defaults live in {@code application.properties}
+ * (one place); a value that is missing or wrong stops the start with an {@link InvalidSetting} naming it.
+ * Overrides by {@code -Dname=value} and by environment variables ({@code NGLIVE_WORKS_PATH}) come from Camel's
+ * properties component.
+ */
+public final class Settings {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    private final PropertiesComponent properties;
+
+    public final String nodeName;
+    public final Path worksPath;
+    public final Path outPath;
+    public final Path dataPath;
+    public final String apiToken;
+    public final String webhookToken;
+    public final TranscodeSettings transcode;
+    public final int transcodeWorkers;
+    public final int transcodeRetries;
+    public final UploadSettings upload;
+    public final int uploadWorkers;
+    public final int uploadRetries;
+    public final boolean uploadDeleteLocal;
+    public final Duration heartbeatInterval;
+    public final Duration progressInterval;
+
+    public Settings(PropertiesComponent properties) {
+        this.properties = properties;
+        nodeName = optional("nglive.node.name").orElseGet(Settings::hostName);
+        worksPath = readableDirectory("nglive.works-path");
+        outPath = writableDirectory("nglive.out-path");
+        dataPath = writableDirectory("nglive.data-path");
+        apiToken = optional("nglive.api.token").orElse("");
+        webhookToken = optional("nglive.webhook.token").orElse("");
+        transcode = new TranscodeSettings(
+                choice("nglive.transcode.mode", TranscodeMode.class),
+                choice("nglive.transcode.encoder", VideoEncoder.class),
+                integer("nglive.transcode.crf", 0, 51),
+                integer("nglive.transcode.cq", 0, 51),
+                integer("nglive.transcode.bitrate", 1, 1_000_000),
+                integer("nglive.transcode.bufsize", 1, 10_000_000),
+                preset("nglive.transcode.preset"),
+                required("nglive.transcode.ffmpeg"),
+                required("nglive.transcode.ffprobe"),
+                integer("nglive.transcode.nice", 0, 19),
+                duration("nglive.transcode.timeout"));
+        transcodeWorkers = integer("nglive.transcode.workers", 1, 64);
+        transcodeRetries = integer("nglive.transcode.retries", 0, 100);
+        upload = uploadSettings();
+        uploadWorkers = integer("nglive.upload.workers", 1, 64);
+        uploadRetries = integer("nglive.upload.retries", 0, 1000);
+        uploadDeleteLocal = bool("nglive.upload.delete-local");
+        heartbeatInterval = duration("nglive.heartbeat.interval");
+        progressInterval = duration("nglive.events.progress-interval");
+        // read here so that a bad value stops the start, not the first retry
+        duration("nglive.transcode.retry-delay");
+        duration("nglive.upload.retry-delay");
+        duration("nglive.upload.retry-max-delay");
+    }
+
+    private UploadSettings uploadSettings() {
+        String target = required("nglive.upload.target").toLowerCase(Locale.ROOT);
+        List<String> accepted = List.of("none", "file", "http", "command");
+        if (!accepted.contains(target)) {
+            throw new InvalidSetting("nglive.upload.target", target, "unknown target (expected one of " + accepted + ")");
+        }
+        URI url = null;
+        List<String> command = List.of();
+        if (target.equals("http")) {
+            url = httpUrl("nglive.upload.url");
+        }
+        if (target.equals("command")) {
+            String line = required("nglive.upload.command");
+            try {
+                command = CommandLine.split(line);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSetting("nglive.upload.command", line, e.getMessage());
+            }
+            if (command.isEmpty()) {
+                throw new InvalidSetting("nglive.upload.command", line, "names no executable");
+            }
+        }
+        return new UploadSettings(
+                target,
+                target.equals("file") ? writableDirectory("nglive.upload.dir") : Path.of(optional("nglive.upload.dir").orElse(".")),
+                url,
+                optional("nglive.upload.user").orElse(null),
+                optional("nglive.upload.password").orElse(null),
+                command,
+                duration("nglive.upload.timeout"));
+    }
+
+    /** The value, or empty when the property is absent or blank. */
+    public Optional<String> optional(String name) {
+        return properties.resolveProperty(name).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    public String required(String name) {
+        return optional(name).orElseThrow(() -> new InvalidSetting(name, "", "is required"));
+    }
+
+    public int integer(String name, int min, int max) {
+        String value = required(name);
+        try {
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
+                throw new InvalidSetting(name, value, "must be between " + min + " and " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidSetting(name, value, "is not a whole number");
+        }
+    }
+
+    public boolean bool(String name) {
+        String value = required(name).toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new InvalidSetting(name, value, "must be true or false");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    /** A duration such as {@code 500ms}, {@code 60s}, {@code 5m}, {@code 2h}, {@code 7d} or {@code 1h30m}. */
+    public Duration duration(String name) {
+        String value = required(name);
+        return parseDuration(value).orElseThrow(() -> new InvalidSetting(name, value,
+                "is not a duration (write it like 500ms, 60s, 5m, 2h, 7d or 1h30m)"));
+    }
+
+    static Optional<Duration> parseDuration(String value) {
+        String text = value.trim().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(text);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end && !text.substring(end, m.start()).isBlank()) {
+                return Optional.empty();
+            }
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+            end = m.end();
+        }
+        return end == text.length() && end > 0 ? Optional.of(total) : Optional.empty();
+    }
+
+    public <E extends Enum<E>> E choice(String name, Class<E> type) {
+        String value = required(name);
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSetting(name, value, "unknown value (expected one of "
+                    + Arrays.toString(type.getEnumConstants()) + ")");
+        }
+    }
+
+    private String preset(String name) {
+        List<String> presets = List.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+                "slower", "veryslow", "placebo");
+        String value = required(name).toLowerCase(Locale.ROOT);
+        if (!presets.contains(value)) {
+            throw new InvalidSetting(name, value, "unknown preset (expected one of " + presets + ")");
+        }
+        return value;
+    }
+
+    private URI httpUrl(String name) {
+        String value = required(name);
+        try {
+            URI uri = new URI(value);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+                    || uri.getHost() == null) {
+                throw new InvalidSetting(name, Redaction.url(value), "must be an http:// or https:// URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidSetting(name, Redaction.url(value), "is not a valid URL: " + e.getReason());
+        }
+    }
+
+    private Path readableDirectory(String name) {
+        Path dir = directory(name);
+        if (!Files.isReadable(dir)) {
+            throw new InvalidSetting(name, dir.toString(), "is not readable");
+        }
+        return dir;
+    }
+
+    private Path writableDirectory(String name) {
+        Path dir = directory(name);
+        if (!Files.isWritable(dir)) {
+            throw new InvalidSetting(name, dir.toString(), "is not writable");
+        }
+        return dir;
+    }
+
+    /** The directory, created when missing; its real path, so that later containment checks see through links. */
+    private Path directory(String name) {
+        String value = required(name);
+        Path dir = Path.of(value).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new InvalidSetting(name, value, "cannot be created or opened as a directory (" + e + ")");
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "nglive";
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.nglive.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.nglive.journal.JobJournal;
+import org.apache.camel.Header;
+
+/** {@code /api/jobs}: the journal, read-only, plus retry of a failed job. */
+public final class JobsApi {
+
+    public static final int BAD_ARGUMENT = 4002;
+    public static final int JOB_NOT_FOUND = 4044;
+    public static final int NOT_RETRYABLE = 4091;
+
+    private static final List<String> STATUSES =
+            List.of(JobJournal.PENDING, JobJournal.RUNNING, JobJournal.DONE, JobJournal.FAILED);
+
+    private final JobJournal journal;
+
+    public JobsApi(JobJournal journal) {
+        this.journal = journal;
+    }
+
+    public Map<String, Object> list(@Header("status") String status, @Header("roomid") String roomId,
+                                    @Header("limit") String limit) {
+        String wanted = null;
+        if (status != null && !status.isBlank()) {
+            wanted = status.trim().toUpperCase(Locale.ROOT);
+            if (!STATUSES.contains(wanted)) {
+                throw new ApiError(400, BAD_ARGUMENT, "status must be one of " + STATUSES + ", not '" + status + "'");
+            }
+        }
+        Long room = roomId == null || roomId.isBlank() ? null : number("roomid", roomId);
+        int max = limit == null || limit.isBlank() ? 1000 : (int) Math.min(10_000, number("limit", limit));
+        return ok(journal.list(wanted, room, max));
+    }
+
+    public Map<String, Object> get(@Header("id") String id) {
+        long jobId = number("id", id);
+        return ok(journal.find(jobId).orElseThrow(() -> notFound(jobId)));
+    }
+
+    /** Makes a FAILED job PENDING again; returns its id for the pipeline queue. */
+    public long retry(@Header("id") String id) {
+        long jobId = number("id", id);
+        String before = journal.retry(jobId).orElseThrow(() -> notFound(jobId));
+        if (!JobJournal.FAILED.equals(before)) {
+            throw new ApiError(409, NOT_RETRYABLE, "job " + jobId + " is " + before + "; only a FAILED job can be retried");
+        }
+        return jobId;
+    }
+
+    public Map<String, Object> ok(Object data) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("code", 0);
+        answer.put("data", data);
+        return answer;
+    }
+
+    private static ApiError notFound(long jobId) {
+        return new ApiError(404, JOB_NOT_FOUND, "job " + jobId + " does not exist");
+    }
+
+    private static long number(String name, String value) {
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, BAD_ARGUMENT, name + " must be a positive whole number, not '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.nglive.journal;
+
+import static io.nglive.journal.JournalAccess.query;
+import static io.nglive.journal.JournalAccess.transaction;
+import static io.nglive.journal.JournalAccess.update;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/**
+ * The job journal: the only truth about a recording's way through the pipeline. A job is PENDING until a pipeline
+ * worker claims it (RUNNING), then DONE or FAILED. Each stage a job passes through is a step keyed by
+ * (job, stage, input file); a step that is DONE is never run again, which is what lets the pipeline simply be
+ * started over after a crash or a retry.
+ */
+public final class JobJournal {
+
+    public static final String PENDING = "PENDING";
+    public static final String RUNNING = "RUNNING";
+    public static final String DONE = "DONE";
+    public static final String FAILED = "FAILED";
+
+    private final DataSource dataSource;
+
+    public JobJournal(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Creates the job for a closed recording, in the caller's transaction; empty when the file has one already. */
+    public Optional<Long> create(Connection c, long eventSeq, long roomId, String sessionId, String file, String title)
+            throws SQLException {
+        if (!query(c, "SELECT id FROM job WHERE file = ?", file).isEmpty()) {
+            return Optional.empty();
+        }
+        String now = now();
+        update(c, "INSERT INTO job (event_seq, room_id, session_id, file, title, status, created, updated) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", eventSeq, roomId, sessionId, file, title, PENDING, now, now);
+        return Optional.of(((Number) query(c, "SELECT id FROM job WHERE file = ?", file).get(0).get("id")).longValue());
+    }
+
+    /** Moves a PENDING job to RUNNING; false when someone else has it or it is not pending. */
+    public boolean claim(long jobId) {
+        return transaction(dataSource, c -> update(c,
+                "UPDATE job SET status = ?, error = NULL, updated = ? WHERE id = ? AND status = ?",
+                RUNNING, now(), jobId, PENDING) == 1);
+    }
+
+    /** Jobs that are not finished (PENDING or RUNNING), oldest first. */
+    public List<Long> unfinished() {
+        return transaction(dataSource, c -> {
+            List<Long> ids = new ArrayList<>();
+            for (Map<String, Object> row : query(c, "SELECT id FROM job WHERE status IN (?, ?) ORDER BY id",
+                    PENDING, RUNNING)) {
+                ids.add(((Number) row.get("id")).longValue());
+            }
+            return ids;
+        });
+    }
+
+    /** Makes jobs that nobody runs (left RUNNING by a crash or a dead worker) PENDING again, with their steps. */
+    public void release(List<Long> jobIds) {
+        transaction(dataSource, c -> {
+            for (long id : jobIds) {
+                update(c, "UPDATE job SET status = ?, updated = ? WHERE id = ? AND status = ?", PENDING, now(), id, RUNNING);
+                update(c, "UPDATE job_step SET status = ?, pid = NULL WHERE job_id = ? AND status = ?", PENDING, id, RUNNING);
+            }
+            return null;
+        });
+    }
+
+    /** Steps that were running when the previous process died, with the pid of their child process if any. */
+    public List<Long> abandonedPids() {
+        return transaction(dataSource, c -> {
+            List<Long> pids = new ArrayList<>();
+            for (Map<String, Object> row : query(c,
+                    "SELECT pid FROM job_step WHERE status = ? AND pid IS NOT NULL", RUNNING)) {
+                pids.add(((Number) row.get("pid")).longValue());
+            }
+            return pids;
+        });
+    }
+
+    /** The output of a step that already finished, if it did. */
+    public Optional<String> completedOutput(long jobId, String stage, String input) {
+        return transaction(dataSource, c -> query(c,
+                "SELECT output FROM job_step WHERE job_id = ? AND stage = ? AND input = ? AND status = ?",
+                jobId, stage, input, DONE).stream().findFirst().map(r -> (String) r.get("output")));
+    }
+
+    /** A step begins an attempt; returns the attempt's number (1 for the first). */
+    public int stepStarted(long jobId, String stage, String input) {
+        return transaction(dataSource, c -> {
+            String now = now();
+            if (update(c, "UPDATE job_step SET status = ?, attempts = attempts + 1, started = ?, pid = NULL "
+                    + "WHERE job_id = ? AND stage = ? AND input = ?", RUNNING, now, jobId, stage, input) == 0) {
+                update(c, "INSERT INTO job_step (job_id, stage, input, status, attempts, started) VALUES (?, ?, ?, ?, 1, ?)",
+                        jobId, stage, input, RUNNING, now);
+            }
+            int attempts = ((Number) query(c, "SELECT attempts FROM job_step WHERE job_id = ? AND stage = ? AND input = ?",
+                    jobId, stage, input).get(0).get("attempts")).intValue();
+            update(c, "UPDATE job SET stage = ?, attempts = ?, updated = ? WHERE id = ?", stage, attempts, now, jobId);
+            return attempts;
+        });
+    }
+
+    /** Remembers the child process of a running step, so that a restart can stop it if it outlived us. */
+    public void stepProcess(long jobId, String stage, String input, long pid) {
+        transaction(dataSource, c -> update(c, "UPDATE job_step SET pid = ? WHERE job_id = ? AND stage = ? AND input = ?",
+                pid, jobId, stage, input));
+    }
+
+    public void stepCompleted(long jobId, String stage, String input, String output) {
+        transaction(dataSource, c -> {
+            String now = now();
+            update(c, "UPDATE job_step SET status = ?, output = ?, error = NULL, pid = NULL, finished = ? "
+                    + "WHERE job_id = ? AND stage = ? AND input = ?", DONE, output, now, jobId, stage, input);
+            return update(c, "UPDATE job SET error = NULL, updated = ? WHERE id = ?", now, jobId);
+        });
+    }
+
+    /** One attempt of a step failed; the job keeps running while retries remain. */
+    public void stepFailed(long jobId, String stage, String input, String error) {
+        transaction(dataSource, c -> {
+            String now = now();
+            update(c, "UPDATE job_step SET status = ?, error = ?, pid = NULL, finished = ? "
+                    + "WHERE job_id = ? AND stage = ? AND input = ?", FAILED, clip(error), now, jobId, stage, input);
+            return update(c, "UPDATE job SET error = ?, updated = ? WHERE id = ?", clip(error), now, jobId);
+        });
+    }
+
+    public void jobFailed(long jobId, String error) {
+        transaction(dataSource, c -> update(c, "UPDATE job SET status = ?, error = ?, updated = ? WHERE id = ?",
+                FAILED, clip(error), now(), jobId));
+    }
+
+    public void jobDone(long jobId) {
+        transaction(dataSource, c -> update(c, "UPDATE job SET status = ?, error = NULL, updated = ? WHERE id = ?",
+                DONE, now(), jobId));
+    }
+
+    /** Makes a FAILED job PENDING again; empty when there is no such job, otherwise the job's status before. */
+    public Optional<String> retry(long jobId) {
+        return transaction(dataSource, c -> {
+            List<Map<String, Object>> rows = query(c, "SELECT status FROM job WHERE id = ?", jobId);
+            if (rows.isEmpty()) {
+                return Optional.empty();
+            }
+            String status = (String) rows.get(0).get("status");
+            if (FAILED.equals(status)) {
+                update(c, "UPDATE job SET status = ?, attempts = 0, updated = ? WHERE id = ?", PENDING, now(), jobId);
+                update(c, "UPDATE job_step SET attempts = 0 WHERE job_id = ? AND status <> ?", jobId, DONE);
+            }
+            return Optional.of(status);
+        });
+    }
+
+    /** The job as the API shows it, with its steps and outputs. */
+    public Optional<Map<String, Object>> find(long jobId) {
+        return transaction(dataSource, c -> {
+            List<Map<String, Object>> rows = query(c, "SELECT * FROM job WHERE id = ?", jobId);
+            if (rows.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, Object> job = view(rows.get(0));
+            List<Map<String, Object>> steps = new ArrayList<>();
+            List<String> outputs = new ArrayList<>();
+            for (Map<String, Object> s : query(c,
+                    "SELECT stage, input, status, output, attempts, error, started, finished FROM job_step "
+                            + "WHERE job_id = ? ORDER BY started", jobId)) {
+                steps.add(s);
+                if (DONE.equals(s.get("status")) && s.get("output") != null) {
+                    outputs.add((String) s.get("output"));
+                }
+            }
+            job.put("outputs", outputs);
+            job.put("steps", steps);
+            return Optional.of(job);
+        });
+    }
+
+    /** Jobs, newest first, optionally only those with a status or of a room. */
+    public List<Map<String, Object>> list(String status, Long roomId, int limit) {
+        return transaction(dataSource, c -> {
+            StringBuilder sql = new StringBuilder("SELECT * FROM job WHERE 1 = 1");
+            List<Object> args = new ArrayList<>();
+            if (status != null) {
+                sql.append(" AND status = ?");
+                args.add(status);
+            }
+            if (roomId != null) {
+                sql.append(" AND room_id = ?");
+                args.add(roomId);
+            }
+            sql.append(" ORDER BY id DESC LIMIT ?");
+            args.add(limit);
+            List<Map<String, Object>> jobs = new ArrayList<>();
+            for (Map<String, Object> row : query(c, sql.toString(), args.toArray())) {
+                jobs.add(view(row));
+            }
+            return jobs;
+        });
+    }
+
+    /** Rooms that have recordings in the journal. */
+    public long roomCount() {
+        return transaction(dataSource, c -> ((Number) query(c, "SELECT COUNT(DISTINCT room_id) AS n FROM job")
+                .get(0).get("n")).longValue());
+    }
+
+    /** Job count per status, for heartbeats and metrics. */
+    public Map<String, Long> countByStatus() {
+        return transaction(dataSource, c -> {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (String s : List.of(PENDING, RUNNING, DONE, FAILED)) {
+                counts.put(s, 0L);
+            }
+            for (Map<String, Object> row : query(c, "SELECT status, COUNT(*) AS n FROM job GROUP BY status")) {
+                counts.put((String) row.get("status"), ((Number) row.get("n")).longValue());
+            }
+            return counts;
+        });
+    }
+
+    private static Map<String, Object> view(Map<String, Object> row) {
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("id", row.get("id"));
+        job.put("roomId", row.get("room_id"));
+        job.put("sessionId", row.get("session_id"));
+        job.put("file", row.get("file"));
+        job.put("title", row.get("title"));
+        job.put("status", row.get("status"));
+        job.put("stage", row.get("stage"));
+        job.put("attempts", row.get("attempts"));
+        job.put("error", row.get("error"));
+        job.put("created", row.get("created"));
+        job.put("updated", row.get("updated"));
+        return job;
+    }
+
+    private static String clip(String text) {
+        return text == null || text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
+    }
+
+    private static String now() {
+        return OffsetDateTime.now().toString();
+    }
+}

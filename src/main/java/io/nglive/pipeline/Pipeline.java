@@ -1,0 +1,139 @@
+package io.nglive.pipeline;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.nglive.journal.JobJournal;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.seda.SedaComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal side of the pipeline route: a job is claimed before its stages run and marked DONE after them; the
+ * failure path marks it FAILED; and a periodic sweep brings back every job that is unfinished in the journal but
+ * neither queued nor running here, at start (after a crash) and later (a worker that died, a queue that was lost).
+ */
+public final class Pipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** The SEDA queue the pipeline route consumes (see routes/30-pipeline.camel.yaml). */
+    static final String QUEUE = "jobs";
+
+    private final JobJournal journal;
+    private final Path worksPath;
+    private final List<StageRunner> stages;
+    private final CamelContext camel;
+    private final Set<Long> active = ConcurrentHashMap.newKeySet();
+
+    public Pipeline(JobJournal journal, Path worksPath, List<StageRunner> stages, CamelContext camel) {
+        this.journal = journal;
+        this.worksPath = worksPath;
+        this.stages = stages;
+        this.camel = camel;
+    }
+
+    /** Claims the job in the body; a job that is not PENDING any more (done, or running elsewhere) is skipped. */
+    public void start(Exchange exchange) {
+        long jobId = exchange.getMessage().getBody(Long.class);
+        active.add(jobId);
+        if (!journal.claim(jobId)) {
+            active.remove(jobId);
+            LOG.debug("job {} is not pending any more; skipped", jobId);
+            exchange.setRouteStop(true);
+            return;
+        }
+        Map<String, Object> job = journal.find(jobId).orElseThrow();
+        String recording = (String) job.get("file");
+        exchange.getMessage().setHeader(JobHeaders.JOB_ID, jobId);
+        exchange.getMessage().setHeader(JobHeaders.ROOM_ID, job.get("roomId"));
+        exchange.getMessage().setHeader(JobHeaders.RECORDING, recording);
+        exchange.getMessage().setHeader(JobHeaders.FILE, worksPath.resolve(recording).toString());
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                active.remove(jobId);
+            }
+        });
+    }
+
+    public void finish(Exchange exchange) {
+        journal.jobDone(exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class));
+    }
+
+    /**
+     * The dead-letter path: no retry is left. A stage stopped by shutdown is not a failure: the job stays
+     * unfinished and resumes on the next start.
+     */
+    public void failed(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        if (jobId == null) {
+            LOG.warn("a job failed before it was claimed: {}", failure == null ? "unknown reason" : failure.toString());
+            return;
+        }
+        if (failure instanceof StageInterrupted || camel.isStopping()) {
+            LOG.info("job {} interrupted by shutdown; it resumes on the next start", jobId);
+            return;
+        }
+        String stage = exchange.getProperty(JobHeaders.STAGE, String.class);
+        Optional<StageRunner> runner = stages.stream().filter(s -> s.stage().equals(stage)).findFirst();
+        Throwable reason = failure == null ? new IllegalStateException("unknown failure") : failure;
+        if (runner.isPresent()) {
+            runner.get().exhausted(exchange, reason);
+        } else {
+            journal.jobFailed(jobId, reason.getMessage() == null ? reason.toString() : reason.getMessage());
+        }
+        LOG.warn("job {} FAILED in {}: {}", jobId, stage == null ? "the pipeline" : stage, reason.getMessage());
+    }
+
+    /** Unfinished jobs to hand to the pipeline: pending ones not queued yet, and running ones nobody here runs. */
+    public List<Long> sweep() {
+        Set<Long> queued = queued();
+        List<Long> due = new ArrayList<>();
+        for (long id : journal.unfinished()) {
+            if (!active.contains(id) && !queued.contains(id)) {
+                due.add(id);
+            }
+        }
+        if (!due.isEmpty()) {
+            journal.release(due);
+            LOG.info("resuming {} unfinished job(s) from the journal: {}", due.size(), due);
+        }
+        return due;
+    }
+
+    private Set<Long> queued() {
+        Set<Long> ids = ConcurrentHashMap.newKeySet();
+        SedaComponent seda = camel.getComponent("seda", SedaComponent.class);
+        if (seda != null && seda.getQueues().get(QUEUE) != null) {
+            for (Exchange e : seda.getQueues().get(QUEUE).getQueue()) {
+                Long id = e.getMessage().getBody(Long.class);
+                if (id != null) {
+                    ids.add(id);
+                }
+            }
+        }
+        return ids;
+    }
+
+    public Map<String, Object> load() {
+        Map<String, Object> load = new java.util.LinkedHashMap<>();
+        load.put("pipeline", Map.of("queued", queued().size(), "running", active.size()));
+        for (StageRunner s : stages) {
+            load.put(s.stage(), s.slots().load());
+        }
+        return load;
+    }
+
+    /** Interrupts every stage run in progress, so that shutdown does not wait for a long transcode. */
+    public void interruptAll() {
+        stages.forEach(s -> s.slots().interruptAll());
+    }
+}

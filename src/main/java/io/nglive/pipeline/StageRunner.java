@@ -1,0 +1,117 @@
+package io.nglive.pipeline;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.nglive.events.EventLog;
+import io.nglive.journal.JobJournal;
+import org.apache.camel.Exchange;
+
+/**
+ * Runs one stage for the job on an exchange, the same way for every stage: a step already DONE in the journal is
+ * skipped (its output is reused); otherwise the attempt is journalled, the stage's events are emitted (start,
+ * throttled progress, end), and a failure is journalled and reported before it is thrown back to the route's
+ * error handler, which decides on redelivery.
+ */
+public final class StageRunner {
+
+    /** The stage's own work, given a progress listener; returns the output (a path or a URL). */
+    @FunctionalInterface
+    public interface Work {
+        String run(Step step, ProgressListener progress) throws StageFailure;
+    }
+
+    /** The step being run: which job, which input, which attempt. */
+    public record Step(long jobId, String input, int attempt) {
+    }
+
+    private final String stage;
+    private final StageEvents names;
+    private final StageSlots slots;
+    private final JobJournal journal;
+    private final EventLog events;
+    private final Duration progressInterval;
+    private final int retries;
+
+    public StageRunner(String stage, StageEvents names, StageSlots slots, JobJournal journal, EventLog events,
+                       Duration progressInterval, int retries) {
+        this.stage = stage;
+        this.names = names;
+        this.slots = slots;
+        this.journal = journal;
+        this.events = events;
+        this.progressInterval = progressInterval;
+        this.retries = retries;
+    }
+
+    /** Runs the stage on the exchange's current file; returns the output, also when the step was done before. */
+    public String run(Exchange exchange, Map<String, Object> extraFields, Work work) throws StageFailure {
+        long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        String input = exchange.getMessage().getHeader(JobHeaders.FILE, String.class);
+        Optional<String> done = journal.completedOutput(jobId, stage, input);
+        if (done.isPresent()) {
+            return done.get();
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("jobId", jobId);
+        fields.put("roomId", exchange.getMessage().getHeader(JobHeaders.ROOM_ID));
+        fields.put("file", exchange.getMessage().getHeader(JobHeaders.RECORDING));
+        fields.putAll(extraFields);
+        return slots.run(() -> {
+            int attempt = journal.stepStarted(jobId, stage, input);
+            exchange.setProperty(JobHeaders.STAGE, stage);
+            exchange.setProperty(JobHeaders.STAGE_INPUT, input);
+            exchange.setProperty(JobHeaders.ATTEMPT, attempt);
+            events.record(names.started(), with(fields, "attempt", attempt));
+            ThrottledProgress progress = new ThrottledProgress(progressInterval,
+                    percent -> events.record(names.progress(), with(fields, "progress", percent)));
+            String output;
+            try {
+                output = work.run(new Step(jobId, input, attempt), progress);
+            } catch (StageFailure failure) {
+                journal.stepFailed(jobId, stage, input, failure.getMessage());
+                int redelivery = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+                if (redelivery < retries) {
+                    Map<String, Object> error = with(fields, "attempt", attempt);
+                    error.put("error", failure.getMessage());
+                    error.put("retrying", true);
+                    events.record(names.error(), error);
+                }
+                throw failure;
+            }
+            journal.stepCompleted(jobId, stage, input, output);
+            events.record(names.ended(), with(fields, names == StageEvents.UPLOAD ? "url" : "output", output));
+            return output;
+        });
+    }
+
+    /** Called on the failure path once no retry is left: the job is FAILED and the last error is reported. */
+    public void exhausted(Exchange exchange, Throwable failure) {
+        long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        journal.jobFailed(jobId, failure.getMessage());
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("jobId", jobId);
+        error.put("roomId", exchange.getMessage().getHeader(JobHeaders.ROOM_ID));
+        error.put("file", exchange.getMessage().getHeader(JobHeaders.RECORDING));
+        error.put("attempt", exchange.getProperty(JobHeaders.ATTEMPT));
+        error.put("error", failure.getMessage());
+        error.put("retrying", false);
+        events.record(names.error(), error);
+    }
+
+    public String stage() {
+        return stage;
+    }
+
+    public StageSlots slots() {
+        return slots;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> fields, String key, Object value) {
+        Map<String, Object> copy = new LinkedHashMap<>(fields);
+        copy.put(key, value);
+        return copy;
+    }
+}

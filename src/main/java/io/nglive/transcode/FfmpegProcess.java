@@ -1,0 +1,423 @@
+package io.nglive.transcode;
+
+import io.nglive.pipeline.ProgressListener;
+import io.nglive.pipeline.StageInterrupted;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one ffmpeg command to the end and turns everything that can go wrong into a {@link TranscodeFailed} with a
+ * readable reason, or a {@link StageInterrupted} when nglive stops it.
+ *
+ * <p>ffmpeg's stdout carries the {@code -progress pipe:1} key=value blocks, turned into percentages for the
+ * {@link ProgressListener} (called on the stdout reader thread, at most once per block). Its stderr is kept as a
+ * ring of the last {@value #STDERR_LINES} distinct lines, which become the failure reason. Both pipes are read on
+ * their own threads, so neither can fill up and stall ffmpeg.
+ *
+ * <p>Use: {@link #start()}, journal {@link #pid()}, then {@link #await()}. Whatever happens, {@code await} returns
+ * only once the process is gone and its streams are closed.
+ */
+public final class FfmpegProcess {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FfmpegProcess.class);
+    private static final int STDERR_LINES = 30;
+    private static final int REASON_CHARS = 500;
+    /** How long ffmpeg gets to stop after SIGTERM (it finishes writing what it has) before it is killed outright. */
+    private static final Duration GRACE = Duration.ofSeconds(5);
+    /** How long the reader threads may still need once the process has exited. */
+    private static final Duration DRAIN = Duration.ofSeconds(5);
+    private static final long POLL_MILLIS = 20;
+    /** {@code [flv @ 0x55d1c0a3b100] } — the address means nothing to a user; the component name does. */
+    private static final Pattern COMPONENT_PREFIX = Pattern.compile("\\[([\\w:.-]+) @ 0x[0-9a-fA-F]+] ");
+    /** ffmpeg's boilerplate around "not implemented" reports: true for developers, noise in a user's reason. */
+    private static final List<String> BOILERPLATE = List.of(
+            "If you want to help, upload a sample of this file",
+            "Consider increasing the value for the 'analyzeduration'",
+            " Update your FFmpeg version to the newest one from Git.");
+
+    private final List<String> command;
+    private final double durationSeconds;
+    private final ProgressListener listener;
+    private final Duration timeout;
+    private final Deque<String> stderrTail = new ArrayDeque<>();
+
+    private Process process;
+    private Thread stdoutReader;
+    private Thread stderrReader;
+    private long deadlineNanos;
+    private volatile boolean killed;
+
+    /**
+     * @param command         the full ffmpeg argument list (see {@link TranscodeCommand}); must use {@code -progress pipe:1}
+     * @param durationSeconds the input's duration, the 100 % of the progress; 0 or less when unknown, in which case
+     *                        the listener only hears 100 at the end
+     * @param listener        receives the progress percentage
+     * @param timeout         the longest the run may take before ffmpeg is killed
+     */
+    public FfmpegProcess(List<String> command, double durationSeconds, ProgressListener listener, Duration timeout) {
+        this.command = List.copyOf(command);
+        this.durationSeconds = durationSeconds;
+        this.listener = listener;
+        this.timeout = timeout;
+    }
+
+    /**
+     * The process for transcoding {@code input} into {@code output} as {@code settings} say, at the configured CPU
+     * priority and timeout. A {@code durationSeconds} of 0 or less (unknown) is measured first with ffprobe.
+     */
+    public static FfmpegProcess forTranscode(TranscodeSettings settings, Path input, Path output,
+                                             double durationSeconds, ProgressListener listener) {
+        double duration = durationSeconds > 0 ? durationSeconds : probeDurationSeconds(settings.ffprobe(), input);
+        List<String> command = TranscodeCommand.withPriority(TranscodeCommand.build(settings, input, output), settings.nice());
+        return new FfmpegProcess(command, duration, listener, settings.timeout());
+    }
+
+    /** The container duration of {@code file} in seconds according to ffprobe, or 0 when it cannot tell. */
+    public static double probeDurationSeconds(String ffprobe, Path file) {
+        return new MediaProbe(ffprobe).durationSeconds(file);
+    }
+
+    /**
+     * Starts ffmpeg; the timeout counts from here.
+     *
+     * @throws TranscodeFailed   when the executable cannot be started (not installed, not executable)
+     * @throws StageInterrupted  when {@link #kill()} came first
+     */
+    public synchronized FfmpegProcess start() throws TranscodeFailed {
+        if (process != null) {
+            throw new IllegalStateException("already started");
+        }
+        if (killed) {
+            throw new StageInterrupted("ffmpeg was stopped before it started");
+        }
+        Process started;
+        try {
+            started = new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            throw new TranscodeFailed("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        deadlineNanos = System.nanoTime() + timeout.toNanos();
+        closeQuietly(started.getOutputStream()); // -nostdin: ffmpeg reads nothing, so it gets nothing to read
+        stdoutReader = reader("ffmpeg-progress-" + started.pid(), () -> readProgress(started.getInputStream()));
+        stderrReader = reader("ffmpeg-stderr-" + started.pid(), () -> readStderr(started.getErrorStream()));
+        process = started;
+        return this;
+    }
+
+    /** The pid of the started process, to journal so a crashed nglive can {@link #killOrphan} it later. */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("not started");
+        }
+        return process.pid();
+    }
+
+    /**
+     * Waits for ffmpeg to finish.
+     *
+     * @throws TranscodeFailed   non-zero exit (with ffmpeg's last words) or timeout (process tree killed)
+     * @throws StageInterrupted  {@link #kill()} was called or the waiting thread was interrupted (process tree killed)
+     */
+    public void await() throws TranscodeFailed {
+        Process running;
+        synchronized (this) {
+            if (process == null) {
+                throw new IllegalStateException("not started");
+            }
+            running = process;
+        }
+        try {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (!running.waitFor(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
+                destroyTree(running.toHandle());
+                if (killed) {
+                    throw new StageInterrupted("ffmpeg stopped because nglive is shutting down");
+                }
+                throw new TranscodeFailed("ffmpeg did not finish within " + readable(timeout) + "; killed");
+            }
+        } catch (InterruptedException e) {
+            destroyTree(running.toHandle());
+            Thread.currentThread().interrupt();
+            throw new StageInterrupted("ffmpeg stopped because its thread was interrupted");
+        } finally {
+            drainAndClose(running);
+        }
+        if (killed) {
+            throw new StageInterrupted("ffmpeg stopped because nglive is shutting down");
+        }
+        if (running.exitValue() != 0) {
+            throw new TranscodeFailed("ffmpeg exited with code " + running.exitValue() + ": " + reason());
+        }
+    }
+
+    /**
+     * Stops ffmpeg from another thread (shutdown): kills the process tree and makes {@link #await()} throw
+     * {@link StageInterrupted}. Returns once the process is gone.
+     */
+    public void kill() {
+        Process running;
+        synchronized (this) {
+            killed = true;
+            running = process;
+        }
+        if (running != null) {
+            destroyTree(running.toHandle());
+        }
+    }
+
+    /**
+     * Kills a process left over by a previous nglive that crashed during a transcode, but only if it is still alive
+     * and its command line mentions {@code expectedExecutableHint} (e.g. {@code ffmpeg}): a recycled pid belonging
+     * to something else, or a process whose command line the OS does not reveal, is left alone.
+     *
+     * @return whether a process was killed
+     */
+    public static boolean killOrphan(long pid, String expectedExecutableHint) {
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(handle -> mentions(handle.info(), expectedExecutableHint))
+                .map(handle -> {
+                    destroyTree(handle);
+                    return true;
+                })
+                .orElse(false);
+    }
+
+    private static boolean mentions(ProcessHandle.Info info, String hint) {
+        String needle = hint.toLowerCase(Locale.ROOT);
+        return info.commandLine().or(info::command)
+                .map(line -> line.toLowerCase(Locale.ROOT).contains(needle))
+                .orElse(false);
+    }
+
+    /**
+     * Descendants first, while their parent is still alive to reap them (an orphan's zombie lingers until init
+     * gets round to it, or forever when nglive itself is PID 1 in a container); then the process itself.
+     */
+    private static void destroyTree(ProcessHandle root) {
+        terminate(root.descendants().toList());
+        terminate(List.of(root));
+    }
+
+    /** SIGTERM (ffmpeg then stops cleanly), and SIGKILL for whatever is still there after the grace period. */
+    private static void terminate(List<ProcessHandle> processes) {
+        processes.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        for (ProcessHandle process : processes) {
+            if (!exitsWithin(process, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                process.destroyForcibly();
+                exitsWithin(process, GRACE);
+            }
+        }
+    }
+
+    /**
+     * Polls rather than using {@code onExit()}: for a process that is not our direct child (a descendant in the
+     * tree, an orphan) the JDK polls at 300 ms and more. Keeps waiting when interrupted, so that a kill is never left
+     * half-done, and restores the interrupt afterwards.
+     */
+    private static boolean exitsWithin(ProcessHandle handle, Duration limit) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (handle.isAlive()) {
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Lets the readers take in the last progress block and stderr lines, then closes the streams. A reader can only
+     * still be blocked if something outside the tree kept the pipe open; closing the stream releases it.
+     */
+    private void drainAndClose(Process finished) {
+        exitsWithin(finished.toHandle(), GRACE);
+        join(stdoutReader);
+        join(stderrReader);
+        closeQuietly(finished.getInputStream());
+        closeQuietly(finished.getErrorStream());
+    }
+
+    private static void join(Thread thread) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        while (thread.isAlive() && System.nanoTime() < deadline) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread reader(String name, Runnable body) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * Each {@code -progress} block ends with {@code progress=continue} or {@code progress=end}; {@code out_time_us}
+     * (and {@code out_time_ms}, also microseconds despite its name) say how far the output got, or {@code N/A}
+     * before the first frame.
+     */
+    private void readProgress(InputStream stdout) {
+        double outSeconds = -1;
+        double reported = 0;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                int eq = line.indexOf('=');
+                if (eq < 0) {
+                    continue;
+                }
+                String key = line.substring(0, eq).strip();
+                String value = line.substring(eq + 1).strip();
+                switch (key) {
+                    case "out_time_us", "out_time_ms" -> outSeconds = microsToSeconds(value, outSeconds);
+                    case "progress" -> {
+                        if (value.equals("end")) {
+                            report(100);
+                        } else if (durationSeconds > 0 && outSeconds >= 0) {
+                            // Never backwards: a timestamp glitch in the recording must not make the bar jump back.
+                            reported = Math.max(reported, Math.min(100, outSeconds * 100 / durationSeconds));
+                            report(reported);
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        } catch (IOException e) {
+            // The stream was closed under us after the process ended: there is nothing more to read.
+        }
+    }
+
+    private static double microsToSeconds(String value, double previous) {
+        try {
+            return Long.parseLong(value) / 1_000_000.0;
+        } catch (NumberFormatException e) {
+            return previous;
+        }
+    }
+
+    /** A listener that throws must not stop the draining of stdout, or ffmpeg would block on a full pipe. */
+    private void report(double percent) {
+        try {
+            listener.progress(percent);
+        } catch (RuntimeException e) {
+            LOG.warn("progress listener failed", e);
+        }
+    }
+
+    private void readStderr(InputStream stderr) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                remember(line);
+            }
+        } catch (IOException e) {
+            // As for stdout: closed after the process ended.
+        }
+    }
+
+    /**
+     * Keeps the last distinct meaningful lines: a broken input makes ffmpeg repeat the same complaint for every
+     * packet, which would otherwise push the one line that explains the failure out of the ring.
+     */
+    private void remember(String raw) {
+        String line = raw.strip();
+        String component = "";
+        Matcher prefix = COMPONENT_PREFIX.matcher(line);
+        if (prefix.lookingAt()) {
+            component = prefix.group(1) + ": ";
+            line = line.substring(prefix.end());
+        }
+        for (String boilerplate : BOILERPLATE) {
+            int at = line.indexOf(boilerplate);
+            if (at >= 0) {
+                line = line.substring(0, at).strip();
+            }
+        }
+        if (line.isEmpty()) {
+            return;
+        }
+        line = component + line;
+        synchronized (stderrTail) {
+            stderrTail.remove(line);
+            stderrTail.addLast(line);
+            if (stderrTail.size() > STDERR_LINES) {
+                stderrTail.removeFirst();
+            }
+        }
+    }
+
+    /** ffmpeg's last words, oldest first; when too long the end is kept, because ffmpeg says the fatal part last. */
+    private String reason() {
+        String joined;
+        synchronized (stderrTail) {
+            joined = String.join(" | ", stderrTail);
+        }
+        if (joined.isEmpty()) {
+            return "no error message";
+        }
+        return joined.length() <= REASON_CHARS ? joined : "…" + joined.substring(joined.length() - REASON_CHARS);
+    }
+
+    private static String readable(Duration duration) {
+        if (duration.toMillis() % 1000 != 0) {
+            return duration.toMillis() + "ms";
+        }
+        long seconds = duration.toSeconds();
+        StringBuilder text = new StringBuilder();
+        if (seconds >= 3600) {
+            text.append(seconds / 3600).append('h');
+        }
+        if (seconds % 3600 >= 60) {
+            text.append(seconds % 3600 / 60).append('m');
+        }
+        if (seconds % 60 != 0 || text.length() == 0) {
+            text.append(seconds % 60).append('s');
+        }
+        return text.toString();
+    }
+
+    private static void closeQuietly(Closeable stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // Closing a pipe of a finished process cannot fail in a way that matters.
+        }
+    }
+}

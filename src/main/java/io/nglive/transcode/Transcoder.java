@@ -1,0 +1,93 @@
+package io.nglive.transcode;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+import io.nglive.journal.JobJournal;
+import io.nglive.pipeline.JobHeaders;
+import io.nglive.pipeline.StageFailure;
+import io.nglive.pipeline.StageRunner;
+import org.apache.camel.Exchange;
+
+/**
+ * The transcode stage: the job's current file becomes {@code out-path/<same relative path>.mp4}. ffmpeg writes a
+ * hidden {@code .part} file next to it, renamed only once ffmpeg succeeded, so a file with the final name is always
+ * whole; a failed or interrupted run leaves no part behind. The input is never modified.
+ */
+public final class Transcoder {
+
+    private final StageRunner runner;
+    private final TranscodeSettings settings;
+    private final JobJournal journal;
+    private final Path worksPath;
+    private final Path outPath;
+
+    public Transcoder(StageRunner runner, TranscodeSettings settings, JobJournal journal, Path worksPath, Path outPath) {
+        this.runner = runner;
+        this.settings = settings;
+        this.journal = journal;
+        this.worksPath = worksPath;
+        this.outPath = outPath;
+    }
+
+    public void transcode(Exchange exchange) throws StageFailure {
+        if (settings.mode() == TranscodeMode.NONE) {
+            return;
+        }
+        Path input = Path.of(exchange.getMessage().getHeader(JobHeaders.FILE, String.class));
+        Path output = outputFor(input);
+        String done = runner.run(exchange, Map.of("mode", settings.mode().name()), (step, progress) -> {
+            if (!Files.isRegularFile(input)) {
+                throw new TranscodeFailed("the recording does not exist: " + input);
+            }
+            if (output.equals(input)) {
+                throw new TranscodeFailed("the output would overwrite the input: " + input);
+            }
+            Path part = output.resolveSibling("." + output.getFileName() + ".part");
+            try {
+                Files.createDirectories(output.getParent());
+                Files.deleteIfExists(part);
+                FfmpegProcess ffmpeg = FfmpegProcess.forTranscode(settings, input, part, 0, progress).start();
+                journal.stepProcess(step.jobId(), runner.stage(), step.input(), ffmpeg.pid());
+                ffmpeg.await();
+                move(part, output);
+                return output.toString();
+            } catch (IOException e) {
+                throw new TranscodeFailed("cannot write " + output + ": " + e.getMessage(), e);
+            } finally {
+                deleteQuietly(part);
+            }
+        });
+        exchange.getMessage().setHeader(JobHeaders.FILE, done);
+    }
+
+    /** {@code out-path} + the file's path relative to the works path (or the out path), with {@code .mp4}. */
+    Path outputFor(Path input) {
+        Path root = input.startsWith(outPath) ? outPath : worksPath;
+        String relative = root.relativize(input).toString();
+        int dot = relative.lastIndexOf('.');
+        int slash = Math.max(relative.lastIndexOf('/'), relative.lastIndexOf('\\'));
+        String base = dot > slash ? relative.substring(0, dot) : relative;
+        return outPath.resolve(base + ".mp4");
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover part is overwritten by the next attempt
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.nglive.upload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.nglive.pipeline.JobHeaders;
+import io.nglive.pipeline.StageFailure;
+import io.nglive.pipeline.StageInterrupted;
+import io.nglive.pipeline.StageRunner;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The upload stage: sends the job's current file to the configured target under its path relative to the works
+ * path (a recording) or the out path (a transcode output). With {@code nglive.upload.delete-local}, a transcode
+ * output is deleted once its upload is verified and journalled; recordings themselves are always kept.
+ */
+public final class Uploader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
+
+    private final StageRunner runner;
+    private final UploadTarget target;
+    private final Path worksPath;
+    private final Path outPath;
+    private final boolean deleteLocal;
+
+    public Uploader(StageRunner runner, UploadTarget target, Path worksPath, Path outPath, boolean deleteLocal) {
+        this.runner = runner;
+        this.target = target;
+        this.worksPath = worksPath;
+        this.outPath = outPath;
+        this.deleteLocal = deleteLocal;
+    }
+
+    public void upload(Exchange exchange) throws StageFailure {
+        Path file = Path.of(exchange.getMessage().getHeader(JobHeaders.FILE, String.class));
+        String relative = relativeName(file);
+        runner.run(exchange, Map.of("input", relative), (step, progress) -> {
+            if (!Files.isRegularFile(file)) {
+                throw new UploadFailed("the file to upload does not exist: " + file);
+            }
+            try {
+                return target.upload(file, relative, progress);
+            } catch (UploadFailed failed) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new StageInterrupted("upload of " + relative + " interrupted by shutdown");
+                }
+                throw failed;
+            }
+        });
+        if (deleteLocal && file.startsWith(outPath)) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("uploaded, but cannot delete the local copy {}: {}", file, e.getMessage());
+            }
+        }
+    }
+
+    /** The '/'-separated path the file keeps at the target. */
+    String relativeName(Path file) {
+        Path root = file.startsWith(outPath) ? outPath : worksPath;
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+}

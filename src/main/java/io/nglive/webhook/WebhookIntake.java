@@ -1,0 +1,51 @@
+package io.nglive.webhook;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.nglive.events.EventLog;
+import io.nglive.journal.JobJournal;
+
+/**
+ * Accepts a webhook body: reads it, then stores the event and, for a closed FLV, its job in one transaction,
+ * so that the 2xx answer means both are on disk. A repeated EventId is answered as a success and stored once.
+ */
+public final class WebhookIntake {
+
+    /** What the webhook route needs to answer and to hand the job on. */
+    public record Accepted(long seq, String type, boolean duplicate, Long jobId) {
+        public Map<String, Object> answer() {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("seq", seq);
+            data.put("type", type);
+            data.put("duplicate", duplicate);
+            data.put("jobId", jobId);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("code", 0);
+            answer.put("data", data);
+            return answer;
+        }
+    }
+
+    private final WebhookReader reader;
+    private final EventLog events;
+    private final JobJournal journal;
+
+    public WebhookIntake(WebhookReader reader, EventLog events, JobJournal journal) {
+        this.reader = reader;
+        this.events = events;
+        this.journal = journal;
+    }
+
+    public Accepted accept(String body) {
+        RecorderEvent event = reader.read(body);
+        EventLog.Recorded<Optional<Long>> recorded = events.record(event.type(), event.fields(), event.id(),
+                (c, seq) -> event.closesRecording()
+                        ? journal.create(c, seq, event.roomId(), (String) event.fields().get("sessionId"), event.file(),
+                                (String) event.fields().get("title"))
+                        : Optional.empty());
+        Long jobId = recorded.extra() == null ? null : recorded.extra().orElse(null);
+        return new Accepted(recorded.seq(), event.type(), recorded.duplicate(), jobId);
+    }
+}
