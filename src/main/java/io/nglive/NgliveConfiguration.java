@@ -46,6 +46,7 @@ public final class NgliveConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings settings = new Settings(camel.getPropertiesComponent());
+        camel.getPropertiesComponent().addPropertiesFunction(new MillisFunction(camel.getPropertiesComponent()));
         Registry registry = camel.getRegistry();
         ObjectMapper json = new ObjectMapper();
 
@@ -71,7 +72,8 @@ public final class NgliveConfiguration implements CamelConfiguration {
         }
 
         Access access = new Access(settings.apiToken, settings.webhookToken);
-        int port = Integer.parseInt(settings.required("camel.server.port"));
+        int port = settings.integer("camel.server.port", 1, 65535);
+        requireFreePort(settings.required("camel.server.host"), port);
         registry.bind("vertx-websocket", new PlatformWebsocketComponent(port, new WebsocketGuard(access)));
         ExecutorService websocketWriters = camel.getExecutorServiceManager().newThreadPool(this, "ws-subscribers", 1, 4);
         registry.bind("eventStream", new EventStream(events, websocketWriters));
@@ -108,6 +110,20 @@ public final class NgliveConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    /**
+     * platform-http only logs a failed bind and starts anyway, without a server: check first, so that a port in use
+     * stops the start with a reason instead.
+     */
+    private static void requireFreePort(String host, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new InvalidSetting("camel.server.port", String.valueOf(port),
+                    "cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")");
+        }
     }
 
     static String version() {

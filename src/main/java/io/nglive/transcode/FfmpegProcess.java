@@ -43,6 +43,7 @@ public final class FfmpegProcess {
     /** How long the reader threads may still need once the process has exited. */
     private static final Duration DRAIN = Duration.ofSeconds(5);
     private static final long POLL_MILLIS = 20;
+    private static final String SHUTTING_DOWN = "ffmpeg stopped because nglive is shutting down";
     /** {@code [flv @ 0x55d1c0a3b100] } — the address means nothing to a user; the component name does. */
     private static final Pattern COMPONENT_PREFIX = Pattern.compile("\\[([\\w:.-]+) @ 0x[0-9a-fA-F]+] ");
     /** ffmpeg's boilerplate around "not implemented" reports: true for developers, noise in a user's reason. */
@@ -147,7 +148,7 @@ public final class FfmpegProcess {
             if (!running.waitFor(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
                 destroyTree(running.toHandle());
                 if (killed) {
-                    throw new StageInterrupted("ffmpeg stopped because nglive is shutting down");
+                    throw new StageInterrupted(SHUTTING_DOWN);
                 }
                 throw new TranscodeFailed("ffmpeg did not finish within " + readable(timeout) + "; killed");
             }
@@ -159,7 +160,7 @@ public final class FfmpegProcess {
             drainAndClose(running);
         }
         if (killed) {
-            throw new StageInterrupted("ffmpeg stopped because nglive is shutting down");
+            throw new StageInterrupted(SHUTTING_DOWN);
         }
         if (running.exitValue() != 0) {
             throw new TranscodeFailed("ffmpeg exited with code " + running.exitValue() + ": " + reason());

@@ -52,7 +52,12 @@ public final class Transcoder {
                 Files.createDirectories(output.getParent());
                 Files.deleteIfExists(part);
                 FfmpegProcess ffmpeg = FfmpegProcess.forTranscode(settings, input, part, 0, progress).start();
-                journal.stepProcess(step.jobId(), runner.stage(), step.input(), ffmpeg.pid());
+                try {
+                    journal.stepProcess(step.jobId(), runner.stage(), step.input(), ffmpeg.pid());
+                } catch (RuntimeException e) {
+                    ffmpeg.kill();
+                    throw e;
+                }
                 ffmpeg.await();
                 move(part, output);
                 return output.toString();

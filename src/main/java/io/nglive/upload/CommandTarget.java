@@ -24,7 +24,8 @@ import io.nglive.pipeline.StageInterrupted;
  * The {@code command} target: runs a program of the user's choice (rclone, scp, a script) for each file.
  * The program is started directly, never through a shell, and {@code {file}} / {@code {path}} are replaced
  * inside the already-split arguments, so a file name with spaces, quotes or {@code ;} stays one argument.
- * Exit code 0 is trusted as "arrived whole": a command gives no standard way to check.
+ * Exit code 0 is trusted as "arrived whole": a command gives no standard way to check. The location returned
+ * is the relative path, since only the command knows where that leads.
  */
 public final class CommandTarget implements UploadTarget {
 
@@ -47,11 +48,12 @@ public final class CommandTarget implements UploadTarget {
 
     @Override
     public String upload(Path file, String relativePath, ProgressListener progress) throws UploadFailed {
+        String path = String.join("/", RelativePath.segments(relativePath));
         if (!Files.isRegularFile(file)) {
             throw new UploadFailed("file to upload does not exist: " + file);
         }
         List<String> arguments = command.stream()
-                .map(argument -> substitute(argument, file.toAbsolutePath().toString(), relativePath))
+                .map(argument -> substitute(argument, file.toAbsolutePath().toString(), path))
                 .toList();
         progress.progress(0);
         Process process;
@@ -76,13 +78,13 @@ public final class CommandTarget implements UploadTarget {
         } catch (InterruptedException e) {
             killTree(process);
             Thread.currentThread().interrupt();
-            throw new StageInterrupted("upload command for " + relativePath + " was stopped");
+            throw new StageInterrupted("upload command for " + path + " was stopped");
         } catch (IOException e) {
             killTree(process);
             throw new UploadFailed("cannot talk to upload command " + arguments.get(0) + ": " + e.getMessage(), e);
         }
         progress.progress(100);
-        return relativePath;
+        return path;
     }
 
     /** One pass over the argument, so a file name that itself contains "{path}" is not replaced again. */
@@ -104,7 +106,8 @@ public final class CommandTarget implements UploadTarget {
         process.destroy();
         long deadline = System.nanoTime() + GRACE.toNanos();
         try {
-            while (System.nanoTime() < deadline && (process.isAlive() || tree.stream().anyMatch(ProcessHandle::isAlive))) {
+            while (System.nanoTime() < deadline
+                    && (process.isAlive() || tree.stream().anyMatch(ProcessHandle::isAlive))) {
                 Thread.sleep(50);
             }
         } catch (InterruptedException e) {

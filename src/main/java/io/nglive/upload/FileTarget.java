@@ -22,7 +22,7 @@ import io.nglive.pipeline.StageInterrupted;
  */
 public final class FileTarget implements UploadTarget {
 
-    /** Large enough for the kernel to copy efficiently, small enough for about one progress step per chunk. */
+    /** Large enough for the kernel to copy efficiently, small enough for progress to move on big recordings. */
     private static final long CHUNK = 16L * 1024 * 1024;
 
     private final Path dir;
@@ -70,7 +70,8 @@ public final class FileTarget implements UploadTarget {
             while (done < size) {
                 long copied = in.transferTo(done, Math.min(CHUNK, size - done), out);
                 if (copied <= 0) {
-                    throw new IOException("the source stopped growing at " + done + " of " + size + " bytes");
+                    throw new IOException("the file got shorter while being copied (" + done + " of " + size
+                            + " bytes)");
                 }
                 done += copied;
                 meter.transferred(done);

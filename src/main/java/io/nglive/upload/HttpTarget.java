@@ -57,6 +57,10 @@ public final class HttpTarget implements UploadTarget {
             Pattern.compile("<(?:[\\w.-]+:)?getcontentlength(?:\\s[^>]*)?>\\s*(\\d+)\\s*<", Pattern.CASE_INSENSITIVE);
 
     private final String base;
+    /** scheme://authority, and the base URL's own folders (raw, encoded), for creating the base itself. */
+    private final String origin;
+    private final List<String> baseFolders;
+    private volatile boolean baseCreated;
     private final String where;
     private final String authorization;
     private final String password;
@@ -81,6 +85,8 @@ public final class HttpTarget implements UploadTarget {
         String authority = url.getRawAuthority().substring(url.getRawAuthority().lastIndexOf('@') + 1);
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         this.base = scheme + "://" + authority + (path.endsWith("/") ? path : path + "/");
+        this.origin = scheme + "://" + authority;
+        this.baseFolders = java.util.Arrays.stream(path.split("/")).filter(f -> !f.isEmpty()).toList();
         this.where = url.getHost() + ":" + (url.getPort() != -1 ? url.getPort() : scheme.equals("https") ? 443 : 80);
 
         if ((user == null || user.isBlank()) && url.getUserInfo() != null) {
@@ -117,10 +123,12 @@ public final class HttpTarget implements UploadTarget {
         int cachedParents = createCollections(parents);
         meter.start();
         HttpResponse<Void> put = put(file, target, size, meter, action);
-        if (isMissingParent(put.statusCode()) && cachedParents > 0) {
-            // A folder we made earlier was deleted on the server since: make the folders again, once.
+        if (isMissingParent(put.statusCode()) && (cachedParents > 0 || !baseCreated)) {
+            // A folder we made earlier was deleted on the server since, or the base URL's own folder does not exist
+            // yet: make the folders again, the base first, once.
             LOG.debug("{}: {} says a parent folder is missing, creating the folders again", target, where);
             knownCollections.clear();
+            createBase();
             createCollections(parents);
             put = put(file, target, size, meter, action);
         }
@@ -170,6 +178,19 @@ public final class HttpTarget implements UploadTarget {
         return cached;
     }
 
+    /** MKCOL the base URL's own folders from the server root down; answers are left for the PUT to judge. */
+    private void createBase() throws UploadFailed {
+        baseCreated = true;
+        StringBuilder folder = new StringBuilder(origin).append('/');
+        for (String segment : baseFolders) {
+            folder.append(segment).append('/');
+            HttpRequest request = request(URI.create(folder.toString()), smallRequestTimeout)
+                    .method("MKCOL", BodyPublishers.noBody())
+                    .build();
+            send(request, BodyHandlers.discarding(), "cannot create folder " + folder + " on " + where);
+        }
+    }
+
     private HttpResponse<Void> put(Path file, URI target, long size, ProgressMeter meter, String action)
             throws UploadFailed {
         BodyPublisher body;
@@ -210,7 +231,9 @@ public final class HttpTarget implements UploadTarget {
     }
 
     private HttpRequest.Builder request(URI uri, Duration requestTimeout) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(requestTimeout).header("User-Agent", "nglive");
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(requestTimeout)
+                .header("User-Agent", "nglive");
         // Preemptive: a 401 round trip would mean sending a multi-gigabyte body twice.
         return authorization == null ? builder : builder.header("Authorization", authorization);
     }

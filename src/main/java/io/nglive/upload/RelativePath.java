@@ -19,7 +19,8 @@ final class RelativePath {
             throw new UploadFailed("the upload path is empty");
         }
         if (relativePath.startsWith("/")) {
-            throw new UploadFailed("the upload path must be relative to the target's root, not absolute: " + relativePath);
+            throw new UploadFailed("the upload path must be relative to the target's root, not absolute: "
+                    + relativePath);
         }
         List<String> segments = new ArrayList<>();
         for (String segment : relativePath.split("/")) {

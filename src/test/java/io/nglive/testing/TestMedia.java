@@ -47,6 +47,16 @@ public final class TestMedia {
         return file;
     }
 
+    /** An FLV with video only, as when a stream's audio is missing: transcoding must not require audio. */
+    public static Path silentFlv(Path dir, String fileName, int seconds) {
+        Path file = dir.resolve(fileName);
+        ffmpeg(List.of("ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", "50",
+                "-t", String.valueOf(seconds), "-f", "flv", file.toString()));
+        return file;
+    }
+
     /**
      * A file ffmpeg refuses: a valid FLV header (audio and video announced) followed by garbage. The garbage is
      * seeded, so ffmpeg's complaint is the same on every run.

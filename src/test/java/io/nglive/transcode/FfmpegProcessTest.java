@@ -78,11 +78,22 @@ class FfmpegProcessTest {
     }
 
     @Test
-    void unknownDurationIsProbedFirst() throws Exception {
+    void aQuickRemuxStillEndsAtHundred() throws Exception {
         List<Double> seen = new CopyOnWriteArrayList<>();
         FfmpegProcess.forTranscode(settings(TranscodeMode.COPY), recording, dir.resolve("copy.mp4.part"), 0, seen::add)
                 .start().await();
         assertThat(seen).isNotEmpty().last().isEqualTo(100.0);
+    }
+
+    @Test
+    void aRecordingWithoutAudioIsTranscodedToo() throws Exception {
+        Path silent = TestMedia.silentFlv(dir, "silent.flv", 2);
+        Path output = dir.resolve("silent.mp4.part");
+        FfmpegProcess.forTranscode(settings(TranscodeMode.CRF), silent, output, 0, ProgressListener.NONE)
+                .start().await();
+        MediaProbe.Info info = new MediaProbe("ffprobe").probe(output);
+        assertThat(info.videoCodec()).contains("h264");
+        assertThat(info.audioCodec()).isEmpty();
     }
 
     @Test

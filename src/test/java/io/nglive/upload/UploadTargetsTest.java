@@ -40,7 +40,8 @@ class UploadTargetsTest {
     void missingSettingNamesTheProperty() {
         UploadSettings noUrl = new UploadSettings("http", dir, null, null, null, List.of(), Duration.ofMinutes(1));
         assertThatThrownBy(() -> UploadTargets.create(noUrl)).hasMessageContaining("nglive.upload.url");
-        UploadSettings noCommand = new UploadSettings("command", dir, null, null, null, List.of(), Duration.ofMinutes(1));
+        UploadSettings noCommand =
+                new UploadSettings("command", dir, null, null, null, List.of(), Duration.ofMinutes(1));
         assertThatThrownBy(() -> UploadTargets.create(noCommand)).hasMessageContaining("nglive.upload.command");
     }
 

@@ -1,0 +1,303 @@
+package io.nglive.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The real application, started from the packaged {@code target/nglive.jar} as its own process in a directory of its
+ * own, the way a user runs it: {@code application.properties} and {@code routes/} copied from the project, with the
+ * test's settings appended. End-to-end tests talk to it over HTTP and WebSocket only, and can stop it with SIGTERM
+ * or kill it with SIGKILL.
+ */
+public final class NgliveProcess implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Path dir;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final int port;
+    private Process process;
+
+    /** A new application in {@code dir}, or the one that ran there before (same data, same settings), restarted. */
+    public NgliveProcess(Path dir) {
+        this.dir = dir;
+        this.port = freePort();
+        settings.put("camel.server.port", String.valueOf(port));
+        settings.put("nglive.works-path", dir.resolve("works").toString());
+        settings.put("nglive.out-path", dir.resolve("out").toString());
+        settings.put("nglive.data-path", dir.resolve("data").toString());
+        settings.put("nglive.upload.dir", dir.resolve("archive").toString());
+        settings.put("nglive.node.name", "test-node");
+        settings.put("nglive.heartbeat.interval", "1s");
+        settings.put("nglive.transcode.retry-delay", "200ms");
+        settings.put("nglive.upload.retry-delay", "200ms");
+        settings.put("nglive.upload.retry-max-delay", "1s");
+        copyProjectFiles();
+    }
+
+    public NgliveProcess set(String property, String value) {
+        settings.put(property, value);
+        return this;
+    }
+
+    public NgliveProcess env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path works() {
+        return dir.resolve("works");
+    }
+
+    public Path out() {
+        return dir.resolve("out");
+    }
+
+    public Path archive() {
+        return dir.resolve("archive");
+    }
+
+    public Path routes() {
+        return dir.resolve("routes");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Starts the process and waits until {@code /observe/health} answers 200. */
+    public NgliveProcess start() {
+        launch();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("nglive exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                if (get("/observe/health").statusCode() == 200) {
+                    return this;
+                }
+            } catch (UncheckedIOException notYet) {
+                // not listening yet
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("nglive did not become healthy within 60 s:\n" + log());
+    }
+
+    /** Starts the process without waiting for it to be healthy (for tests of failed starts). */
+    public NgliveProcess launch() {
+        try {
+            Files.writeString(dir.resolve("application.properties"), settingsText(), StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+            settings.clear();
+            List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m", "-jar", jar().toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nglive.log").toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGTERM, then waits for the exit; returns the exit code. */
+    public int stop() {
+        process.destroy();
+        return waitForExit(Duration.ofSeconds(60));
+    }
+
+    /** SIGKILL, as a crash: children (ffmpeg) are left running, as they would be. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(30));
+    }
+
+    public int waitForExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("nglive did not exit within " + timeout + ":\n" + log());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    /** The application's child processes whose command is ffmpeg (directly or behind {@code nice}). */
+    public List<ProcessHandle> ffmpegChildren() {
+        if (process == null) {
+            return List.of();
+        }
+        return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("ffmpeg")).orElse(false))
+                .toList();
+    }
+
+    public String log() {
+        try {
+            Path log = dir.resolve("nglive.log");
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public HttpResponse<String> post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Posts a webhook body and returns the response, as the recorder would send it. */
+    public HttpResponse<String> webhook(String body) {
+        return send(HttpRequest.newBuilder(uri("/webhook")).header("Content-Type", "application/json")
+                .header("User-Agent", "BililiveRecorder/2.17.0")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
+    public JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    /** {@code GET /api/jobs/{id}}'s data. */
+    public JsonNode job(long id) {
+        return json(get("/api/jobs/" + id)).get("data");
+    }
+
+    /** {@code GET /api/jobs}'s data. */
+    public JsonNode jobs() {
+        return json(get("/api/jobs")).get("data");
+    }
+
+    public EventClient events(long since) {
+        return EventClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws" + (since >= 0 ? "?since=" + since : "")));
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            waitForExit(Duration.ofSeconds(30));
+        }
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private String settingsText() {
+        StringBuilder text = new StringBuilder("\n# test settings\n");
+        settings.forEach((k, v) -> text.append(k).append(" = ").append(v.replace("\\", "\\\\")).append('\n'));
+        return text.toString();
+    }
+
+    private void copyProjectFiles() {
+        Path root = projectRoot();
+        try {
+            Files.createDirectories(works());
+            if (Files.exists(dir.resolve("application.properties"))) {
+                return; // a restart on the same data: keep the files as the previous run left them
+            }
+            Files.createDirectories(routes());
+            Files.copy(root.resolve("application.properties"), dir.resolve("application.properties"));
+            try (Stream<Path> files = Files.list(root.resolve("routes"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, routes().resolve(f.getFileName()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Path projectRoot() {
+        return Path.of(System.getProperty("nglive.root", System.getProperty("user.dir")));
+    }
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("nglive.jar", projectRoot().resolve("target/nglive.jar").toString()));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: end-to-end tests run after `mvn package` (use mvn verify)");
+        }
+        return jar;
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
