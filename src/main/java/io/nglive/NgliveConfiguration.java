@@ -87,6 +87,7 @@ public final class NgliveConfiguration implements CamelConfiguration {
                 settings.uploadRetries);
         Pipeline pipeline = new Pipeline(journal, works.root(), List.of(transcodeStage, uploadStage), camel);
 
+        registry.bind("routes-started", new RoutesStartedCheck());
         registry.bind("settings", settings);
         registry.bind("events", events);
         registry.bind("journal", journal);

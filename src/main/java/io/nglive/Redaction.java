@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /** Removes secrets from text that may reach a log, an event or an API answer. */
 public final class Redaction {
 
-    private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
+    private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s]*@");
 
     private Redaction() {
     }

@@ -162,14 +162,19 @@ public final class Settings {
             if (m.start() != end && !text.substring(end, m.start()).isBlank()) {
                 return Optional.empty();
             }
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            try {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+                total.toMillis();
+            } catch (NumberFormatException | ArithmeticException tooLong) {
+                return Optional.empty();
+            }
             end = m.end();
         }
         return end == text.length() && end > 0 ? Optional.of(total) : Optional.empty();

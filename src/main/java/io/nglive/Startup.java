@@ -30,17 +30,12 @@ final class Startup {
             }
         }
         try {
-            int code = main.run(args);
-            return failure(main) != null ? 1 : code;
-        } catch (Exception e) {
+            return main.run(args);
+        } catch (Throwable e) {
             InvalidSetting invalid = find(e, InvalidSetting.class);
             System.err.println("nglive: " + (invalid != null ? invalid.getMessage() : e.getMessage()));
             return invalid != null ? 2 : 1;
         }
-    }
-
-    private static Throwable failure(Main main) {
-        return null;
     }
 
     static <T extends Throwable> T find(Throwable e, Class<T> type) {

@@ -29,7 +29,7 @@ public final class EventLog {
     public interface Listener {
         void appended(long seq);
 
-        void transientEvent(String json);
+        void transientEvent(long seq, String json);
     }
 
     /** The result of {@link #record}: the event's seq, whether it was a duplicate, and the extra work's result. */
@@ -120,12 +120,25 @@ public final class EventLog {
         return recorded;
     }
 
-    /** Sends an event that is not stored (heartbeats): it still takes a seq, so seq stays strictly increasing. */
+    /**
+     * Sends an event that is not stored (heartbeats). It still takes a seq, under the append lock, so that every
+     * stored event with a smaller seq is already committed when subscribers see it.
+     */
     public String emitTransient(String type, Map<String, Object> fields) {
-        long seq = JournalAccess.transaction(dataSource, c -> JournalAccess.nextValue(c, "event_seq"));
+        long seq;
+        appendLock.lock();
+        try {
+            seq = JournalAccess.transaction(dataSource, c -> {
+                long next = JournalAccess.nextValue(c, "event_seq");
+                JournalAccess.update(c, "UPDATE event_transient SET seq = ? WHERE id = 1", next);
+                return next;
+            });
+        } finally {
+            appendLock.unlock();
+        }
         String text = serialise(type, seq, fields);
         for (Listener l : listeners) {
-            l.transientEvent(text);
+            l.transientEvent(seq, text);
         }
         return text;
     }

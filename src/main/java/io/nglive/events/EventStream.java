@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.vertx.core.http.ServerWebSocket;
 import org.apache.camel.Exchange;
@@ -66,17 +67,31 @@ public final class EventStream implements EventLog.Listener {
     }
 
     @Override
-    public void transientEvent(String json) {
+    public void transientEvent(long seq, String json) {
         for (Subscriber s : subscribers.values()) {
-            if (!s.socket.writeQueueFull()) {
-                s.socket.writeTextMessage(json);
-            }
+            s.latestTransient.set(new EventLog.Stored(seq, json));
+            s.wake();
         }
     }
 
     private final class Subscriber {
+
+        /**
+         * Sends the pending heartbeat once every stored event before it has been sent: its seq was taken after theirs
+         * were committed, so the client sees seqs in order. A heartbeat that a faster event overtook is dropped.
+         */
+        private void sendTransient() {
+            EventLog.Stored heartbeat = latestTransient.getAndSet(null);
+            if (heartbeat != null && heartbeat.seq() > cursor) {
+                socket.writeTextMessage(heartbeat.json());
+                cursor = heartbeat.seq();
+            }
+        }
+
         final ServerWebSocket socket;
         volatile long cursor;
+        /** The newest heartbeat not sent yet; older ones are simply replaced. */
+        final AtomicReference<EventLog.Stored> latestTransient = new AtomicReference<>();
         /** Wake-ups not yet handled; only the caller that raises it from 0 schedules a drain. */
         final AtomicInteger wakeups = new AtomicInteger();
 
@@ -116,6 +131,7 @@ public final class EventStream implements EventLog.Listener {
                 }
                 var batch = log.after(cursor, BATCH);
                 if (batch.isEmpty()) {
+                    sendTransient();
                     return;
                 }
                 for (EventLog.Stored event : batch) {

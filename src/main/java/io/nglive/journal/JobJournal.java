@@ -42,7 +42,8 @@ public final class JobJournal {
         }
         String now = now();
         update(c, "INSERT INTO job (event_seq, room_id, session_id, file, title, status, created, updated) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", eventSeq, roomId, sessionId, file, title, PENDING, now, now);
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", eventSeq, roomId, sessionId, file,
+                title == null || title.length() <= 1000 ? title : title.substring(0, 1000), PENDING, now, now);
         return Optional.of(((Number) query(c, "SELECT id FROM job WHERE file = ?", file).get(0).get("id")).longValue());
     }
 

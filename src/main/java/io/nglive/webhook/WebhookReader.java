@@ -8,6 +8,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -50,6 +51,12 @@ public final class WebhookReader {
             "StartRecordTime", "FileOpenTime",
             "EndRecordTime", "FileCloseTime");
 
+    /** Names nglive's events use for their own fields or for checked recorder fields: unknown fields never take them. */
+    private static final Set<String> RESERVED = Set.of("type", "seq", "time", "node", "jobId", "eventId",
+            "eventTimestamp", "webhookVersion", "file", "roomId", "shortId", "name", "title", "areaNameParent",
+            "areaNameChild", "recording", "streaming", "danmakuConnected", "sessionId", "fileSize", "duration",
+            "fileOpenTime", "fileCloseTime");
+
     private final ObjectMapper json;
     private final WorksPath works;
 
@@ -67,6 +74,8 @@ public final class WebhookReader {
         JsonNode root;
         try {
             root = json.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw new WebhookRejected("JSON too large or too deeply nested: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new WebhookRejected("malformed JSON: " + e.getOriginalMessage());
         }
@@ -86,6 +95,8 @@ public final class WebhookReader {
     private RecorderEvent readV2(JsonNode root) {
         String type = text(root, "EventType", true);
         String id = text(root, "EventId", true);
+        limit("EventType", type, 64);
+        limit("EventId", id, 128);
         String timestamp = text(root, "EventTimestamp", true);
         JsonNode data = root.get("EventData");
         if (data == null || !data.isObject()) {
@@ -107,6 +118,7 @@ public final class WebhookReader {
 
     private RecorderEvent readV1(JsonNode root) {
         String id = text(root, "EventRandomId", true);
+        limit("EventRandomId", id, 128);
         ObjectNodeView data = new ObjectNodeView();
         for (Map.Entry<String, String> f : V1_FIELDS.entrySet()) {
             if (root.has(f.getKey())) {
@@ -128,7 +140,11 @@ public final class WebhookReader {
         Iterator<Map.Entry<String, JsonNode>> it = data.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
-            fields.put(fieldName(e.getKey()), value(e.getValue(), e.getKey(), prefix + e.getKey()));
+            String name = fieldName(e.getKey());
+            if (!DATA_TYPES.containsKey(e.getKey()) && RESERVED.contains(name)) {
+                continue; // e.g. "File" or "roomId": would shadow a checked field
+            }
+            fields.put(name, value(e.getValue(), e.getKey(), prefix + e.getKey()));
         }
         return fields;
     }
@@ -146,8 +162,12 @@ public final class WebhookReader {
             throw new WebhookRejected(displayName + ": expected a " + expected.name().toLowerCase(Locale.ROOT)
                     + ", got " + describe(node));
         }
-        if (expected == JsonNodeType.NUMBER && !name.equals("Duration") && !node.canConvertToLong()) {
+        if (expected == JsonNodeType.NUMBER && !name.equals("Duration")
+                && !(node.isIntegralNumber() && node.canConvertToLong())) {
             throw new WebhookRejected(displayName + ": expected a whole number, got " + node);
+        }
+        if (name.equals("SessionId") && node.asText().length() > 128) {
+            throw new WebhookRejected(displayName + ": longer than 128 characters");
         }
         return json.convertValue(node, Object.class);
     }
@@ -158,6 +178,12 @@ public final class WebhookReader {
             works.resolve((String) file);
         }
         return fields;
+    }
+
+    private static void limit(String name, String value, int max) {
+        if (value.length() > max) {
+            throw new WebhookRejected(name + ": longer than " + max + " characters");
+        }
     }
 
     private static void require(JsonNode data, String name, String prefix) {

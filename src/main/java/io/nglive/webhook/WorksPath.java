@@ -3,6 +3,7 @@ package io.nglive.webhook;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -10,6 +11,9 @@ import java.nio.file.Path;
  * {@code ..}, no NUL, no drive letter, and — through symbolic links too — resolving under the works path.
  */
 public final class WorksPath {
+
+    /** What the journal stores of a path; also keeps the walk up to an existing parent short. */
+    static final int MAX_LENGTH = 4000;
 
     private final Path root;
 
@@ -43,6 +47,9 @@ public final class WorksPath {
         if (path.isEmpty()) {
             return "must not be empty";
         }
+        if (path.length() > MAX_LENGTH) {
+            return "longer than " + MAX_LENGTH + " characters";
+        }
         if (path.indexOf('\0') >= 0) {
             return "contains a NUL character";
         }
@@ -62,7 +69,8 @@ public final class WorksPath {
         try {
             Path realRoot = root.toRealPath();
             Path existing = file;
-            while (existing != null && !Files.exists(existing)) {
+            // NOFOLLOW_LINKS: a dangling link is a link, and its target must be checked, not its parent
+            while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
                 existing = existing.getParent();
             }
             return existing != null && existing.toRealPath().startsWith(realRoot);

@@ -35,6 +35,7 @@ public final class NgliveProcess implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<String> jvmOptions = new ArrayList<>();
     private final int port;
     private Process process;
 
@@ -62,6 +63,12 @@ public final class NgliveProcess implements AutoCloseable {
 
     public NgliveProcess env(String name, String value) {
         environment.put(name, value);
+        return this;
+    }
+
+    /** A JVM option for the application's java command, e.g. to open a JMX port. */
+    public NgliveProcess jvm(String option) {
+        jvmOptions.add(option);
         return this;
     }
 
@@ -98,7 +105,8 @@ public final class NgliveProcess implements AutoCloseable {
                 throw new IllegalStateException("nglive exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                if (get("/observe/health").statusCode() == 200) {
+                HttpResponse<String> health = get("/observe/health");
+                if (health.statusCode() == 200 && health.body().contains("\"status\":\"UP\"")) {
                     return this;
                 }
             } catch (UncheckedIOException notYet) {
@@ -115,7 +123,9 @@ public final class NgliveProcess implements AutoCloseable {
             Files.writeString(dir.resolve("application.properties"), settingsText(), StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.APPEND);
             settings.clear();
-            List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m", "-jar", jar().toString()));
+            List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar().toString()));
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nglive.log").toFile()));
@@ -284,7 +294,7 @@ public final class NgliveProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

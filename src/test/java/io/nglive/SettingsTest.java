@@ -1,0 +1,311 @@
+// In package io.nglive (not io.nglive.settings) so that it can call Settings.parseDuration, which is package-private.
+package io.nglive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import io.nglive.transcode.TranscodeMode;
+import io.nglive.transcode.VideoEncoder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SettingsTest {
+
+    @TempDir
+    Path temp;
+
+    /** The nglive.* settings of the project's application.properties, with directories under a temporary folder. */
+    Map<String, String> props;
+
+    @BeforeEach
+    void defaults() throws Exception {
+        Properties file = new Properties();
+        try (var in = Files.newBufferedReader(Path.of(System.getProperty("user.dir"), "application.properties"),
+                StandardCharsets.UTF_8)) {
+            file.load(in);
+        }
+        props = new LinkedHashMap<>();
+        for (String name : file.stringPropertyNames()) {
+            if (name.startsWith("nglive.")) {
+                props.put(name, file.getProperty(name).trim());
+            }
+        }
+        props.put("nglive.works-path", temp.resolve("works").toString());
+        props.put("nglive.out-path", temp.resolve("out").toString());
+        props.put("nglive.data-path", temp.resolve("data").toString());
+        props.put("nglive.upload.dir", temp.resolve("archive").toString());
+        props.put("nglive.node.name", "test-node");
+    }
+
+    private Settings settings() {
+        Properties initial = new Properties();
+        initial.putAll(props);
+        DefaultCamelContext context = new DefaultCamelContext();
+        try {
+            context.getPropertiesComponent().setInitialProperties(initial);
+            return new Settings(context.getPropertiesComponent());
+        } finally {
+            context.stop();
+        }
+    }
+
+    private InvalidSetting invalid() {
+        Throwable thrown = catchThrowable(this::settings);
+        assertThat(thrown).isExactlyInstanceOf(InvalidSetting.class);
+        return (InvalidSetting) thrown;
+    }
+
+    @Test
+    void defaultsOfApplicationPropertiesAreValid() {
+        Settings settings = settings();
+
+        assertThat(settings.nodeName).isEqualTo("test-node");
+        assertThat(settings.transcode.mode()).isEqualTo(TranscodeMode.COPY);
+        assertThat(settings.transcode.encoder()).isEqualTo(VideoEncoder.X264);
+        assertThat(settings.transcodeWorkers).isEqualTo(1);
+        assertThat(settings.uploadWorkers).isEqualTo(1);
+        assertThat(settings.uploadRetries).isEqualTo(6);
+        assertThat(settings.uploadDeleteLocal).isFalse();
+        assertThat(settings.heartbeatInterval).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.progressInterval).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.apiToken).isEmpty();
+        assertThat(settings.upload.target()).isEqualTo("file");
+        assertThat(settings.worksPath).isDirectory().isAbsolute();
+        assertThat(settings.outPath).isDirectory();
+        assertThat(settings.dataPath).isDirectory();
+        assertThat(temp.resolve("archive")).isDirectory();
+    }
+
+    @Test
+    void applicationPropertiesHasEverySettingWithItsDocumentedDefault() {
+        assertThat(props).containsEntry("nglive.transcode.mode", "COPY")
+                .containsEntry("nglive.transcode.encoder", "X264")
+                .containsEntry("nglive.transcode.workers", "1")
+                .containsEntry("nglive.upload.target", "file")
+                .containsEntry("nglive.upload.workers", "1")
+                .containsEntry("nglive.upload.delete-local", "false")
+                .containsEntry("nglive.heartbeat.interval", "5s")
+                .containsKeys("nglive.transcode.timeout", "nglive.transcode.retry-delay", "nglive.upload.timeout",
+                        "nglive.upload.retry-delay", "nglive.upload.retry-max-delay", "nglive.events.progress-interval",
+                        "nglive.upload.url", "nglive.upload.command", "nglive.api.token", "nglive.webhook.token");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "500ms, PT0.5S",
+        "60s, PT1M",
+        "5m, PT5M",
+        "2h, PT2H",
+        "7d, PT168H",
+        "1h30m, PT1H30M",
+        "'1h 30m', PT1H30M",
+        "' 10s ', PT10S",
+        "2H, PT2H",
+        "0s, PT0S",
+        "1m500ms, PT1M0.5S"})
+    void parseDurationAccepts(String text, String expected) {
+        assertThat(Settings.parseDuration(text)).contains(Duration.parse(expected));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "abc", "5", "5x", "-5s", "s", "5 5s", "1h-30m", "1.5h", "5s!", "PT5S", "ms"})
+    void parseDurationRejects(String text) {
+        assertThat(Settings.parseDuration(text)).isEmpty();
+    }
+
+    @Test
+    void parseDurationRejectsANumberTooLongForALong() {
+        Throwable thrown = catchThrowable(() -> assertThat(Settings.parseDuration("99999999999999999999s")).isEmpty());
+
+        assertThat(thrown).isNull();
+    }
+
+    @Test
+    void parseDurationRejectsADurationTooLongForADuration() {
+        Throwable thrown = catchThrowable(() -> assertThat(Settings.parseDuration("9999999999999999d")).isEmpty());
+
+        assertThat(thrown).isNull();
+    }
+
+    @Test
+    void overlongDurationSettingIsNamedInTheError() {
+        props.put("nglive.heartbeat.interval", "99999999999999999999s");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.heartbeat.interval=");
+    }
+
+    @Test
+    void badDurationSettingIsNamedWithExamples() {
+        props.put("nglive.upload.retry-max-delay", "ten minutes");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.upload.retry-max-delay=ten minutes")
+                .hasMessageContaining("1h30m");
+    }
+
+    @Test
+    void badTranscodeModeListsTheAcceptedValues() {
+        props.put("nglive.transcode.mode", "FAST");
+
+        InvalidSetting e = invalid();
+
+        assertThat(e).hasMessageStartingWith("nglive.transcode.mode=FAST");
+        for (TranscodeMode mode : TranscodeMode.values()) {
+            assertThat(e.getMessage()).contains(mode.name());
+        }
+        assertThat(e.getMessage()).contains("NONE", "COPY", "CRF", "CQ", "B", "ABR", "VBR");
+    }
+
+    @Test
+    void transcodeModeIsCaseInsensitive() {
+        props.put("nglive.transcode.mode", "crf");
+        props.put("nglive.transcode.encoder", "x265");
+
+        Settings settings = settings();
+
+        assertThat(settings.transcode.mode()).isEqualTo(TranscodeMode.CRF);
+        assertThat(settings.transcode.encoder()).isEqualTo(VideoEncoder.X265);
+    }
+
+    @Test
+    void badEncoderListsTheAcceptedValues() {
+        props.put("nglive.transcode.encoder", "nvenc");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.transcode.encoder=nvenc").hasMessageContaining("X264")
+                .hasMessageContaining("X265");
+    }
+
+    @Test
+    void nonNumberWorkersIsNamed() {
+        props.put("nglive.transcode.workers", "many");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.transcode.workers=many")
+                .hasMessageContaining("whole number");
+    }
+
+    @Test
+    void zeroUploadWorkersIsOutOfRange() {
+        props.put("nglive.upload.workers", "0");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.upload.workers=0").hasMessageContaining("between 1 and 64");
+    }
+
+    @Test
+    void missingRequiredValueIsNamed() {
+        props.put("nglive.transcode.crf", " ");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.transcode.crf=").hasMessageContaining("required");
+    }
+
+    @Test
+    void badPresetListsThePresets() {
+        props.put("nglive.transcode.preset", "turbo");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.transcode.preset=turbo").hasMessageContaining("veryfast");
+    }
+
+    @Test
+    void badDeleteLocalIsNamed() {
+        props.put("nglive.upload.delete-local", "yes");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.upload.delete-local=yes");
+    }
+
+    @Test
+    void httpTargetWithoutUrlNamesTheUrlProperty() {
+        props.put("nglive.upload.target", "http");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.upload.url=").hasMessageContaining("required");
+    }
+
+    @Test
+    void httpTargetWithANonHttpUrlNamesTheUrlProperty() {
+        props.put("nglive.upload.target", "http");
+        props.put("nglive.upload.url", "ftp://files.example/live");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.upload.url=").hasMessageContaining("http://");
+    }
+
+    @Test
+    void httpTargetWithAUrlIsAccepted() {
+        props.put("nglive.upload.target", "HTTP");
+        props.put("nglive.upload.url", "https://dav.example/live/");
+        props.put("nglive.upload.user", "rec");
+
+        Settings settings = settings();
+
+        assertThat(settings.upload.target()).isEqualTo("http");
+        assertThat(settings.upload.url()).hasToString("https://dav.example/live/");
+        assertThat(settings.upload.user()).isEqualTo("rec");
+    }
+
+    @Test
+    void invalidUrlErrorDoesNotShowItsPassword() {
+        props.put("nglive.upload.target", "http");
+        props.put("nglive.upload.url", "ftp://rec:hunter2@files.example/live");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.upload.url=").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void invalidUrlErrorDoesNotShowAPasswordContainingAnAt() {
+        props.put("nglive.upload.target", "http");
+        props.put("nglive.upload.url", "https://rec:se@cret@dav.example/live");
+
+        Throwable thrown = catchThrowable(this::settings);
+
+        if (thrown != null) {
+            assertThat(thrown.getMessage()).doesNotContain("cret");
+        }
+    }
+
+    @Test
+    void commandTargetWithoutCommandNamesTheCommandProperty() {
+        props.put("nglive.upload.target", "command");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.upload.command=");
+    }
+
+    @Test
+    void unknownUploadTargetListsTheTargets() {
+        props.put("nglive.upload.target", "s3");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.upload.target=s3")
+                .hasMessageContaining("none").hasMessageContaining("file").hasMessageContaining("http")
+                .hasMessageContaining("command");
+    }
+
+    @Test
+    void worksPathThatIsAFileIsNamed() throws Exception {
+        Path file = Files.writeString(temp.resolve("not-a-dir"), "x");
+        props.put("nglive.works-path", file.toString());
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.works-path=");
+    }
+
+    @Test
+    void missingDirectoriesAreCreated() {
+        props.put("nglive.out-path", temp.resolve("deep/er/out").toString());
+
+        assertThat(settings().outPath).isDirectory();
+    }
+
+    @Test
+    void nodeNameDefaultsToSomething() {
+        props.put("nglive.node.name", "  ");
+
+        assertThat(settings().nodeName).isNotBlank();
+    }
+}
