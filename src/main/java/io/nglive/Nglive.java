@@ -1,7 +1,10 @@
 package io.nglive;
 
 import org.apache.camel.CamelContext;
+import io.nglive.pipeline.Pipeline;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /** Starts nglive: camel-main with the YAML routes in ./routes and the settings in ./application.properties. */
 public final class Nglive {
@@ -21,6 +24,16 @@ public final class Nglive {
         };
         main.setPropertyPlaceholderLocations("file:application.properties");
         main.configure().addConfiguration(NgliveConfiguration.class);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeStop(BaseMainSupport stopping) {
+                // a long transcode must not hold the shutdown: stop the stages' work now, the journal resumes it
+                Pipeline pipeline = stopping.getCamelContext().getRegistry().lookupByNameAndType("pipeline", Pipeline.class);
+                if (pipeline != null) {
+                    pipeline.interruptAll();
+                }
+            }
+        });
         System.exit(Startup.run(main, args));
     }
 }

@@ -14,6 +14,7 @@ import io.nglive.events.SystemLoad;
 import io.nglive.events.WebsocketGuard;
 import io.nglive.journal.Database;
 import io.nglive.journal.JobJournal;
+import io.nglive.pipeline.FileRoots;
 import io.nglive.pipeline.Pipeline;
 import io.nglive.pipeline.StageEvents;
 import io.nglive.pipeline.StageRunner;
@@ -28,9 +29,7 @@ import io.nglive.webhook.WorksPath;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,21 +95,12 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("jobsApi", new JobsApi(journal));
         registry.bind("problems", new io.nglive.api.Problems());
         registry.bind("pipeline", pipeline);
-        registry.bind("transcoder", new Transcoder(transcodeStage, settings.transcode, journal, works.root(), settings.outPath));
-        registry.bind("uploader", new Uploader(uploadStage, UploadTargets.create(settings.upload), works.root(),
-                settings.outPath, settings.uploadDeleteLocal));
+        FileRoots roots = new FileRoots(works.root(), settings.outPath);
+        registry.bind("transcoder", new Transcoder(transcodeStage, settings.transcode, journal, roots));
+        registry.bind("uploader", new Uploader(uploadStage, UploadTargets.create(settings.upload), roots,
+                settings.uploadDeleteLocal));
         registry.bind("heartbeat", new Heartbeat(events, new SystemLoad(settings.worksPath), pipeline::load,
                 journal::roomCount, version()));
-
-        // a long transcode must not hold the shutdown: stop the stages' work at once, the journal resumes it later
-        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                    pipeline.interruptAll();
-                }
-            }
-        });
     }
 
     /**

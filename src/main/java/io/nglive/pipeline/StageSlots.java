@@ -42,6 +42,9 @@ public final class StageSlots {
         } finally {
             running.remove(Thread.currentThread());
             permits.release();
+            // the stage has answered an interrupt from interruptAll() by now; left set, the flag would make the
+            // worker thread's next blocking call (its queue poll) fail at once, in a loop
+            Thread.interrupted();
         }
     }
 

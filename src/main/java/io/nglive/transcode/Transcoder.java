@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 import io.nglive.journal.JobJournal;
+import io.nglive.pipeline.FileRoots;
 import io.nglive.pipeline.JobHeaders;
 import io.nglive.pipeline.StageFailure;
 import io.nglive.pipeline.StageRunner;
@@ -23,15 +24,13 @@ public final class Transcoder {
     private final StageRunner runner;
     private final TranscodeSettings settings;
     private final JobJournal journal;
-    private final Path worksPath;
-    private final Path outPath;
+    private final FileRoots roots;
 
-    public Transcoder(StageRunner runner, TranscodeSettings settings, JobJournal journal, Path worksPath, Path outPath) {
+    public Transcoder(StageRunner runner, TranscodeSettings settings, JobJournal journal, FileRoots roots) {
         this.runner = runner;
         this.settings = settings;
         this.journal = journal;
-        this.worksPath = worksPath;
-        this.outPath = outPath;
+        this.roots = roots;
     }
 
     public void transcode(Exchange exchange) throws StageFailure {
@@ -72,12 +71,10 @@ public final class Transcoder {
 
     /** {@code out-path} + the file's path relative to the works path (or the out path), with {@code .mp4}. */
     Path outputFor(Path input) {
-        Path root = input.startsWith(outPath) ? outPath : worksPath;
-        String relative = root.relativize(input).toString();
+        String relative = roots.relative(input);
         int dot = relative.lastIndexOf('.');
-        int slash = Math.max(relative.lastIndexOf('/'), relative.lastIndexOf('\\'));
-        String base = dot > slash ? relative.substring(0, dot) : relative;
-        return outPath.resolve(base + ".mp4");
+        String base = dot > relative.lastIndexOf('/') ? relative.substring(0, dot) : relative;
+        return roots.out().resolve(base + ".mp4");
     }
 
     private static void move(Path from, Path to) throws IOException {

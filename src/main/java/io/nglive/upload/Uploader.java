@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.nglive.pipeline.FileRoots;
 import io.nglive.pipeline.JobHeaders;
 import io.nglive.pipeline.StageFailure;
 import io.nglive.pipeline.StageInterrupted;
@@ -24,21 +25,19 @@ public final class Uploader {
 
     private final StageRunner runner;
     private final UploadTarget target;
-    private final Path worksPath;
-    private final Path outPath;
+    private final FileRoots roots;
     private final boolean deleteLocal;
 
-    public Uploader(StageRunner runner, UploadTarget target, Path worksPath, Path outPath, boolean deleteLocal) {
+    public Uploader(StageRunner runner, UploadTarget target, FileRoots roots, boolean deleteLocal) {
         this.runner = runner;
         this.target = target;
-        this.worksPath = worksPath;
-        this.outPath = outPath;
+        this.roots = roots;
         this.deleteLocal = deleteLocal;
     }
 
     public void upload(Exchange exchange) throws StageFailure {
         Path file = Path.of(exchange.getMessage().getHeader(JobHeaders.FILE, String.class));
-        String relative = relativeName(file);
+        String relative = roots.relative(file);
         runner.run(exchange, Map.of("input", relative), (step, progress) -> {
             if (!Files.isRegularFile(file)) {
                 throw new UploadFailed("the file to upload does not exist: " + file);
@@ -52,18 +51,12 @@ public final class Uploader {
                 throw failed;
             }
         });
-        if (deleteLocal && file.startsWith(outPath)) {
+        if (deleteLocal && file.startsWith(roots.out())) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
                 LOG.warn("uploaded, but cannot delete the local copy {}: {}", file, e.getMessage());
             }
         }
-    }
-
-    /** The '/'-separated path the file keeps at the target. */
-    String relativeName(Path file) {
-        Path root = file.startsWith(outPath) ? outPath : worksPath;
-        return root.relativize(file).toString().replace('\\', '/');
     }
 }

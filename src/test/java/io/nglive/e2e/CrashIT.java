@@ -62,4 +62,32 @@ class CrashIT {
             }
         }
     }
+
+    @Test
+    void sigtermMidTranscodeExitsCleanlyWithNoFfmpegLeftAndTheJobResumesOnTheNextStart() throws Exception {
+        Path appDir = dir.resolve("app");
+        long jobId;
+        try (NgliveProcess app = new NgliveProcess(appDir)
+                .set("nglive.transcode.mode", "CRF")
+                .set("nglive.transcode.preset", "medium")
+                .start();
+             EventClient events = app.events(0)) {
+            TestMedia.flv(Files.createDirectories(app.works().resolve("4002")), "stopped.flv", 20);
+            jobId = app.json(app.webhook(Webhooks.fileClosed(4002, "4002/stopped.flv"))).at("/data/jobId").asLong();
+            events.awaitType("IsTranscode", Duration.ofSeconds(30));
+            List<ProcessHandle> ffmpeg = app.ffmpegChildren();
+            assertThat(ffmpeg).isNotEmpty();
+
+            long stopping = System.nanoTime();
+            assertThat(app.stop()).as("exit code after SIGTERM").isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(20));
+            assertThat(ffmpeg).noneMatch(ProcessHandle::isAlive);
+            assertThat(FailureAndRetryIT.filesUnder(app.out())).as("no partial output").isEmpty();
+        }
+        try (NgliveProcess restarted = new NgliveProcess(appDir).start()) {
+            Awaitility.await().atMost(Duration.ofSeconds(120))
+                    .until(() -> restarted.job(jobId).path("status").asText().equals("DONE"));
+            assertThat(restarted.archive().resolve("4002/stopped.mp4")).isRegularFile();
+        }
+    }
 }

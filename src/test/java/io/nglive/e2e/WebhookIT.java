@@ -117,6 +117,12 @@ class WebhookIT {
                 "EventData.RoomId");
         assertRefused(Webhooks.envelope("FileClosed", "id-2", Map.of("RoomId", 1, "RelativePath", 5)),
                 "EventData.RelativePath");
+
+        HttpResponse<String> form = app.send(java.net.http.HttpRequest.newBuilder(app.uri("/webhook"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Webhooks.sessionEnded(1006))));
+        assertThat(form.statusCode()).isEqualTo(400);
+        assertThat(app.json(form).path("message").asText()).contains("expected a JSON body");
     }
 
     @Test

@@ -1,0 +1,17 @@
+package io.nglive.pipeline;
+
+import java.nio.file.Path;
+
+/**
+ * The two places a job's files live: recordings under the works path, stage outputs under the out path. A file
+ * keeps its path relative to its root wherever it goes (the MP4 of {@code room/a.flv} is {@code out/room/a.mp4},
+ * uploaded as {@code room/a.mp4}).
+ */
+public record FileRoots(Path works, Path out) {
+
+    /** The file's '/'-separated path relative to the out path if it lies there, else to the works path. */
+    public String relative(Path file) {
+        Path root = file.startsWith(out) ? out : works;
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+}
