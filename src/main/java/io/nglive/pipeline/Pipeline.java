@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.nglive.journal.JobJournal;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.seda.SedaComponent;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,7 @@ public final class Pipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     /** The SEDA queue the pipeline route consumes (see routes/30-pipeline.camel.yaml). */
-    static final String QUEUE = "jobs";
+    static final String QUEUE = "seda:jobs";
 
     private final JobJournal journal;
     private final Path worksPath;
@@ -110,14 +110,12 @@ public final class Pipeline {
     }
 
     private Set<Long> queued() {
-        Set<Long> ids = ConcurrentHashMap.newKeySet();
-        SedaComponent seda = camel.getComponent("seda", SedaComponent.class);
-        if (seda != null && seda.getQueues().get(QUEUE) != null) {
-            for (Exchange e : seda.getQueues().get(QUEUE).getQueue()) {
-                Long id = e.getMessage().getBody(Long.class);
-                if (id != null) {
-                    ids.add(id);
-                }
+        Set<Long> ids = new java.util.HashSet<>();
+        // every seda:jobs endpoint, whatever its options, shares this one queue
+        for (Exchange e : camel.getEndpoint(QUEUE, SedaEndpoint.class).getQueue()) {
+            Long id = e.getMessage().getBody(Long.class);
+            if (id != null) {
+                ids.add(id);
             }
         }
         return ids;
