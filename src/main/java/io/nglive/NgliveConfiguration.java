@@ -75,7 +75,8 @@ public final class NgliveConfiguration implements CamelConfiguration {
         requireFreePort(settings.required("camel.server.host"), port);
         registry.bind("vertx-websocket", new PlatformWebsocketComponent(port, new WebsocketGuard(access)));
         ExecutorService websocketWriters = camel.getExecutorServiceManager().newThreadPool(this, "ws-subscribers", 1, 4);
-        registry.bind("eventStream", new EventStream(events, websocketWriters));
+        EventStream eventStream = new EventStream(events, websocketWriters);
+        registry.bind("eventStream", eventStream);
 
         WorksPath works = new WorksPath(settings.worksPath);
         StageRunner transcodeStage = new StageRunner("transcode", StageEvents.TRANSCODE,
@@ -100,7 +101,7 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("uploader", new Uploader(uploadStage, UploadTargets.create(settings.upload), roots,
                 settings.uploadDeleteLocal));
         registry.bind("heartbeat", new Heartbeat(events, new SystemLoad(settings.worksPath), pipeline::load,
-                journal::roomCount, version()));
+                journal::roomCount, eventStream::size, version()));
     }
 
     /**

@@ -48,7 +48,7 @@ public final class EventStream implements EventLog.Listener {
         }
         Subscriber subscriber = new Subscriber(socket, cursor);
         subscribers.put(key, subscriber);
-        socket.closeHandler(v -> subscribers.remove(key));
+        // no closeHandler here: it would replace Camel's, which forgets the peer and fires the route's CLOSE event
         subscriber.wake();
     }
 

@@ -11,14 +11,16 @@ public final class Heartbeat {
     private final SystemLoad load;
     private final Supplier<Map<String, Object>> queues;
     private final Supplier<Long> rooms;
+    private final Supplier<Integer> subscribers;
     private final String version;
 
     public Heartbeat(EventLog events, SystemLoad load, Supplier<Map<String, Object>> queues, Supplier<Long> rooms,
-                     String version) {
+                     Supplier<Integer> subscribers, String version) {
         this.events = events;
         this.load = load;
         this.queues = queues;
         this.rooms = rooms;
+        this.subscribers = subscribers;
         this.version = version;
     }
 
@@ -29,6 +31,7 @@ public final class Heartbeat {
         fields.put("disk", load.disk());
         fields.put("queues", queues.get());
         fields.put("rooms", rooms.get());
+        fields.put("subscribers", subscribers.get());
         fields.put("version", version);
         return events.emitTransient("heartbeat", fields);
     }

@@ -46,8 +46,12 @@ class ReplayAndReloadIT {
                 assertThat(replayed.get(0).path("node").asText()).isEqualTo("test-node");
                 assertThat(replayed.get(0).path("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*(Z|[+-]\\d\\d:\\d\\d)");
             }
+            EventClient leaving = app.events(-1);
+            leaving.awaitType("heartbeat", PATIENCE);
+            leaving.close();
             try (EventClient live = app.events(-1)) {
-                JsonNode heartbeat = live.awaitType("heartbeat", PATIENCE);
+                JsonNode heartbeat = live.await(e -> e.path("type").asText().equals("heartbeat")
+                        && e.path("subscribers").asInt() == 1, PATIENCE);
                 assertThat(heartbeat.path("cpu").path("cores").asInt()).isPositive();
                 assertThat(heartbeat.path("memory").path("total").asLong()).isPositive();
                 assertThat(heartbeat.path("disk").path("free").asLong()).isPositive();
