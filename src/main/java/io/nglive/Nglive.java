@@ -30,7 +30,7 @@ public final class Nglive {
                 // a long transcode must not hold the shutdown: stop the stages' work now, the journal resumes it
                 Pipeline pipeline = stopping.getCamelContext().getRegistry().lookupByNameAndType("pipeline", Pipeline.class);
                 if (pipeline != null) {
-                    pipeline.interruptAll();
+                    pipeline.stop();
                 }
             }
         });

@@ -64,11 +64,7 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("nglive-db", database.dataSource());
         JobJournal journal = new JobJournal(database.dataSource());
         EventLog events = new EventLog(database.dataSource(), settings.nodeName, json);
-        for (long pid : journal.abandonedPids()) {
-            if (FfmpegProcess.killOrphan(pid, "ffmpeg")) {
-                LOG.warn("stopped ffmpeg (pid {}) left running by a previous nglive that did not stop cleanly", pid);
-            }
-        }
+        stopAbandonedProcesses(journal);
 
         Access access = new Access(settings.apiToken, settings.webhookToken);
         int port = settings.integer("camel.server.port", 1, 65535);
@@ -102,6 +98,24 @@ public final class NgliveConfiguration implements CamelConfiguration {
                 settings.uploadDeleteLocal));
         registry.bind("heartbeat", new Heartbeat(events, new SystemLoad(settings.worksPath), pipeline::load,
                 journal::roomCount, eventStream::size, version()));
+    }
+
+    /**
+     * An ffmpeg that a killed nglive left running would write the same output as its resumed job. It is ours only if
+     * it still runs ffmpeg and started together with its step: a pid reused since by another process is left alone.
+     */
+    private static void stopAbandonedProcesses(JobJournal journal) {
+        for (JobJournal.Abandoned abandoned : journal.abandonedProcesses()) {
+            boolean startedWithItsStep = ProcessHandle.of(abandoned.pid())
+                    .flatMap(p -> p.info().startInstant())
+                    .map(started -> java.time.Duration.between(abandoned.started().toInstant(), started).abs()
+                            .compareTo(java.time.Duration.ofMinutes(1)) < 0)
+                    .orElse(false);
+            if (startedWithItsStep && FfmpegProcess.killOrphan(abandoned.pid(), "ffmpeg")) {
+                LOG.warn("stopped ffmpeg (pid {}) left running by a previous nglive that did not stop cleanly",
+                        abandoned.pid());
+            }
+        }
     }
 
     /**

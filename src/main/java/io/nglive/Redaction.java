@@ -5,9 +5,16 @@ import java.util.regex.Pattern;
 /** Removes secrets from text that may reach a log, an event or an API answer. */
 public final class Redaction {
 
+    private static final Pattern AUTHORIZATION =
+            Pattern.compile("(?i)\\b((?:proxy-)?authorization\\s*[:=]\\s*)(?:(basic|bearer|digest)\\s+)?\\S+");
     private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s]*@");
 
     private Redaction() {
+    }
+
+    /** {@link #url} and the values of {@code Authorization:} headers, for a tool's output shown to users. */
+    public static String secrets(String text) {
+        return text == null ? null : AUTHORIZATION.matcher(url(text)).replaceAll("$1$2 ***");
     }
 
     /** {@code https://user:secret@host/x} becomes {@code https://***@host/x}. */

@@ -77,15 +77,20 @@ public final class JobJournal {
         });
     }
 
-    /** Steps that were running when the previous process died, with the pid of their child process if any. */
-    public List<Long> abandonedPids() {
+    /** A child process of a step that was running when the previous nglive died, and when that step started. */
+    public record Abandoned(long pid, OffsetDateTime started) {
+    }
+
+    /** Steps that were running when the previous process died, with their child process. */
+    public List<Abandoned> abandonedProcesses() {
         return transaction(dataSource, c -> {
-            List<Long> pids = new ArrayList<>();
+            List<Abandoned> found = new ArrayList<>();
             for (Map<String, Object> row : query(c,
-                    "SELECT pid FROM job_step WHERE status = ? AND pid IS NOT NULL", RUNNING)) {
-                pids.add(((Number) row.get("pid")).longValue());
+                    "SELECT pid, started FROM job_step WHERE status = ? AND pid IS NOT NULL", RUNNING)) {
+                found.add(new Abandoned(((Number) row.get("pid")).longValue(),
+                        OffsetDateTime.parse((String) row.get("started"))));
             }
-            return pids;
+            return found;
         });
     }
 
@@ -112,8 +117,8 @@ public final class JobJournal {
         });
     }
 
-    /** Remembers the child process of a running step, so that a restart can stop it if it outlived us. */
-    public void stepProcess(long jobId, String stage, String input, long pid) {
+    /** Remembers the child process of a running step (null once it ended), so that a restart can stop it if it outlived us. */
+    public void stepProcess(long jobId, String stage, String input, Long pid) {
         transaction(dataSource, c -> update(c, "UPDATE job_step SET pid = ? WHERE job_id = ? AND stage = ? AND input = ?",
                 pid, jobId, stage, input));
     }
@@ -137,9 +142,11 @@ public final class JobJournal {
         });
     }
 
+    /** A RUNNING job failed for good; a job in any other state is left as it is. */
     public void jobFailed(long jobId, String error) {
-        transaction(dataSource, c -> update(c, "UPDATE job SET status = ?, error = ?, updated = ? WHERE id = ?",
-                FAILED, clip(error), now(), jobId));
+        transaction(dataSource, c -> update(c,
+                "UPDATE job SET status = ?, error = ?, updated = ? WHERE id = ? AND status = ?",
+                FAILED, clip(error), now(), jobId, RUNNING));
     }
 
     public void jobDone(long jobId) {

@@ -16,6 +16,10 @@ public final class JobHeaders {
     public static final String STAGE = "NgliveStage";
     public static final String STAGE_INPUT = "NgliveStageInput";
     public static final String ATTEMPT = "NgliveAttempt";
+    /** The step (stage and input) the exchange is in, to tell its first attempt from a redelivery. */
+    public static final String STEP = "NgliveStep";
+    /** Set once the pipeline owns a job: failures of this exchange are the job's failures. */
+    public static final String OWNED_JOB = "NgliveOwnedJob";
 
     private JobHeaders() {
     }

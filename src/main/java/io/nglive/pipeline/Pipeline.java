@@ -30,7 +30,9 @@ public final class Pipeline {
     private final Path worksPath;
     private final List<StageRunner> stages;
     private final CamelContext camel;
-    private final Set<Long> active = ConcurrentHashMap.newKeySet();
+    /** The jobs this process runs, each with the exchange that owns it. */
+    private final Map<Long, String> active = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
     public Pipeline(JobJournal journal, Path worksPath, List<StageRunner> stages, CamelContext camel) {
         this.journal = journal;
@@ -42,25 +44,31 @@ public final class Pipeline {
     /** Claims the job in the body; a job that is not PENDING any more (done, or running elsewhere) is skipped. */
     public void start(Exchange exchange) {
         long jobId = exchange.getMessage().getBody(Long.class);
-        active.add(jobId);
+        String owner = exchange.getExchangeId();
+        // owned before the claim, so that the sweep never takes a job that is being claimed for one it forgot
+        if (stopping || active.putIfAbsent(jobId, owner) != null) {
+            LOG.debug("job {} is running already, or nglive is stopping; skipped", jobId);
+            exchange.setRouteStop(true);
+            return;
+        }
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                active.remove(jobId, owner);
+            }
+        });
         if (!journal.claim(jobId)) {
-            active.remove(jobId);
             LOG.debug("job {} is not pending any more; skipped", jobId);
             exchange.setRouteStop(true);
             return;
         }
+        exchange.setProperty(JobHeaders.OWNED_JOB, jobId);
         Map<String, Object> job = journal.find(jobId).orElseThrow();
         String recording = (String) job.get("file");
         exchange.getMessage().setHeader(JobHeaders.JOB_ID, jobId);
         exchange.getMessage().setHeader(JobHeaders.ROOM_ID, job.get("roomId"));
         exchange.getMessage().setHeader(JobHeaders.RECORDING, recording);
         exchange.getMessage().setHeader(JobHeaders.FILE, worksPath.resolve(recording).toString());
-        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                active.remove(jobId);
-            }
-        });
     }
 
     public void finish(Exchange exchange) {
@@ -73,13 +81,14 @@ public final class Pipeline {
      */
     public void failed(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        Long jobId = exchange.getProperty(JobHeaders.OWNED_JOB, Long.class);
         if (jobId == null) {
             LOG.warn("a job failed before it was claimed: {}", failure == null ? "unknown reason" : failure.toString());
             return;
         }
-        if (failure instanceof StageInterrupted || camel.isStopping()) {
-            LOG.info("job {} interrupted by shutdown; it resumes on the next start", jobId);
+        if (failure instanceof StageInterrupted || stopping || camel.isStopping()) {
+            LOG.info("job {} interrupted ({}); it resumes from this stage later",
+                    jobId, failure == null ? "stopping" : failure.getMessage());
             return;
         }
         String stage = exchange.getProperty(JobHeaders.STAGE, String.class);
@@ -98,7 +107,7 @@ public final class Pipeline {
         Set<Long> queued = queued();
         List<Long> due = new ArrayList<>();
         for (long id : journal.unfinished()) {
-            if (!active.contains(id) && !queued.contains(id)) {
+            if (!active.containsKey(id) && !queued.contains(id)) {
                 due.add(id);
             }
         }
@@ -130,8 +139,12 @@ public final class Pipeline {
         return load;
     }
 
-    /** Interrupts every stage run in progress, so that shutdown does not wait for a long transcode. */
-    public void interruptAll() {
-        stages.forEach(s -> s.slots().interruptAll());
+    /**
+     * nglive is stopping: no job is started any more and every stage run, in progress or waiting for a slot, is
+     * interrupted, so that the stop does not wait for a long transcode. The jobs stay unfinished in the journal.
+     */
+    public void stop() {
+        stopping = true;
+        stages.forEach(s -> s.slots().close());
     }
 }

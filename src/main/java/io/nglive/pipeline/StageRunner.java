@@ -50,6 +50,13 @@ public final class StageRunner {
     public String run(Exchange exchange, Map<String, Object> extraFields, Work work) throws StageFailure {
         long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
         String input = exchange.getMessage().getHeader(JobHeaders.FILE, String.class);
+        String step = stage + '\u0000' + input;
+        if (!step.equals(exchange.getProperty(JobHeaders.STEP))) {
+            // first attempt of this step: Camel counts redeliveries on from any counter left on the message, and
+            // one left by an earlier stage is not ours
+            exchange.setProperty(JobHeaders.STEP, step);
+            exchange.getMessage().removeHeaders("CamelRedelivery*");
+        }
         Optional<String> done = journal.completedOutput(jobId, stage, input);
         if (done.isPresent()) {
             return done.get();
@@ -60,6 +67,10 @@ public final class StageRunner {
         fields.put("file", exchange.getMessage().getHeader(JobHeaders.RECORDING));
         fields.putAll(extraFields);
         return slots.run(() -> {
+            Optional<String> doneMeanwhile = journal.completedOutput(jobId, stage, input);
+            if (doneMeanwhile.isPresent()) {
+                return doneMeanwhile.get();
+            }
             int attempt = journal.stepStarted(jobId, stage, input);
             exchange.setProperty(JobHeaders.STAGE, stage);
             exchange.setProperty(JobHeaders.STAGE_INPUT, input);
@@ -82,6 +93,8 @@ public final class StageRunner {
                 throw failure;
             }
             journal.stepCompleted(jobId, stage, input, output);
+            // from here a failure is no longer this stage's
+            exchange.removeProperty(JobHeaders.STAGE);
             events.record(names.ended(), with(fields, names == StageEvents.UPLOAD ? "url" : "output", output));
             return output;
         });

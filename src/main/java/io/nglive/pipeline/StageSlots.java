@@ -4,20 +4,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * At most N runs of a stage at once in this process, whatever route or trigger asked for them (a burst of
- * webhooks, a resume at start, an API retry). Counts who waits and who runs for the heartbeat, and can interrupt
- * every run when nglive shuts down.
+ * webhooks, a resume at start, an API retry). Counts who waits and who runs for the heartbeat, and is closed when
+ * nglive stops: runs in progress and waiting ones are interrupted, and no new one starts.
  */
 public final class StageSlots {
 
     private final String stage;
     private final int size;
     private final Semaphore permits;
-    private final AtomicInteger waiting = new AtomicInteger();
+    private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     public StageSlots(String stage, int size) {
         this.stage = stage;
@@ -27,34 +27,45 @@ public final class StageSlots {
 
     /** Runs {@code work} in a slot, waiting for one if they are all taken. */
     public <T> T run(SlotWork<T> work) throws StageFailure {
-        waiting.incrementAndGet();
+        Thread self = Thread.currentThread();
         try {
-            permits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StageInterrupted(stage + " interrupted while waiting for a free slot");
+            waiting.add(self);
+            try {
+                if (closed) {
+                    throw new StageInterrupted(stage + " not started: nglive is stopping");
+                }
+                permits.acquire();
+            } catch (InterruptedException e) {
+                throw new StageInterrupted(stage + " interrupted while waiting for a free slot");
+            } finally {
+                waiting.remove(self);
+            }
+            running.add(self);
+            try {
+                if (closed) {
+                    throw new StageInterrupted(stage + " not started: nglive is stopping");
+                }
+                return work.run();
+            } finally {
+                running.remove(self);
+                permits.release();
+            }
         } finally {
-            waiting.decrementAndGet();
-        }
-        running.add(Thread.currentThread());
-        try {
-            return work.run();
-        } finally {
-            running.remove(Thread.currentThread());
-            permits.release();
-            // the stage has answered an interrupt from interruptAll() by now; left set, the flag would make the
-            // worker thread's next blocking call (its queue poll) fail at once, in a loop
+            // the stage has answered an interrupt from close() by now; left set, the flag would make the worker
+            // thread's next blocking call (its queue poll) fail at once, in a loop
             Thread.interrupted();
         }
     }
 
-    /** Interrupts every run in progress: their stages end with {@link StageInterrupted}. */
-    public void interruptAll() {
+    /** No new run starts from now on, and every run in progress or waiting ends with {@link StageInterrupted}. */
+    public void close() {
+        closed = true;
+        waiting.forEach(Thread::interrupt);
         running.forEach(Thread::interrupt);
     }
 
     public Map<String, Integer> load() {
-        return Map.of("waiting", waiting.get(), "running", running.size(), "slots", size);
+        return Map.of("waiting", waiting.size(), "running", running.size(), "slots", size);
     }
 
     public String stage() {

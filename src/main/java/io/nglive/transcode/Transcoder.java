@@ -57,7 +57,12 @@ public final class Transcoder {
                     ffmpeg.kill();
                     throw e;
                 }
-                ffmpeg.await();
+                try {
+                    ffmpeg.await();
+                } finally {
+                    // the pid is free for reuse from now on: a later start must not take it for our ffmpeg
+                    journal.stepProcess(step.jobId(), runner.stage(), step.input(), null);
+                }
                 move(part, output);
                 return output.toString();
             } catch (IOException e) {

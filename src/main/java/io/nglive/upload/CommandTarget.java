@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.nglive.Redaction;
 import io.nglive.pipeline.ProgressListener;
 import io.nglive.pipeline.StageInterrupted;
 
@@ -152,7 +153,8 @@ public final class CommandTarget implements UploadTarget {
             // A grandchild that kept the pipe open must not hold up the report.
             reader.join(GRACE.toMillis());
             synchronized (lines) {
-                return lines.isEmpty() ? "" : prefix + String.join("\n", lines);
+                // the reason reaches events and the API: a verbose tool may print its credentials
+                return lines.isEmpty() ? "" : prefix + Redaction.secrets(String.join("\n", lines));
             }
         }
     }

@@ -64,30 +64,39 @@ class CrashIT {
     }
 
     @Test
-    void sigtermMidTranscodeExitsCleanlyWithNoFfmpegLeftAndTheJobResumesOnTheNextStart() throws Exception {
+    void sigtermMidTranscodeExitsCleanlyWithNoFfmpegLeftAndTheJobsResumeOnTheNextStart() throws Exception {
         Path appDir = dir.resolve("app");
-        long jobId;
+        List<Long> jobIds = new java.util.ArrayList<>();
         try (NgliveProcess app = new NgliveProcess(appDir)
                 .set("nglive.transcode.mode", "CRF")
                 .set("nglive.transcode.preset", "medium")
                 .start();
              EventClient events = app.events(0)) {
-            TestMedia.flv(Files.createDirectories(app.works().resolve("4002")), "stopped.flv", 20);
-            jobId = app.json(app.webhook(Webhooks.fileClosed(4002, "4002/stopped.flv"))).at("/data/jobId").asLong();
+            Path room = Files.createDirectories(app.works().resolve("4002"));
+            for (int i = 0; i < 3; i++) {
+                TestMedia.flv(room, "stopped " + i + ".flv", 20);
+                jobIds.add(app.json(app.webhook(Webhooks.fileClosed(4002, "4002/stopped " + i + ".flv")))
+                        .at("/data/jobId").asLong());
+            }
             events.awaitType("IsTranscode", Duration.ofSeconds(30));
             List<ProcessHandle> ffmpeg = app.ffmpegChildren();
-            assertThat(ffmpeg).isNotEmpty();
+            assertThat(ffmpeg).hasSize(1);
 
             long stopping = System.nanoTime();
             assertThat(app.stop()).as("exit code after SIGTERM").isZero();
-            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(20));
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("stop time, with two jobs waiting for the slot")
+                    .isLessThan(Duration.ofSeconds(10));
             assertThat(ffmpeg).noneMatch(ProcessHandle::isAlive);
+            assertThat(app.handle().descendants().toList()).as("no child started while stopping").isEmpty();
             assertThat(FailureAndRetryIT.filesUnder(app.out())).as("no partial output").isEmpty();
+            assertThat(events.all()).filteredOn(e -> e.path("type").asText().equals("TranscodeStarted")).hasSize(1);
         }
         try (NgliveProcess restarted = new NgliveProcess(appDir).start()) {
-            Awaitility.await().atMost(Duration.ofSeconds(120))
-                    .until(() -> restarted.job(jobId).path("status").asText().equals("DONE"));
-            assertThat(restarted.archive().resolve("4002/stopped.mp4")).isRegularFile();
+            for (long jobId : jobIds) {
+                Awaitility.await().atMost(Duration.ofSeconds(120))
+                        .until(() -> restarted.job(jobId).path("status").asText().equals("DONE"));
+            }
+            assertThat(FailureAndRetryIT.filesUnder(restarted.archive())).hasSize(3);
         }
     }
 }

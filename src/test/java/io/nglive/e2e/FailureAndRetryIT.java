@@ -126,6 +126,37 @@ class FailureAndRetryIT {
         }
     }
 
+    @Test
+    void retriesOfOneStageDoNotUseUpTheRetriesOfTheNext() throws IOException {
+        NgliveProcess configured = new NgliveProcess(dir.resolve("app"));
+        Path pipeline = configured.routes().resolve("30-pipeline.camel.yaml");
+        String text = Files.readString(pipeline);
+        Files.writeString(pipeline, text.replace("        - to: direct:transcode\n",
+                "        - to: direct:upload\n        - to: direct:transcode\n"));
+        try (UploadServer target = UploadServer.start(Files.createDirectories(dir.resolve("target")));
+             NgliveProcess app = configured
+                     .set("nglive.upload.target", "http")
+                     .set("nglive.upload.url", target.url().toString())
+                     .set("nglive.upload.retries", "3")
+                     .set("nglive.transcode.retries", "1")
+                     .start();
+             EventClient events = app.events(0)) {
+            target.respondWith(503);
+            TestMedia.corruptFlv(Files.createDirectories(app.works().resolve("2004")), "odd.flv");
+
+            long jobId = app.json(app.webhook(Webhooks.fileClosed(2004, "2004/odd.flv"))).at("/data/jobId").asLong();
+            events.await(e -> isEvent(e, "UpError", jobId) && e.path("attempt").asInt() == 2, PATIENCE);
+            target.healthy();
+            JsonNode last = events.await(e -> isEvent(e, "TranscodeError", jobId) && !e.path("retrying").asBoolean(),
+                    PATIENCE);
+
+            List<JsonNode> transcodeErrors = events.all().stream().filter(e -> isEvent(e, "TranscodeError", jobId)).toList();
+            assertThat(transcodeErrors).extracting(e -> e.path("attempt").asInt()).containsExactly(1, 2);
+            assertThat(last.path("attempt").asInt()).isEqualTo(2);
+            assertThat(target.puts("2004/odd.flv")).isEqualTo(1);
+        }
+    }
+
     static boolean isEvent(JsonNode event, String type, long jobId) {
         return event.path("type").asText().equals(type) && event.path("jobId").asLong() == jobId;
     }

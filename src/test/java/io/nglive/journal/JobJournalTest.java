@@ -136,6 +136,7 @@ class JobJournalTest {
         long done = job(1, "done.flv");
         journal.jobDone(done);
         long failed = job(1, "failed.flv");
+        journal.claim(failed);
         journal.jobFailed(failed, "broken");
 
         assertThat(journal.claim(done)).isFalse();
@@ -146,6 +147,7 @@ class JobJournalTest {
     @Test
     void claimClearsThePreviousError() {
         long id = job(1, "a.flv");
+        journal.claim(id);
         journal.jobFailed(id, "first try broke");
         journal.retry(id);
 
@@ -218,6 +220,7 @@ class JobJournalTest {
         String error = "ffmpeg said: " + "错".repeat(10_000);
 
         journal.stepFailed(id, "transcode", "a.flv", error);
+        journal.claim(id);
         journal.jobFailed(id, error);
 
         String stored = (String) found(id).get("error");
@@ -233,9 +236,21 @@ class JobJournalTest {
         long d = job(1, "d.flv");
         journal.claim(b);
         journal.jobDone(c);
+        journal.claim(d);
         journal.jobFailed(d, "x");
 
         assertThat(journal.unfinished()).containsExactly(a, b);
+    }
+
+    @Test
+    void failingAJobThatIsNotRunningChangesNothing() {
+        long done = job(1, "a.flv");
+        journal.claim(done);
+        journal.jobDone(done);
+
+        journal.jobFailed(done, "a late failure report");
+
+        assertThat(found(done)).containsEntry("status", JobJournal.DONE).containsEntry("error", null);
     }
 
     @Test
@@ -244,9 +259,9 @@ class JobJournalTest {
         long done = job(1, "b.flv");
         journal.claim(running);
         journal.stepStarted(running, "transcode", "a.flv");
-        journal.stepProcess(running, "transcode", "a.flv", 4242);
+        journal.stepProcess(running, "transcode", "a.flv", 4242L);
         journal.jobDone(done);
-        assertThat(journal.abandonedPids()).containsExactly(4242L);
+        assertThat(journal.abandonedProcesses()).extracting(JobJournal.Abandoned::pid).containsExactly(4242L);
 
         journal.release(journal.unfinished());
         journal.release(List.of(done));
@@ -256,7 +271,7 @@ class JobJournalTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> steps = (List<Map<String, Object>>) found(running).get("steps");
         assertThat(steps).singleElement().satisfies(s -> assertThat(s).containsEntry("status", JobJournal.PENDING));
-        assertThat(journal.abandonedPids()).isEmpty();
+        assertThat(journal.abandonedProcesses()).isEmpty();
         assertThat(journal.claim(running)).as("released job can be claimed again").isTrue();
     }
 
@@ -278,6 +293,7 @@ class JobJournalTest {
         journal.stepStarted(id, "upload", "out/a.mp4");
         journal.stepStarted(id, "upload", "out/a.mp4");
         journal.stepFailed(id, "upload", "out/a.mp4", "HTTP 500");
+        journal.claim(id);
         journal.jobFailed(id, "HTTP 500");
 
         assertThat(journal.retry(id)).contains(JobJournal.FAILED);

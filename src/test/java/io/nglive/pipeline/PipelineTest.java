@@ -62,8 +62,10 @@ class PipelineTest {
     @Test
     void sweepLeavesFinishedJobs() throws Exception {
         long done = job("a.flv");
+        journal.claim(done);
         journal.jobDone(done);
         long failed = job("b.flv");
+        journal.claim(failed);
         journal.jobFailed(failed, "ffmpeg exited with code 1");
 
         assertThat(pipeline.sweep()).isEmpty();
