@@ -128,11 +128,7 @@ class FailureAndRetryIT {
 
     @Test
     void retriesOfOneStageDoNotUseUpTheRetriesOfTheNext() throws IOException {
-        NgliveProcess configured = new NgliveProcess(dir.resolve("app"));
-        Path pipeline = configured.routes().resolve("30-pipeline.camel.yaml");
-        String text = Files.readString(pipeline);
-        Files.writeString(pipeline, text.replace("        - to: direct:transcode\n",
-                "        - to: direct:upload\n        - to: direct:transcode\n"));
+        NgliveProcess configured = new NgliveProcess(dir.resolve("app")).uploadOriginalAndMp4();
         try (UploadServer target = UploadServer.start(Files.createDirectories(dir.resolve("target")));
              NgliveProcess app = configured
                      .set("nglive.upload.target", "http")

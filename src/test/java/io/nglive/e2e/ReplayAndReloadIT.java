@@ -3,7 +3,6 @@ package io.nglive.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,10 +64,7 @@ class ReplayAndReloadIT {
     @Test
     void pipelineEditedWhileRunningIsReloadedAndUploadsTheOriginalFlv() throws IOException {
         try (NgliveProcess app = new NgliveProcess(dir.resolve("app")).start()) {
-            Path pipeline = app.routes().resolve("30-pipeline.camel.yaml");
-            String text = Files.readString(pipeline, StandardCharsets.UTF_8);
-            assertThat(text).contains("        - to: direct:transcode\n");
-            Files.writeString(pipeline, text.replace("        - to: direct:transcode\n", ""), StandardCharsets.UTF_8);
+            app.editRoute("30-pipeline.camel.yaml", "        - to: direct:transcode\n", "");
             Awaitility.await().atMost(PATIENCE).until(() -> app.log().contains("recording-pipeline")
                     && app.log().toLowerCase().contains("reloaded"));
 
@@ -83,12 +79,8 @@ class ReplayAndReloadIT {
 
     @Test
     void pipelineThatUploadsBothTheOriginalAndTheMp4() throws IOException {
-        NgliveProcess configured = new NgliveProcess(dir.resolve("app"));
-        Path pipeline = configured.routes().resolve("30-pipeline.camel.yaml");
-        String text = Files.readString(pipeline, StandardCharsets.UTF_8);
-        Files.writeString(pipeline, text.replace("        - to: direct:transcode\n",
-                "        - to: direct:upload\n        - to: direct:transcode\n"), StandardCharsets.UTF_8);
-        try (NgliveProcess app = configured.start(); EventClient events = app.events(0)) {
+        try (NgliveProcess app = new NgliveProcess(dir.resolve("app")).uploadOriginalAndMp4().start();
+             EventClient events = app.events(0)) {
             TestMedia.flv(Files.createDirectories(app.works().resolve("5005")), "both.flv", 1);
             long jobId = app.json(app.webhook(Webhooks.fileClosed(5005, "5005/both.flv"))).at("/data/jobId").asLong();
             Awaitility.await().atMost(PATIENCE).until(() -> app.job(jobId).path("status").asText().equals("DONE"));

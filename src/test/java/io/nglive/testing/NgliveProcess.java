@@ -72,6 +72,30 @@ public final class NgliveProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Replaces {@code text} by {@code replacement} in one of the application's route files, as a user editing it
+     * would (while it runs, or before it starts). Fails when the text is not there, so a test cannot edit nothing.
+     */
+    public NgliveProcess editRoute(String file, String text, String replacement) {
+        Path route = routes().resolve(file);
+        try {
+            String yaml = Files.readString(route, StandardCharsets.UTF_8);
+            if (!yaml.contains(text)) {
+                throw new IllegalStateException(file + " does not contain: " + text);
+            }
+            Files.writeString(route, yaml.replace(text, replacement), StandardCharsets.UTF_8);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The README's edit of routes/30-pipeline.camel.yaml that uploads the original FLV and then the MP4. */
+    public NgliveProcess uploadOriginalAndMp4() {
+        return editRoute("30-pipeline.camel.yaml", "        - to: direct:transcode\n",
+                "        - to: direct:upload\n        - to: direct:transcode\n");
+    }
+
     public Path dir() {
         return dir;
     }
