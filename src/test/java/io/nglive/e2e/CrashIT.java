@@ -33,8 +33,7 @@ class CrashIT {
             try (NgliveProcess app = new NgliveProcess(appDir)
                     .set("nglive.transcode.mode", "CRF")
                     .set("nglive.transcode.preset", "medium")
-                    .set("nglive.upload.target", "http")
-                    .set("nglive.upload.url", target.url().toString())
+                    .uploadTo(target.url())
                     .start();
                  EventClient events = app.events(0)) {
                 TestMedia.flv(Files.createDirectories(app.works().resolve("4001")), "long take.flv", 20);

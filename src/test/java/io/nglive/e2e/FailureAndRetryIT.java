@@ -66,8 +66,7 @@ class FailureAndRetryIT {
     void uploadTargetDownThenUpRetriesWithBackoffAndUploadsOnce() throws IOException {
         try (UploadServer target = UploadServer.start(Files.createDirectories(dir.resolve("target")));
              NgliveProcess app = new NgliveProcess(dir.resolve("app"))
-                     .set("nglive.upload.target", "http")
-                     .set("nglive.upload.url", target.url().toString())
+                     .uploadTo(target.url())
                      .set("nglive.upload.retries", "8")
                      .set("nglive.upload.retry-delay", "300ms")
                      .set("nglive.upload.retry-max-delay", "1s")
@@ -98,8 +97,7 @@ class FailureAndRetryIT {
     void uploadThatRunsOutOfRetriesKeepsTheFileAndResumesWithoutTranscodingAgain() throws IOException {
         try (UploadServer target = UploadServer.start(Files.createDirectories(dir.resolve("target")));
              NgliveProcess app = new NgliveProcess(dir.resolve("app"))
-                     .set("nglive.upload.target", "http")
-                     .set("nglive.upload.url", target.url().toString())
+                     .uploadTo(target.url())
                      .set("nglive.upload.retries", "2")
                      .start();
              EventClient events = app.events(0)) {
@@ -131,8 +129,7 @@ class FailureAndRetryIT {
         NgliveProcess configured = new NgliveProcess(dir.resolve("app")).uploadOriginalAndMp4();
         try (UploadServer target = UploadServer.start(Files.createDirectories(dir.resolve("target")));
              NgliveProcess app = configured
-                     .set("nglive.upload.target", "http")
-                     .set("nglive.upload.url", target.url().toString())
+                     .uploadTo(target.url())
                      .set("nglive.upload.retries", "3")
                      .set("nglive.transcode.retries", "1")
                      .start();

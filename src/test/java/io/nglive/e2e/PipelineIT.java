@@ -33,8 +33,7 @@ class PipelineIT {
     void closedRecordingIsTranscodedAndUploadedToWebdavWithEveryEventInOrder() throws IOException {
         try (WebdavServer webdav = WebdavServer.start(Files.createDirectories(dir.resolve("webdav")), "nglive", "s3cret");
              NgliveProcess app = new NgliveProcess(dir.resolve("app"))
-                     .set("nglive.upload.target", "http")
-                     .set("nglive.upload.url", webdav.url().resolve("/录播").toString())
+                     .uploadTo(webdav.url().resolve("/录播"))
                      .set("nglive.upload.user", "nglive")
                      .set("nglive.upload.password", "s3cret")
                      .set("nglive.heartbeat.interval", "100ms")

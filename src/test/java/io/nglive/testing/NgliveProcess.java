@@ -72,6 +72,11 @@ public final class NgliveProcess implements AutoCloseable {
         return this;
     }
 
+    /** Uploads go to an HTTP (WebDAV / PUT) target at {@code url}. */
+    public NgliveProcess uploadTo(URI url) {
+        return set("nglive.upload.target", "http").set("nglive.upload.url", url.toString());
+    }
+
     /**
      * Replaces {@code text} by {@code replacement} in one of the application's route files, as a user editing it
      * would (while it runs, or before it starts). Fails when the text is not there, so a test cannot edit nothing.
