@@ -1,11 +1,16 @@
 package io.nglive;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.api.Access;
 import io.nglive.api.JobsApi;
+import io.nglive.api.Problems;
 import io.nglive.events.EventLog;
 import io.nglive.events.EventStream;
 import io.nglive.events.Heartbeat;
@@ -90,7 +95,7 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("access", access);
         registry.bind("webhook", new WebhookIntake(new WebhookReader(works), events, journal));
         registry.bind("jobsApi", new JobsApi(journal));
-        registry.bind("problems", new io.nglive.api.Problems());
+        registry.bind("problems", new Problems());
         registry.bind("pipeline", pipeline);
         FileRoots roots = new FileRoots(works.root(), settings.outPath);
         registry.bind("transcoder", new Transcoder(transcodeStage, settings.transcode, journal, roots));
@@ -108,8 +113,8 @@ public final class NgliveConfiguration implements CamelConfiguration {
         for (JobJournal.Abandoned abandoned : journal.abandonedProcesses()) {
             boolean startedWithItsStep = ProcessHandle.of(abandoned.pid())
                     .flatMap(p -> p.info().startInstant())
-                    .map(started -> java.time.Duration.between(abandoned.started().toInstant(), started).abs()
-                            .compareTo(java.time.Duration.ofMinutes(1)) < 0)
+                    .map(started -> Duration.between(abandoned.started().toInstant(), started).abs()
+                            .compareTo(Duration.ofMinutes(1)) < 0)
                     .orElse(false);
             if (startedWithItsStep && FfmpegProcess.killOrphan(abandoned.pid(), "ffmpeg")) {
                 LOG.warn("stopped ffmpeg (pid {}) left running by a previous nglive that did not stop cleanly",
@@ -123,10 +128,10 @@ public final class NgliveConfiguration implements CamelConfiguration {
      * stops the start with a reason instead.
      */
     private static void requireFreePort(String host, int port) {
-        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(host, port));
-        } catch (java.io.IOException e) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
             throw new InvalidSetting("camel.server.port", String.valueOf(port),
                     "cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")");
         }

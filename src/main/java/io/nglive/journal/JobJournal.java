@@ -43,7 +43,7 @@ public final class JobJournal {
         String now = now();
         update(c, "INSERT INTO job (event_seq, room_id, session_id, file, title, status, created, updated) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", eventSeq, roomId, sessionId, file,
-                title == null || title.length() <= 1000 ? title : title.substring(0, 1000), PENDING, now, now);
+                clip(title, 1000), PENDING, now, now);
         return Optional.of(((Number) query(c, "SELECT id FROM job WHERE file = ?", file).get(0).get("id")).longValue());
     }
 
@@ -254,7 +254,12 @@ public final class JobJournal {
     }
 
     private static String clip(String text) {
-        return text == null || text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
+        return clip(text, 4000);
+    }
+
+    /** At most {@code max} characters, the column's size; a longer text ends in "...". */
+    private static String clip(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 3) + "...";
     }
 
     private static String now() {

@@ -2,6 +2,8 @@ package io.nglive.pipeline;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +14,7 @@ import io.nglive.journal.JobJournal;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +54,7 @@ public final class Pipeline {
             exchange.setRouteStop(true);
             return;
         }
-        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
                 active.remove(jobId, owner);
@@ -119,7 +122,7 @@ public final class Pipeline {
     }
 
     private Set<Long> queued() {
-        Set<Long> ids = new java.util.HashSet<>();
+        Set<Long> ids = new HashSet<>();
         // every seda:jobs endpoint, whatever its options, shares this one queue
         for (Exchange e : camel.getEndpoint(QUEUE, SedaEndpoint.class).getQueue()) {
             Long id = e.getMessage().getBody(Long.class);
@@ -131,7 +134,7 @@ public final class Pipeline {
     }
 
     public Map<String, Object> load() {
-        Map<String, Object> load = new java.util.LinkedHashMap<>();
+        Map<String, Object> load = new LinkedHashMap<>();
         load.put("pipeline", Map.of("queued", queued().size(), "running", active.size()));
         for (StageRunner s : stages) {
             load.put(s.stage(), s.slots().load());
