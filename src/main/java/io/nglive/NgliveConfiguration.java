@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.api.Access;
 import io.nglive.api.JobsApi;
 import io.nglive.api.Problems;
+import io.nglive.api.RoomsApi;
 import io.nglive.events.EventLog;
 import io.nglive.events.EventStream;
 import io.nglive.events.Heartbeat;
@@ -24,16 +25,25 @@ import io.nglive.pipeline.Pipeline;
 import io.nglive.pipeline.StageEvents;
 import io.nglive.pipeline.StageRunner;
 import io.nglive.pipeline.StageSlots;
+import io.nglive.recorder.RecorderClient;
+import io.nglive.recorder.RecorderHealth;
+import io.nglive.recorder.RecorderSupervisor;
+import io.nglive.recorder.WebhookRegistration;
+import io.nglive.rooms.RoomList;
+import io.nglive.rooms.RoomSync;
 import io.nglive.transcode.FfmpegProcess;
 import io.nglive.transcode.Transcoder;
 import io.nglive.upload.UploadTargets;
 import io.nglive.upload.Uploader;
+import io.nglive.webhook.OpenRecordings;
+import io.nglive.webhook.RecordingScan;
 import io.nglive.webhook.WebhookIntake;
 import io.nglive.webhook.WebhookReader;
 import io.nglive.webhook.WorksPath;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -93,7 +103,8 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("events", events);
         registry.bind("journal", journal);
         registry.bind("access", access);
-        registry.bind("webhook", new WebhookIntake(new WebhookReader(works), events, journal));
+        OpenRecordings openRecordings = new OpenRecordings(database.dataSource());
+        registry.bind("webhook", new WebhookIntake(new WebhookReader(works), events, journal, openRecordings));
         registry.bind("jobsApi", new JobsApi(journal));
         registry.bind("problems", new Problems());
         registry.bind("pipeline", pipeline);
@@ -101,8 +112,34 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("transcoder", new Transcoder(transcodeStage, settings.transcode, journal, roots));
         registry.bind("uploader", new Uploader(uploadStage, UploadTargets.create(settings.upload), roots,
                 settings.uploadDeleteLocal));
+        RoomList rooms = new RoomList(database.dataSource(), events);
+        RecorderClient recorder = new RecorderClient(settings.recorder);
+        RoomSync roomSync = new RoomSync(rooms, recorder, settings.roomBlacklist);
+        registry.bind("roomSync", roomSync);
+        registry.bind("roomsApi", new RoomsApi(rooms, roomSync, settings.roomBlacklist));
+        registry.bind("webhookRegistration", new WebhookRegistration(recorder, settings.recorder.webhookUrl()));
+        registry.bind("recordingScan", new RecordingScan(works,
+                List.of(settings.outPath, settings.dataPath, settings.upload.dir()), journal, events, openRecordings,
+                room -> roomSync.reachable() && roomSync.seen(room).map(r -> !r.recording()).orElse(false),
+                settings.recorder.scanInterval(), database::firstStart));
+        RecorderSupervisor supervisor = null;
+        if (settings.recorder.supervised()) {
+            supervisor = new RecorderSupervisor(settings.recorder, settings.worksPath, settings.dataPath, recorder,
+                    pid -> recorderStarted(camel, pid));
+            camel.addService(supervisor);
+        }
+        registry.bind("recorder-health", new RecorderHealth(roomSync::status, supervisor));
         registry.bind("heartbeat", new Heartbeat(events, new SystemLoad(settings.worksPath), pipeline::load,
-                journal::roomCount, eventStream::size, version()));
+                rooms::count, eventStream::size, version()));
+    }
+
+    /** Tells the routes (seda:recorder-started) that the recorder (re)started, so that rooms and webhook are applied. */
+    private static void recorderStarted(CamelContext camel, long pid) {
+        try (ProducerTemplate signal = camel.createProducerTemplate()) {
+            signal.sendBody("seda:recorder-started", pid);
+        } catch (Exception e) {
+            LOG.warn("cannot signal the recorder's start to the routes: {}", e.toString());
+        }
     }
 
     /**

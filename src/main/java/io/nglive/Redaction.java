@@ -8,6 +8,8 @@ public final class Redaction {
     private static final Pattern AUTHORIZATION =
             Pattern.compile("(?i)\\b((?:proxy-)?authorization\\s*[:=]\\s*)(?:(basic|bearer|digest)\\s+)?\\S+");
     private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s]*@");
+    private static final Pattern SECRET_PARAMETER =
+            Pattern.compile("(?i)([?&](?:token|access_token|password|pass|secret|key)=)[^&#\\s]*");
 
     private Redaction() {
     }
@@ -17,8 +19,9 @@ public final class Redaction {
         return text == null ? null : AUTHORIZATION.matcher(url(text)).replaceAll("$1$2 ***");
     }
 
-    /** {@code https://user:secret@host/x} becomes {@code https://***@host/x}. */
+    /** {@code https://user:secret@host/x?token=T} becomes {@code https://***@host/x?token=***}. */
     public static String url(String text) {
-        return text == null ? null : USERINFO.matcher(text).replaceAll("$1***@");
+        return text == null ? null
+                : SECRET_PARAMETER.matcher(USERINFO.matcher(text).replaceAll("$1***@")).replaceAll("$1***");
     }
 }

@@ -4,17 +4,23 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.nglive.recorder.Executables;
+import io.nglive.recorder.RecorderSettings;
 import io.nglive.transcode.TranscodeMode;
 import io.nglive.transcode.TranscodeSettings;
 import io.nglive.transcode.VideoEncoder;
@@ -49,6 +55,8 @@ public final class Settings {
     public final boolean uploadDeleteLocal;
     public final Duration heartbeatInterval;
     public final Duration progressInterval;
+    public final RecorderSettings recorder;
+    public final Set<Long> roomBlacklist;
 
     public Settings(PropertiesComponent properties) {
         this.properties = properties;
@@ -78,6 +86,8 @@ public final class Settings {
         uploadDeleteLocal = bool("nglive.upload.delete-local");
         heartbeatInterval = duration("nglive.heartbeat.interval");
         progressInterval = duration("nglive.events.progress-interval");
+        recorder = recorderSettings();
+        roomBlacklist = roomIds("nglive.rooms.blacklist");
         // read here so that a bad value stops the start, not the first retry
         duration("nglive.transcode.retry-delay");
         duration("nglive.upload.retry-delay");
@@ -114,6 +124,74 @@ public final class Settings {
                 optional("nglive.upload.password").orElse(null),
                 command,
                 duration("nglive.upload.timeout"));
+    }
+
+    private RecorderSettings recorderSettings() {
+        URI url = httpUrl("nglive.recorder.url");
+        if (url.getUserInfo() != null) {
+            throw new InvalidSetting("nglive.recorder.url", Redaction.url(url.toString()),
+                    "must not contain credentials: set nglive.recorder.user and nglive.recorder.password");
+        }
+        List<String> command = List.of();
+        Optional<String> line = optional("nglive.recorder.command");
+        if (line.isPresent()) {
+            try {
+                command = CommandLine.split(line.get());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSetting("nglive.recorder.command", line.get(), e.getMessage());
+            }
+            if (command.isEmpty() || Executables.find(command.get(0)).isEmpty()) {
+                throw new InvalidSetting("nglive.recorder.command", line.get(),
+                        "names no executable file (give its full path, or a program on the PATH)");
+            }
+        }
+        Duration scanInterval = duration("nglive.recorder.scan-interval");
+        if (scanInterval.isZero()) {
+            throw new InvalidSetting("nglive.recorder.scan-interval", "0", "must be longer than zero");
+        }
+        return new RecorderSettings(url, optional("nglive.recorder.user").orElse(null),
+                optional("nglive.recorder.password").orElse(null), duration("nglive.recorder.timeout"), command,
+                duration("nglive.recorder.sync-interval"), scanInterval,
+                bool("nglive.recorder.register-webhook") ? webhookUrl() : null);
+    }
+
+    /** nglive's own webhook as the recorder must call it: {@code nglive.recorder.webhook-url}, or this server's. */
+    private String webhookUrl() {
+        String url = optional("nglive.recorder.webhook-url").orElseGet(() -> {
+            String host = required("camel.server.host");
+            if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+                host = "127.0.0.1";
+            } else if (host.contains(":") && !host.startsWith("[")) {
+                host = "[" + host + "]";
+            }
+            return "http://" + host + ":" + integer("camel.server.port", 1, 65535) + "/webhook";
+        });
+        httpUrl(optional("nglive.recorder.webhook-url").isPresent() ? "nglive.recorder.webhook-url" : "camel.server.host",
+                url);
+        if (webhookToken.isEmpty() || url.contains("token=")) {
+            return url;
+        }
+        return url + (url.contains("?") ? "&" : "?") + "token=" + URLEncoder.encode(webhookToken, StandardCharsets.UTF_8);
+    }
+
+    /** Comma-separated room ids. */
+    private Set<Long> roomIds(String name) {
+        Set<Long> ids = new LinkedHashSet<>();
+        for (String item : optional(name).orElse("").split("[,\\s]+")) {
+            if (item.isEmpty()) {
+                continue;
+            }
+            try {
+                long id = Long.parseLong(item);
+                if (id <= 0) {
+                    throw new NumberFormatException();
+                }
+                ids.add(id);
+            } catch (NumberFormatException e) {
+                throw new InvalidSetting(name, item, "is not a room id (a positive whole number)");
+            }
+        }
+        return Set.copyOf(ids);
     }
 
     /** The value, or empty when the property is absent or blank. */
@@ -201,7 +279,10 @@ public final class Settings {
     }
 
     private URI httpUrl(String name) {
-        String value = required(name);
+        return httpUrl(name, required(name));
+    }
+
+    private static URI httpUrl(String name, String value) {
         try {
             URI uri = new URI(value);
             if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())

@@ -39,7 +39,7 @@ class SettingsTest {
         }
         props = new LinkedHashMap<>();
         for (String name : file.stringPropertyNames()) {
-            if (name.startsWith("nglive.")) {
+            if (name.startsWith("nglive.") || name.startsWith("camel.server.")) {
                 props.put(name, file.getProperty(name).trim());
             }
         }
@@ -307,5 +307,77 @@ class SettingsTest {
         props.put("nglive.node.name", "  ");
 
         assertThat(settings().nodeName).isNotBlank();
+    }
+
+    @Test
+    void theRecorderDefaultsToItsLocalApiWithoutSupervision() {
+        Settings settings = settings();
+
+        assertThat(settings.recorder.url()).hasToString("http://127.0.0.1:2356");
+        assertThat(settings.recorder.supervised()).isFalse();
+        assertThat(settings.recorder.hasCredentials()).isFalse();
+        assertThat(settings.recorder.scanInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.recorder.syncInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.recorder.webhookUrl()).isEqualTo("http://127.0.0.1:8100/webhook");
+        assertThat(settings.roomBlacklist).isEmpty();
+    }
+
+    @Test
+    void theRegisteredWebhookUrlCarriesTheWebhookToken() {
+        props.put("nglive.webhook.token", "s e/cr&t");
+        props.put("camel.server.host", "0.0.0.0");
+        props.put("camel.server.port", "8200");
+
+        assertThat(settings().recorder.webhookUrl()).isEqualTo("http://127.0.0.1:8200/webhook?token=s+e%2Fcr%26t");
+    }
+
+    @Test
+    void anExplicitWebhookUrlIsUsedAndRegistrationCanBeTurnedOff() {
+        props.put("nglive.recorder.webhook-url", "http://10.0.0.5:8100/webhook");
+        assertThat(settings().recorder.webhookUrl()).isEqualTo("http://10.0.0.5:8100/webhook");
+
+        props.put("nglive.recorder.register-webhook", "false");
+        assertThat(settings().recorder.webhookUrl()).isNull();
+    }
+
+    @Test
+    void aRecorderUrlWithCredentialsIsRefusedWithoutShowingThem() {
+        props.put("nglive.recorder.url", "http://admin:hunter2@127.0.0.1:2356");
+
+        InvalidSetting e = invalid();
+
+        assertThat(e).hasMessageStartingWith("nglive.recorder.url=").hasMessageContaining("nglive.recorder.user");
+        assertThat(e.getMessage()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void theRecorderCommandMustNameAnExecutable() {
+        props.put("nglive.recorder.command", temp.resolve("no such recorder") + " --flag");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.recorder.command=").hasMessageContaining("executable");
+
+        props.put("nglive.recorder.command", "java -Dx=1");
+        Settings settings = settings();
+        assertThat(settings.recorder.supervised()).isTrue();
+        assertThat(settings.recorder.command()).containsExactly("java", "-Dx=1");
+    }
+
+    @Test
+    void theBlacklistIsAListOfRoomIds() {
+        props.put("nglive.rooms.blacklist", "23058, 3 ,,7");
+        assertThat(settings().roomBlacklist).containsExactlyInAnyOrder(23058L, 3L, 7L);
+
+        props.put("nglive.rooms.blacklist", "23058,abc");
+        assertThat(invalid()).hasMessageStartingWith("nglive.rooms.blacklist=abc");
+
+        props.put("nglive.rooms.blacklist", "0");
+        assertThat(invalid()).hasMessageStartingWith("nglive.rooms.blacklist=0");
+    }
+
+    @Test
+    void aScanIntervalOfZeroIsRefused() {
+        props.put("nglive.recorder.scan-interval", "0s");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.recorder.scan-interval=");
     }
 }

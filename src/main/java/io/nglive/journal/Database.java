@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 
 import javax.sql.DataSource;
 
@@ -70,6 +71,29 @@ public final class Database extends ServiceSupport {
           PRIMARY KEY (job_id, stage, input),
           CONSTRAINT job_step_job FOREIGN KEY (job_id) REFERENCES job (id))
         """,
+        // the rooms nglive wants the recorder to have (its desired state). A room removed through nglive stays as a
+        // tombstone (removed = TRUE) until the recorder has confirmed its removal, so that it is not adopted back
+        """
+        CREATE CACHED TABLE IF NOT EXISTS room (
+          room_id BIGINT PRIMARY KEY,
+          auto_record BOOLEAN NOT NULL,
+          removed BOOLEAN DEFAULT FALSE NOT NULL,
+          source VARCHAR(16) NOT NULL,
+          added VARCHAR(40) NOT NULL,
+          updated VARCHAR(40) NOT NULL)
+        """,
+        // recordings the recorder announced (FileOpening) and has not closed yet: the works-path scan leaves them alone
+        """
+        CREATE CACHED TABLE IF NOT EXISTS open_recording (
+          file VARCHAR(4000) PRIMARY KEY,
+          room_id BIGINT NOT NULL,
+          session_id VARCHAR(128),
+          opened VARCHAR(40) NOT NULL)
+        """,
+        // facts about this installation, e.g. when it first started, in epoch milliseconds (older recordings are not nglive's)
+        "CREATE TABLE IF NOT EXISTS installation (name VARCHAR(64) PRIMARY KEY, value VARCHAR(200) NOT NULL)",
+        "MERGE INTO installation USING (VALUES ('first-start', CAST(UNIX_MILLIS() AS VARCHAR(200)))) AS v (name, value) "
+                + "ON installation.name = v.name WHEN NOT MATCHED THEN INSERT VALUES (v.name, v.value)",
     };
 
     private final HikariDataSource dataSource;
@@ -90,6 +114,13 @@ public final class Database extends ServiceSupport {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** When nglive first started with this database. */
+    public Instant firstStart() {
+        String millis = JournalAccess.transaction(dataSource, c -> (String) JournalAccess.query(c,
+                "SELECT value FROM installation WHERE name = 'first-start'").get(0).get("value"));
+        return Instant.ofEpochMilli(Long.parseLong(millis));
     }
 
     private void createSchema() {

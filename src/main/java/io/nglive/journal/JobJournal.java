@@ -5,13 +5,18 @@ import static io.nglive.journal.JournalAccess.transaction;
 import static io.nglive.journal.JournalAccess.update;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -35,7 +40,7 @@ public final class JobJournal {
     }
 
     /** Creates the job for a closed recording, in the caller's transaction; empty when the file has one already. */
-    public Optional<Long> create(Connection c, long eventSeq, long roomId, String sessionId, String file, String title)
+    public Optional<Long> create(Connection c, long eventSeq, Long roomId, String sessionId, String file, String title)
             throws SQLException {
         if (!query(c, "SELECT id FROM job WHERE file = ?", file).isEmpty()) {
             return Optional.empty();
@@ -45,6 +50,24 @@ public final class JobJournal {
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", eventSeq, roomId, sessionId, file,
                 clip(title, 1000), PENDING, now, now);
         return Optional.of(((Number) query(c, "SELECT id FROM job WHERE file = ?", file).get(0).get("id")).longValue());
+    }
+
+    /** Which of these recording files have a job already. */
+    public Set<String> withJobs(Collection<String> files) {
+        return transaction(dataSource, c -> {
+            Set<String> known = new HashSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM job WHERE file = ?")) {
+                for (String file : files) {
+                    s.setString(1, file);
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next()) {
+                            known.add(file);
+                        }
+                    }
+                }
+            }
+            return known;
+        });
     }
 
     /** Moves a PENDING job to RUNNING; false when someone else has it or it is not pending. */
@@ -215,12 +238,6 @@ public final class JobJournal {
             }
             return jobs;
         });
-    }
-
-    /** Rooms that have recordings in the journal. */
-    public long roomCount() {
-        return transaction(dataSource, c -> ((Number) query(c, "SELECT COUNT(DISTINCT room_id) AS n FROM job")
-                .get(0).get("n")).longValue());
     }
 
     /** Job count per status, for heartbeats and metrics. */

@@ -31,20 +31,25 @@ public final class WebhookIntake {
     private final WebhookReader reader;
     private final EventLog events;
     private final JobJournal journal;
+    private final OpenRecordings open;
 
-    public WebhookIntake(WebhookReader reader, EventLog events, JobJournal journal) {
+    public WebhookIntake(WebhookReader reader, EventLog events, JobJournal journal, OpenRecordings open) {
         this.reader = reader;
         this.events = events;
         this.journal = journal;
+        this.open = open;
     }
 
     public Accepted accept(String body) {
         RecorderEvent event = reader.read(body);
         EventLog.Recorded<Optional<Long>> recorded = events.record(event.type(), event.fields(), event.id(),
-                (c, seq) -> event.closesRecording()
-                        ? journal.create(c, seq, event.roomId(), (String) event.fields().get("sessionId"), event.file(),
-                                (String) event.fields().get("title"))
-                        : Optional.empty());
+                (c, seq) -> {
+                    open.track(c, event);
+                    return event.closesRecording()
+                            ? journal.create(c, seq, event.roomId(), (String) event.fields().get("sessionId"),
+                                    event.file(), (String) event.fields().get("title"))
+                            : Optional.<Long>empty();
+                });
         Long jobId = recorded.extra() == null ? null : recorded.extra().orElse(null);
         return new Accepted(recorded.seq(), event.type(), recorded.duplicate(), jobId);
     }

@@ -63,7 +63,8 @@ class WebhookIntakeTest {
         database = new Database(dir);
         events = new EventLog(database.dataSource(), "test-node", JSON);
         journal = new JobJournal(database.dataSource());
-        intake = new WebhookIntake(new WebhookReader(new WorksPath(worksDir)), events, journal);
+        intake = new WebhookIntake(new WebhookReader(new WorksPath(worksDir)), events, journal,
+                new OpenRecordings(database.dataSource()));
     }
 
     private List<Map<String, Object>> jobs() {
