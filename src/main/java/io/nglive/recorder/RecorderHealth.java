@@ -28,6 +28,10 @@ public final class RecorderHealth extends AbstractHealthCheck {
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         details(builder, "api.", api.get());
         builder.detail("supervised", supervisor != null);
+        Object problem = api.get().get("problem");
+        if (problem != null) {
+            builder.message(String.valueOf(problem));
+        }
         if (supervisor == null) {
             builder.up();
             return;

@@ -66,7 +66,7 @@ public final class RoomSync {
         }
     }
 
-    /** Applies a room just added to the list, unless the recorder is known to be down (the next sync will). */
+    /** Applies a room just added to the list; when the recorder cannot take it now, the next sync does. */
     public void applyAdd(long roomId) {
         apply(() -> {
             list.find(roomId).filter(r -> !r.removed()).ifPresent(room -> {
@@ -233,14 +233,15 @@ public final class RoomSync {
         view = new View(Map.copyOf(rooms), view.current(), view.problem(), view.checked());
     }
 
-    /** A change applied at once when the recorder is up; when it is down, or fails now, the next sync applies it. */
+    /** A change applied at once; when the recorder is down or refuses it, the next sync applies it. */
     private void apply(Runnable change) {
-        if (!view.current()) {
-            return;
-        }
         lock.lock();
         try {
             change.run();
+            if (!view.current()) {
+                // the recorder answers again: bring the whole view up to date, not just this room
+                sync();
+            }
         } catch (RecorderUnavailable e) {
             unreachable(e.getMessage());
         } catch (RecorderRejected e) {
