@@ -144,6 +144,10 @@ public final class Settings {
                 throw new InvalidSetting("nglive.recorder.command", line.get(),
                         "names no executable file (give its full path, or a program on the PATH)");
             }
+            if (!"http".equalsIgnoreCase(url.getScheme())) {
+                throw new InvalidSetting("nglive.recorder.url", url.toString(),
+                        "must be an http:// URL when nglive starts the recorder (it binds it with --bind http://...)");
+            }
         }
         Duration scanInterval = duration("nglive.recorder.scan-interval");
         if (scanInterval.isZero()) {

@@ -360,6 +360,10 @@ class SettingsTest {
         Settings settings = settings();
         assertThat(settings.recorder.supervised()).isTrue();
         assertThat(settings.recorder.command()).containsExactly("java", "-Dx=1");
+
+        props.put("nglive.recorder.url", "https://127.0.0.1:2356");
+        assertThat(invalid()).as("nglive binds the recorder it starts with http")
+                .hasMessageStartingWith("nglive.recorder.url=https://127.0.0.1:2356");
     }
 
     @Test

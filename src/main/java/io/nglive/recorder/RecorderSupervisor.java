@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -119,6 +120,12 @@ public final class RecorderSupervisor extends ServiceSupport {
         if (supervisor != null) {
             supervisor.join(STOP_TIMEOUT.toMillis());
         }
+        ProcessHandle late = current;
+        if (late != null && late.isAlive()) {
+            terminate(late);
+        }
+        current = null;
+        state = "stopped";
         try {
             Files.deleteIfExists(pidFile);
         } catch (IOException e) {
@@ -127,6 +134,18 @@ public final class RecorderSupervisor extends ServiceSupport {
     }
 
     private void supervise() {
+        try {
+            superviseUntilStopped();
+        } finally {
+            // a process started while nglive was being stopped must not outlive it
+            ProcessHandle process = current;
+            if (stopping && process != null && process.isAlive()) {
+                terminate(process);
+            }
+        }
+    }
+
+    private void superviseUntilStopped() {
         Duration delay = FIRST_DELAY;
         Optional<ProcessHandle> leftover = leftover();
         while (!stopping) {
@@ -154,6 +173,9 @@ public final class RecorderSupervisor extends ServiceSupport {
                 continue;
             }
             current = process;
+            if (stopping) {
+                return;
+            }
             state = "running";
             remember(process);
             if (awaitApi(process)) {
@@ -186,15 +208,29 @@ public final class RecorderSupervisor extends ServiceSupport {
     }
 
     private Process launch() throws IOException {
+        if (client.answers()) {
+            LOG.warn("something already answers at {} before the recorder is started: if it is another program, "
+                    + "the recorder cannot listen there and will exit", client.url());
+        }
         ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close();
-        LOG.info("started the recorder (pid {}): {}", process.pid(), String.join(" ", commandLine));
+        LOG.info("started the recorder (pid {}): {}", process.pid(), shown(commandLine));
         Thread pump = new Thread(() -> copyOutput(process), "recorder-output-" + process.pid());
         pump.setDaemon(true);
         pump.start();
         return process;
+    }
+
+    /** The command line for the log, with the value after a password option masked. */
+    static String shown(List<String> commandLine) {
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < commandLine.size(); i++) {
+            boolean secret = i > 0 && commandLine.get(i - 1).toLowerCase(Locale.ROOT).matches("-.*(pass|password|token)");
+            shown.add(secret ? "***" : commandLine.get(i));
+        }
+        return String.join(" ", shown);
     }
 
     private static void copyOutput(Process process) {

@@ -43,19 +43,24 @@ public final class WebhookRegistration {
                     ? setting.path("value").asText() : "";
             List<String> lines = new ArrayList<>(List.of(current.split("\\r?\\n")));
             lines.removeIf(String::isBlank);
-            if (lines.stream().map(String::trim).anyMatch(url::equals)) {
+            boolean present = lines.stream().map(String::trim).anyMatch(url::equals);
+            List<String> wanted = new ArrayList<>(lines);
+            // nglive's own endpoint under another URL (an old token, /webhook/) would get every event twice
+            wanted.removeIf(line -> !line.trim().equals(url) && sameEndpoint(line.trim(), url));
+            if (!present) {
+                wanted.add(url);
+            }
+            if (wanted.equals(lines)) {
                 if (!confirmed) {
                     LOG.info("the recorder sends its events to {}", Redaction.url(url));
                     confirmed = true;
                 }
                 return;
             }
-            int before = lines.size();
-            lines.removeIf(line -> sameEndpoint(line.trim(), url));
-            lines.add(url);
-            recorder.setGlobalConfig(Map.of(SETTING, Map.of("hasValue", true, "value", String.join("\n", lines))));
-            LOG.info("added {} to the recorder's WebHookUrlsV2 (kept {} other URL(s){})", Redaction.url(url),
-                    lines.size() - 1, before > lines.size() - 1 ? ", replaced an older URL of nglive's" : "");
+            recorder.setGlobalConfig(Map.of(SETTING, Map.of("hasValue", true, "value", String.join("\n", wanted))));
+            long replaced = lines.size() - wanted.size() + (present ? 0 : 1);
+            LOG.info("set {} in the recorder's WebHookUrlsV2 (kept {} other URL(s){})", Redaction.url(url),
+                    wanted.size() - 1, replaced > 0 ? ", removed " + replaced + " older URL(s) of nglive's" : "");
             confirmed = true;
         } catch (RecorderUnavailable | RecorderRejected e) {
             confirmed = false;

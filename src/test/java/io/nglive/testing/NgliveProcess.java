@@ -273,13 +273,13 @@ public final class NgliveProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        // taken before the kill: once nglive is gone its children belong to init and are no longer its descendants
+        List<ProcessHandle> children = process == null ? List.of() : process.descendants().toList();
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             waitForExit(Duration.ofSeconds(30));
         }
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-        }
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     private String settingsText() {
