@@ -2,6 +2,7 @@ package io.nglive;
 
 import org.apache.camel.CamelContext;
 import io.nglive.pipeline.Pipeline;
+import io.nglive.recorder.RecorderSupervisor;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -27,6 +28,12 @@ public final class Nglive {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeStop(BaseMainSupport stopping) {
+                // a supervised recorder stops first, while /webhook still takes the FileClosed it sends on its way out
+                RecorderSupervisor recorder = stopping.getCamelContext().getRegistry()
+                        .lookupByNameAndType("recorderSupervisor", RecorderSupervisor.class);
+                if (recorder != null) {
+                    recorder.stop();
+                }
                 // a long transcode must not hold the shutdown: stop the stages' work now, the journal resumes it
                 Pipeline pipeline = stopping.getCamelContext().getRegistry().lookupByNameAndType("pipeline", Pipeline.class);
                 if (pipeline != null) {

@@ -127,6 +127,7 @@ public final class NgliveConfiguration implements CamelConfiguration {
             supervisor = new RecorderSupervisor(settings.recorder, settings.worksPath, settings.dataPath, recorder,
                     pid -> recorderStarted(camel, pid));
             camel.addService(supervisor);
+            registry.bind("recorderSupervisor", supervisor);
         }
         registry.bind("recorder-health", new RecorderHealth(roomSync::status, supervisor));
         registry.bind("heartbeat", new Heartbeat(events, new SystemLoad(settings.worksPath), pipeline::load,

@@ -56,20 +56,34 @@ public final class RoomsApi {
     /** Adds a room: {@code ?roomid=N}, or {@code {"roomId":N}} as the body of {@code POST /api/rooms}. */
     public Map<String, Object> add(@Header("roomid") String roomId, @Body String body) {
         long id = roomId(roomId != null || body == null || body.isBlank() ? roomId : roomIdInBody(body));
-        if (blacklist.contains(id)) {
+        // a short id is blacklisted with its room: the recorder knows both
+        boolean blacklisted = blacklist.contains(id) || sync.seen(id)
+                .map(r -> blacklist.contains(r.roomId()) || blacklist.contains(r.shortId())).orElse(false);
+        if (blacklisted) {
             throw new ApiError(403, BLACKLISTED, "room " + id + " is blacklisted (nglive.rooms.blacklist)");
         }
-        if (find(id).isPresent() || !list.add(id, true, RoomList.FROM_API, Map.of())) {
-            throw new ApiError(409, ALREADY_ADDED, "room " + id + " is already added");
-        }
-        sync.applyAdd(id);
-        return ok(view(find(id).orElseGet(() -> wanted(id))));
+        return sync.locked(() -> {
+            if (find(id).isPresent() || !list.add(id, true, RoomList.FROM_API, Map.of())) {
+                throw new ApiError(409, ALREADY_ADDED, "room " + id + " is already added");
+            }
+            sync.applyAdd(id);
+            return ok(view(find(id).orElseGet(() -> wanted(id))));
+        });
     }
 
     public Map<String, Object> remove(@Header("roomid") String roomId) {
-        RoomList.Room room = wanted(roomId(roomId));
-        list.remove(room.roomId(), Map.of("source", RoomList.FROM_API));
-        sync.applyRemove(room.roomId());
+        long id = roomId(roomId);
+        return sync.locked(() -> {
+            RoomList.Room room = wanted(id);
+            if (!list.remove(room.roomId(), Map.of("source", RoomList.FROM_API))) {
+                throw notInList(id);
+            }
+            sync.applyRemove(room.roomId());
+            return removed(room);
+        });
+    }
+
+    private Map<String, Object> removed(RoomList.Room room) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("roomId", room.roomId());
         // synced: the recorder does not have it any more (otherwise the next synchronisation removes it)
@@ -84,7 +98,7 @@ public final class RoomsApi {
     public Map<String, Object> action(@Header("roomid") String roomId, @Header("action") String action) {
         RoomList.Room room = wanted(roomId(roomId));
         if (action == null || !ACTIONS.contains(action)) {
-            throw new ApiError(404, JobsApi.BAD_ARGUMENT, "unknown room action '" + action + "' (expected one of "
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "unknown room action '" + action + "' (expected one of "
                     + ACTIONS + ")");
         }
         try {
@@ -136,7 +150,11 @@ public final class RoomsApi {
     }
 
     private RoomList.Room wanted(long id) {
-        return find(id).orElseThrow(() -> new ApiError(404, ROOM_NOT_FOUND, "room " + id + " is not in the list"));
+        return find(id).orElseThrow(() -> notInList(id));
+    }
+
+    private static ApiError notInList(long id) {
+        return new ApiError(404, ROOM_NOT_FOUND, "room " + id + " is not in the list");
     }
 
     private String roomIdInBody(String body) {

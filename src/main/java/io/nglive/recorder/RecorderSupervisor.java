@@ -288,6 +288,8 @@ public final class RecorderSupervisor extends ServiceSupport {
     /** Asks the recorder to stop (it closes its files), then kills it and whatever it started if it does not. */
     private static void terminate(ProcessHandle process) {
         List<ProcessHandle> descendants = process.descendants().toList();
+        // the whole tree is asked: a wrapper script may not pass the request on to the recorder it started
+        descendants.forEach(ProcessHandle::destroy);
         process.destroy();
         try {
             process.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

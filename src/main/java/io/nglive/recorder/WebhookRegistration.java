@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -92,6 +93,6 @@ public final class WebhookRegistration {
     }
 
     private static String lower(String text) {
-        return text == null ? null : text.toLowerCase(java.util.Locale.ROOT);
+        return text == null ? null : text.toLowerCase(Locale.ROOT);
     }
 }

@@ -82,19 +82,19 @@ public final class RoomList {
         fields.putAll(eventFields);
         try {
             return events.record("RoomAdded", fields, null, (c, seq) -> {
-            List<Map<String, Object>> rows = query(c, "SELECT removed FROM room WHERE room_id = ?", roomId);
-            String now = now();
-            if (rows.isEmpty()) {
-                update(c, "INSERT INTO room (room_id, auto_record, removed, source, added, updated) "
-                        + "VALUES (?, ?, FALSE, ?, ?, ?)", roomId, autoRecord, source, now, now);
-            } else if (Boolean.TRUE.equals(rows.get(0).get("removed"))) {
-                update(c, "UPDATE room SET auto_record = ?, removed = FALSE, source = ?, added = ?, updated = ? "
-                        + "WHERE room_id = ?", autoRecord, source, now, now, roomId);
-            } else {
-                throw new Refused();
-            }
-            return Boolean.TRUE;
-        }).extra();
+                List<Map<String, Object>> rows = query(c, "SELECT removed FROM room WHERE room_id = ?", roomId);
+                String now = now();
+                if (rows.isEmpty()) {
+                    update(c, "INSERT INTO room (room_id, auto_record, removed, source, added, updated) "
+                            + "VALUES (?, ?, FALSE, ?, ?, ?)", roomId, autoRecord, source, now, now);
+                } else if (Boolean.TRUE.equals(rows.get(0).get("removed"))) {
+                    update(c, "UPDATE room SET auto_record = ?, removed = FALSE, source = ?, added = ?, updated = ? "
+                            + "WHERE room_id = ?", autoRecord, source, now, now, roomId);
+                } else {
+                    throw new Refused();
+                }
+                return Boolean.TRUE;
+            }).extra();
         } catch (Refused e) {
             return false;
         }
@@ -136,14 +136,16 @@ public final class RoomList {
 
     /**
      * A room added by its short id is known by its real id once the recorder has looked it up: the row takes the
-     * real id, or goes when the real id is in the list already.
+     * real id (replacing a tombstone of it: the later add wins), or goes when the real id is wanted already.
      */
     public void renumber(long shortId, long roomId) {
         transaction(dataSource, c -> {
-            if (query(c, "SELECT room_id FROM room WHERE room_id = ?", roomId).isEmpty()) {
-                return update(c, "UPDATE room SET room_id = ?, updated = ? WHERE room_id = ?", roomId, now(), shortId);
+            List<Map<String, Object>> real = query(c, "SELECT removed FROM room WHERE room_id = ?", roomId);
+            if (!real.isEmpty() && Boolean.FALSE.equals(real.get(0).get("removed"))) {
+                return update(c, "DELETE FROM room WHERE room_id = ?", shortId);
             }
-            return update(c, "DELETE FROM room WHERE room_id = ?", shortId);
+            update(c, "DELETE FROM room WHERE room_id = ? AND removed = TRUE", roomId);
+            return update(c, "UPDATE room SET room_id = ?, updated = ? WHERE room_id = ?", roomId, now(), shortId);
         });
     }
 

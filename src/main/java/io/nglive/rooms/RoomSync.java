@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import io.nglive.recorder.RecorderClient;
 import io.nglive.recorder.RecorderRejected;
@@ -56,11 +57,24 @@ public final class RoomSync {
             changes.put("adopted", adopt(rooms));
             changes.put("added", addMissing(rooms));
             rememberAutoRecord(rooms);
-            seen(rooms);
+            remember(rooms);
             return changes;
-        } catch (RecorderUnavailable e) {
+        } catch (RecorderUnavailable | RecorderRejected e) {
             unreachable(e.getMessage());
             return Map.of("unreachable", e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs a change of the room list under the synchronisation's lock, so that a change and its application to the
+     * recorder are never interleaved with another change or with a synchronisation.
+     */
+    public <T> T locked(Supplier<T> change) {
+        lock.lock();
+        try {
+            return change.get();
         } finally {
             lock.unlock();
         }
@@ -79,6 +93,9 @@ public final class RoomSync {
     /** Applies a removal, and forgets the tombstone once the recorder does not have the room. */
     public void applyRemove(long roomId) {
         apply(() -> {
+            if (list.find(roomId).map(r -> !r.removed()).orElse(true)) {
+                return; // added again meanwhile, or already gone
+            }
             recorder.remove(roomId);
             list.forget(roomId);
             Map<Long, RecorderRoom> rooms = new LinkedHashMap<>(view.rooms());
@@ -108,9 +125,9 @@ public final class RoomSync {
         return view.rooms().values().stream().filter(r -> r.answersTo(roomId)).findFirst();
     }
 
-    /** Whether the recorder's last answer is current and has this room. */
+    /** Whether the recorder's last answer is current and has this room (by its id or short id). */
     public boolean synced(long roomId) {
-        return view.current() && view.rooms().containsKey(roomId);
+        return view.current() && seen(roomId).isPresent();
     }
 
     /** Why rooms are not synced: the recorder's last problem, or null. */
@@ -140,6 +157,11 @@ public final class RoomSync {
         for (RoomList.Room wanted : list.wanted()) {
             if (rooms.stream().noneMatch(r -> r.roomId() == wanted.roomId())) {
                 rooms.stream().filter(r -> r.shortId() == wanted.roomId()).findFirst().ifPresent(r -> {
+                    if (blacklist.contains(r.roomId())) {
+                        LOG.warn("room {} is the short id of room {}, which is blacklisted (nglive.rooms.blacklist)",
+                                wanted.roomId(), r.roomId());
+                        return;
+                    }
                     LOG.info("room {} is the short id of room {}: nglive's list now says {}", wanted.roomId(),
                             r.roomId(), r.roomId());
                     list.renumber(wanted.roomId(), r.roomId());
@@ -211,7 +233,7 @@ public final class RoomSync {
         list.autoRecord(autoRecord);
     }
 
-    private void seen(List<RecorderRoom> rooms) {
+    private void remember(List<RecorderRoom> rooms) {
         Map<Long, RecorderRoom> byId = new LinkedHashMap<>();
         rooms.forEach(r -> byId.put(r.roomId(), r));
         if (!view.current() && view.checked() != null) {

@@ -3,6 +3,7 @@ package io.nglive.webhook;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * Finds recordings whose FileClosed never arrived (the recorder drops a webhook after three tries in about three
  * seconds) and creates their jobs as a FileClosed would, with a {@code FileClosed} event marked
  * {@code "recovered": true}. A file is taken only when it is an {@code .flv} under the works path, has no job,
- * is not open (announced by a FileOpening and not closed, unless the recorder says its room is not recording) and
- * was not modified for at least one scan interval. Files older than nglive's first start are an archive nglive
+ * is not open (announced by a FileOpening and not closed, unless the recorder says its room is not recording), was
+ * not modified for at least one scan interval, and was seen unchanged by the previous scan. Files older than nglive's first start are an archive nglive
  * never knew, and are left alone.
  */
 public final class RecordingScan {
@@ -44,8 +46,6 @@ public final class RecordingScan {
     /** The recorder's default file name: {@code 录制-<roomId>-<yyyyMMdd>-<HHmmss>-<fff>-<title>.flv}. */
     private static final Pattern DEFAULT_NAME = Pattern.compile("^录制-(\\d+)-\\d{8}-\\d{6}-\\d{3}-(.*)\\.flv$",
             Pattern.CASE_INSENSITIVE);
-    /** The default folder: {@code <roomId>-<name>}. */
-    private static final Pattern DEFAULT_FOLDER = Pattern.compile("^(\\d+)-.*");
     private static final int MAX_DEPTH = 8;
 
     /** Whether the recorder reports a room as not recording right now (so none of its files can be open). */
@@ -61,6 +61,8 @@ public final class RecordingScan {
     private final RoomIdle roomIdle;
     private final Duration quiet;
     private final Supplier<Instant> firstStart;
+    /** Files the previous scan found quiet and without a job. */
+    private volatile Map<String, Seen> seenBefore = Map.of();
 
     /**
      * @param excluded   folders inside the works path that are nglive's own (outputs, archive, data)
@@ -70,7 +72,9 @@ public final class RecordingScan {
     public RecordingScan(WorksPath works, List<Path> excluded, JobJournal journal, EventLog events,
                          OpenRecordings open, RoomIdle roomIdle, Duration quiet, Supplier<Instant> firstStart) {
         this.works = works;
-        this.excluded = excluded.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        // a folder of nglive's that is the works path itself would exclude everything: only folders inside it count
+        this.excluded = excluded.stream().map(p -> p.toAbsolutePath().normalize())
+                .filter(p -> !p.equals(works.root())).toList();
         this.journal = journal;
         this.events = events;
         this.open = open;
@@ -79,42 +83,65 @@ public final class RecordingScan {
         this.firstStart = firstStart;
     }
 
-    /** One scan; returns the ids of the jobs it created, for the pipeline. */
+    /**
+     * One scan; returns the ids of the jobs it created, for the pipeline. A file is taken only when the previous scan
+     * saw it with the same size and modification time, besides being quiet by the clock: a file on a share whose
+     * clock lags nglive's is never taken while it grows.
+     */
     public List<Long> scan() {
         Instant settled = Instant.now().minus(quiet);
+        Instant installed = firstStart.get();
         Map<String, Long> openFiles = open.all();
         Map<String, Path> candidates = new LinkedHashMap<>();
+        Map<String, Seen> seenNow = new HashMap<>();
         for (Path file : recordings()) {
             String relative = relative(file);
-            Optional<Instant> modified = modified(file);
-            if (modified.isEmpty() || modified.get().isAfter(settled) || modified.get().isBefore(firstStart.get())) {
+            Optional<Seen> seen = Seen.of(file);
+            if (seen.isEmpty() || seen.get().modified().isAfter(settled) || seen.get().modified().isBefore(installed)) {
                 continue;
             }
             Long room = openFiles.get(relative);
             if (room != null && !roomIdle.idle(room)) {
                 continue;
             }
-            candidates.put(relative, file);
+            seenNow.put(relative, seen.get());
+            if (seen.get().equals(seenBefore.get(relative))) {
+                candidates.put(relative, file);
+            }
         }
-        Set<String> known = journal.withJobs(candidates.keySet());
+        Set<String> known = journal.withJobs(seenNow.keySet());
+        known.forEach(seenNow::remove);
+        seenBefore = seenNow;
         List<Long> created = new ArrayList<>();
         for (Map.Entry<String, Path> candidate : candidates.entrySet()) {
             if (!known.contains(candidate.getKey())) {
-                recover(candidate.getKey(), candidate.getValue(), settled).ifPresent(created::add);
+                recover(candidate.getKey(), candidate.getValue(), seenNow.get(candidate.getKey()))
+                        .ifPresent(created::add);
             }
         }
         return created;
     }
 
-    private Optional<Long> recover(String relative, Path file, Instant settled) {
+    /** What a scan saw of a file: its size and modification time. */
+    private record Seen(long size, Instant modified) {
+        static Optional<Seen> of(Path file) {
+            try {
+                return Optional.of(new Seen(Files.size(file), Files.getLastModifiedTime(file).toInstant()));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private Optional<Long> recover(String relative, Path file, Seen seen) {
         long size;
         try {
             works.resolve(relative);
-            size = Files.size(file);
-            if (modified(file).map(m -> m.isAfter(settled)).orElse(true)) {
+            if (!Seen.of(file).map(seen::equals).orElse(false)) {
                 return Optional.empty();
             }
-        } catch (IOException | WebhookRejected e) {
+            size = seen.size();
+        } catch (WebhookRejected e) {
             LOG.debug("scan skips {}: {}", relative, e.getMessage());
             return Optional.empty();
         }
@@ -141,7 +168,7 @@ public final class RecordingScan {
     private List<Path> recordings() {
         List<Path> found = new ArrayList<>();
         try {
-            Files.walkFileTree(works.root(), EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH,
+            Files.walkFileTree(works.root(), EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH,
                     new SimpleFileVisitor<>() {
                         @Override
                         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -176,23 +203,11 @@ public final class RecordingScan {
         return works.root().relativize(file).toString().replace('\\', '/');
     }
 
-    private static Optional<Instant> modified(Path file) {
-        try {
-            return Optional.of(Files.getLastModifiedTime(file).toInstant());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
     /** The room id, when the recorder's default file name template was used; null otherwise. */
     static Long roomId(String relative) {
         String[] parts = relative.split("/");
         Matcher name = DEFAULT_NAME.matcher(parts[parts.length - 1]);
-        if (name.matches()) {
-            return parse(name.group(1));
-        }
-        Matcher folder = parts.length > 1 ? DEFAULT_FOLDER.matcher(parts[parts.length - 2]) : null;
-        return folder != null && folder.matches() ? parse(folder.group(1)) : null;
+        return name.matches() ? parse(name.group(1)) : null;
     }
 
     static String title(String relative) {

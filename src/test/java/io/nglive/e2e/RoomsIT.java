@@ -83,7 +83,7 @@ class RoomsIT {
             assertThat(recorder.room(5).orElseThrow()).containsEntry("recording", true);
             answer(app, "POST", "/api/rooms/5/split", 200);
             assertThat(recorder.count("POST /api/room/5/split")).isEqualTo(1);
-            assertCode(app, "POST", "/api/rooms/5/explode", 404, 4002);
+            assertCode(app, "POST", "/api/rooms/5/explode", 400, 4002);
             assertCode(app, "POST", "/api/rooms/7/start", 404, 4042);
             answer(app, "DELETE", "/api/rooms/5", 200);
             assertCode(app, "GET", "/api/rooms/5", 404, 4042);

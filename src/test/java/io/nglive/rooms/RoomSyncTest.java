@@ -189,6 +189,42 @@ class RoomSyncTest {
     }
 
     @Test
+    void aRoomAddedByItsShortIdIsSyncedAtOnce() {
+        recorder.shortId(3, 23058);
+
+        Map<String, Object> added = room(api.add("3", null));
+
+        assertThat(added).containsEntry("synced", true).containsEntry("shortId", 3L);
+    }
+
+    @Test
+    void aRoomRemovedAndAddedBackByItsShortIdWhileTheRecorderWasDownStaysWanted() {
+        recorder.shortId(3, 23058);
+        api.add("23058", null);
+        recorder.stop();
+        sync.sync();
+
+        api.remove("23058");
+        api.add("3", null);
+        recorder.restart(true);
+        sync.sync();
+
+        assertThat(list.wanted()).extracting(RoomList.Room::roomId).containsExactly(23058L);
+        assertThat(list.tombstones()).isEmpty();
+        assertThat(recorder.roomIds()).containsExactly(23058L);
+        assertThat(room(api.get("3"))).containsEntry("synced", true);
+    }
+
+    @Test
+    void aBlacklistedRoomCannotBeAddedByItsShortId() {
+        recorder.addRoomDirectly(BLACKLISTED, 4, "x", "y", true);
+        sync.sync();
+
+        assertThat(code(() -> api.add("4", null))).isEqualTo(RoomsApi.BLACKLISTED);
+        assertThat(list.ids()).isEmpty();
+    }
+
+    @Test
     void badRoomIdsAreRefusedWith4031() {
         for (String bad : new String[] {null, "", " ", "0", "-1", "abc", "1.5", "2147483648", "99999999999999999999",
                 "23058; rm -rf /"}) {
