@@ -1,6 +1,7 @@
 package io.nglive.api;
 
-import java.util.LinkedHashMap;
+import static io.nglive.api.Answers.ok;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,13 +52,6 @@ public final class JobsApi {
             throw new ApiError(409, NOT_RETRYABLE, "job " + jobId + " is " + before + "; only a FAILED job can be retried");
         }
         return jobId;
-    }
-
-    public Map<String, Object> ok(Object data) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("code", 0);
-        answer.put("data", data);
-        return answer;
     }
 
     private static ApiError notFound(long jobId) {

@@ -1,5 +1,7 @@
 package io.nglive.api;
 
+import static io.nglive.api.Answers.ok;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +89,9 @@ public final class RoomsApi {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("roomId", room.roomId());
         // synced: the recorder does not have it any more (otherwise the next synchronisation removes it)
-        data.put("synced", list.find(room.roomId()).isEmpty());
-        if (list.find(room.roomId()).isPresent()) {
+        boolean synced = list.find(room.roomId()).isEmpty();
+        data.put("synced", synced);
+        if (!synced) {
             data.put("syncError", sync.problem() != null ? sync.problem() : "not removed from the recorder yet");
         }
         return ok(data);
@@ -184,12 +187,5 @@ public final class RoomsApi {
         String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
         throw new ApiError(400, BAD_ROOM_ID, "bad room id '" + shown + "': expected a whole number from 1 to "
                 + Integer.MAX_VALUE);
-    }
-
-    private static Map<String, Object> ok(Object data) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("code", 0);
-        answer.put("data", data);
-        return answer;
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
+import io.nglive.Urls;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,9 +75,7 @@ public final class RecorderSupervisor extends ServiceSupport {
     /** The configured command, then {@code run --bind http://<host>:<port> <works-path>}. */
     static List<String> commandLine(RecorderSettings settings, Path worksPath) {
         List<String> line = new ArrayList<>(settings.command());
-        int port = settings.url().getPort() != -1 ? settings.url().getPort()
-                : "https".equalsIgnoreCase(settings.url().getScheme()) ? 443 : 80;
-        line.addAll(List.of("run", "--bind", "http://" + settings.url().getHost() + ":" + port,
+        line.addAll(List.of("run", "--bind", "http://" + settings.url().getHost() + ":" + Urls.port(settings.url()),
                 worksPath.toString()));
         return line;
     }

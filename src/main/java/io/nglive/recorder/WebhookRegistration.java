@@ -10,6 +10,7 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nglive.Redaction;
+import io.nglive.Urls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,15 +77,11 @@ public final class WebhookRegistration {
             URI y = new URI(b);
             return Objects.equals(lower(x.getScheme()), lower(y.getScheme()))
                     && Objects.equals(lower(x.getHost()), lower(y.getHost()))
-                    && port(x) == port(y)
+                    && Urls.port(x) == Urls.port(y)
                     && trimSlash(x.getPath()).equals(trimSlash(y.getPath()));
         } catch (URISyntaxException e) {
             return false;
         }
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private static String trimSlash(String path) {

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.nglive.Urls;
 import io.nglive.pipeline.ProgressListener;
 import io.nglive.pipeline.StageInterrupted;
 
@@ -87,7 +88,7 @@ public final class HttpTarget implements UploadTarget {
         this.base = scheme + "://" + authority + (path.endsWith("/") ? path : path + "/");
         this.origin = scheme + "://" + authority;
         this.baseFolders = java.util.Arrays.stream(path.split("/")).filter(f -> !f.isEmpty()).toList();
-        this.where = url.getHost() + ":" + (url.getPort() != -1 ? url.getPort() : scheme.equals("https") ? 443 : 80);
+        this.where = url.getHost() + ":" + Urls.port(url);
 
         if ((user == null || user.isBlank()) && url.getUserInfo() != null) {
             String[] userInfo = url.getUserInfo().split(":", 2);
