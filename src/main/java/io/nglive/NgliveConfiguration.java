@@ -32,6 +32,7 @@ import io.nglive.recorder.WebhookRegistration;
 import io.nglive.rooms.RoomList;
 import io.nglive.rooms.RoomSync;
 import io.nglive.transcode.FfmpegProcess;
+import io.nglive.transcode.OutOfSpace;
 import io.nglive.transcode.Transcoder;
 import io.nglive.upload.UploadTargets;
 import io.nglive.upload.Uploader;
@@ -92,10 +93,10 @@ public final class NgliveConfiguration implements CamelConfiguration {
         WorksPath works = new WorksPath(settings.worksPath);
         StageRunner transcodeStage = new StageRunner("transcode", StageEvents.TRANSCODE,
                 new StageSlots("transcode", settings.transcodeWorkers), journal, events, settings.progressInterval,
-                settings.transcodeRetries);
+                failure -> failure instanceof OutOfSpace ? settings.transcodeSpaceRetries : settings.transcodeRetries);
         StageRunner uploadStage = new StageRunner("upload", StageEvents.UPLOAD,
                 new StageSlots("upload", settings.uploadWorkers), journal, events, settings.progressInterval,
-                settings.uploadRetries);
+                failure -> settings.uploadRetries);
         Pipeline pipeline = new Pipeline(journal, works.root(), List.of(transcodeStage, uploadStage), camel);
 
         registry.bind("routes-started", new RoutesStartedCheck());

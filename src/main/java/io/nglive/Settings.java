@@ -49,6 +49,7 @@ public final class Settings {
     public final TranscodeSettings transcode;
     public final int transcodeWorkers;
     public final int transcodeRetries;
+    public final int transcodeSpaceRetries;
     public final UploadSettings upload;
     public final int uploadWorkers;
     public final int uploadRetries;
@@ -80,6 +81,7 @@ public final class Settings {
                 duration("nglive.transcode.timeout"));
         transcodeWorkers = integer("nglive.transcode.workers", 1, 64);
         transcodeRetries = integer("nglive.transcode.retries", 0, 100);
+        transcodeSpaceRetries = integer("nglive.transcode.space-retries", 0, 100_000);
         upload = uploadSettings();
         uploadWorkers = integer("nglive.upload.workers", 1, 64);
         uploadRetries = integer("nglive.upload.retries", 0, 1000);
@@ -90,6 +92,8 @@ public final class Settings {
         roomBlacklist = roomIds("nglive.rooms.blacklist");
         // read here so that a bad value stops the start, not the first retry
         duration("nglive.transcode.retry-delay");
+        duration("nglive.transcode.space-retry-delay");
+        duration("nglive.transcode.space-retry-max-delay");
         duration("nglive.upload.retry-delay");
         duration("nglive.upload.retry-max-delay");
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 import io.nglive.events.EventLog;
 import io.nglive.journal.JobJournal;
@@ -13,7 +14,8 @@ import org.apache.camel.Exchange;
  * Runs one stage for the job on an exchange, the same way for every stage: a step already DONE in the journal is
  * skipped (its output is reused); otherwise the attempt is journalled, the stage's events are emitted (start,
  * throttled progress, end), and a failure is journalled and reported before it is thrown back to the route's
- * error handler, which decides on redelivery.
+ * error handler, which decides on redelivery. {@code retries} tells, for a failure, how many redeliveries the error
+ * handler will make (as configured in 00-error-handling), so that the error event can say whether one follows.
  */
 public final class StageRunner {
 
@@ -33,10 +35,10 @@ public final class StageRunner {
     private final JobJournal journal;
     private final EventLog events;
     private final Duration progressInterval;
-    private final int retries;
+    private final ToIntFunction<StageFailure> retries;
 
     public StageRunner(String stage, StageEvents names, StageSlots slots, JobJournal journal, EventLog events,
-                       Duration progressInterval, int retries) {
+                       Duration progressInterval, ToIntFunction<StageFailure> retries) {
         this.stage = stage;
         this.names = names;
         this.slots = slots;
@@ -84,7 +86,7 @@ public final class StageRunner {
             } catch (StageFailure failure) {
                 journal.stepFailed(jobId, stage, input, failure.getMessage());
                 int redelivery = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-                if (redelivery < retries) {
+                if (redelivery < retries.applyAsInt(failure)) {
                     Map<String, Object> error = with(fields, "attempt", attempt);
                     error.put("error", failure.getMessage());
                     error.put("retrying", true);

@@ -43,6 +43,8 @@ public final class FfmpegProcess {
     /** How long the reader threads may still need once the process has exited. */
     private static final Duration DRAIN = Duration.ofSeconds(5);
     private static final long POLL_MILLIS = 20;
+    /** strerror(ENOSPC), as ffmpeg prints it after the file it failed to write. */
+    static final String NO_SPACE = "No space left on device";
     private static final String SHUTTING_DOWN = "ffmpeg stopped because nglive is shutting down";
     /** {@code [flv @ 0x55d1c0a3b100] } — the address means nothing to a user; the component name does. */
     private static final Pattern COMPONENT_PREFIX = Pattern.compile("\\[([\\w:.-]+) @ 0x[0-9a-fA-F]+] ");
@@ -63,6 +65,8 @@ public final class FfmpegProcess {
     private Thread stderrReader;
     private long deadlineNanos;
     private volatile boolean killed;
+    /** ffmpeg said its output's file system is full; it can still exit 0 then (when the trailer could not be written). */
+    private volatile boolean outOfSpace;
 
     /**
      * @param command         the full ffmpeg argument list (see {@link TranscodeCommand}); must use {@code -progress pipe:1}
@@ -133,6 +137,8 @@ public final class FfmpegProcess {
      * Waits for ffmpeg to finish.
      *
      * @throws TranscodeFailed   non-zero exit (with ffmpeg's last words) or timeout (process tree killed)
+     * @throws OutOfSpace        ffmpeg reported a full file system, whatever its exit code (it exits 0 when only the
+     *                           trailer could not be written, leaving a file no player can open)
      * @throws StageInterrupted  {@link #kill()} was called or the waiting thread was interrupted (process tree killed)
      */
     public void await() throws TranscodeFailed {
@@ -161,6 +167,9 @@ public final class FfmpegProcess {
         }
         if (killed) {
             throw new StageInterrupted(SHUTTING_DOWN);
+        }
+        if (outOfSpace) {
+            throw new OutOfSpace("ffmpeg could not write its output (exit code " + running.exitValue() + "): " + reason());
         }
         if (running.exitValue() != 0) {
             throw new TranscodeFailed("ffmpeg exited with code " + running.exitValue() + ": " + reason());
@@ -358,6 +367,9 @@ public final class FfmpegProcess {
      * packet, which would otherwise push the one line that explains the failure out of the ring.
      */
     private void remember(String raw) {
+        if (raw.contains(NO_SPACE)) {
+            outOfSpace = true;
+        }
         String line = raw.strip();
         String component = "";
         Matcher prefix = COMPONENT_PREFIX.matcher(line);
