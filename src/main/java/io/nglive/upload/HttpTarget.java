@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
@@ -145,6 +147,19 @@ public final class HttpTarget implements UploadTarget {
         return target.toString();
     }
 
+    @Override
+    public Optional<String> alreadyThere(Path file, String relativePath) throws UploadFailed {
+        URI target = URI.create(base + encode(RelativePath.segments(relativePath)));
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new UploadFailed("file to upload cannot be read: " + file, e);
+        }
+        OptionalLong stored = sizeOnServer(target, "cannot ask " + where + " whether " + relativePath + " is there");
+        return stored.isPresent() && stored.getAsLong() == size ? Optional.of(target.toString()) : Optional.empty();
+    }
+
     /**
      * MKCOL each missing folder from the root down. Answers that are not a clear "created" or "already there"
      * (a plain PUT server may not know MKCOL) are left for the PUT to report.
@@ -210,25 +225,33 @@ public final class HttpTarget implements UploadTarget {
     /** The file's size on the server: PROPFIND where WebDAV is spoken, else the Content-Length of a HEAD. */
     private long storedSize(URI target, String action) throws UploadFailed {
         String verify = action + " cannot be verified";
+        return sizeOnServer(target, verify).orElseThrow(() -> new UploadFailed(verify
+                + ": the server reports no size for it (neither PROPFIND nor HEAD found the file)"));
+    }
+
+    /** As {@link #storedSize}, empty when the server does not know the file (or reports no size for it). */
+    private OptionalLong sizeOnServer(URI target, String action) throws UploadFailed {
         HttpRequest propfind = request(target, smallRequestTimeout)
                 .header("Depth", "0")
                 .header("Content-Type", "application/xml; charset=utf-8")
                 .method("PROPFIND", BodyPublishers.ofString(PROPFIND_SIZE))
                 .build();
-        HttpResponse<String> properties = send(propfind, BodyHandlers.ofString(), verify);
+        HttpResponse<String> properties = send(propfind, BodyHandlers.ofString(), action);
         if (properties.statusCode() == 207) {
             Matcher length = CONTENT_LENGTH.matcher(properties.body());
             if (length.find()) {
-                return Long.parseLong(length.group(1));
+                return OptionalLong.of(Long.parseLong(length.group(1)));
             }
         }
         HttpRequest head = request(target, smallRequestTimeout).method("HEAD", BodyPublishers.noBody()).build();
-        HttpResponse<Void> headers = send(head, BodyHandlers.discarding(), verify);
+        HttpResponse<Void> headers = send(head, BodyHandlers.discarding(), action);
         if (headers.statusCode() / 100 == 2 && headers.headers().firstValueAsLong("Content-Length").isPresent()) {
-            return headers.headers().firstValueAsLong("Content-Length").getAsLong();
+            return OptionalLong.of(headers.headers().firstValueAsLong("Content-Length").getAsLong());
         }
-        throw new UploadFailed(verify + ": the server reports no size for it (PROPFIND answered HTTP "
-                + properties.statusCode() + ", HEAD answered HTTP " + headers.statusCode() + ")");
+        if (headers.statusCode() == 401 || headers.statusCode() == 403 || headers.statusCode() / 100 == 5) {
+            throw failure(action, headers.statusCode());
+        }
+        return OptionalLong.empty();
     }
 
     private HttpRequest.Builder request(URI uri, Duration requestTimeout) {

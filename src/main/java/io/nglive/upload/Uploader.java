@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import io.nglive.pipeline.FileRoots;
 import io.nglive.pipeline.JobHeaders;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The upload stage: sends the job's current file to the configured target under its path relative to the works
  * path (a recording) or the out path (a transcode output). With {@code nglive.upload.delete-local}, a transcode
- * output is deleted once its upload is verified and journalled; recordings themselves are always kept.
+ * output is deleted once its upload is verified and journalled; recordings themselves are always kept. An attempt
+ * after the first asks the target first whether the file is already there whole: an upload that arrived just
+ * before nglive was killed, before its completion was journalled, is not sent a second time.
  */
 public final class Uploader {
 
@@ -43,6 +46,14 @@ public final class Uploader {
                 throw new UploadFailed("the file to upload does not exist: " + file);
             }
             try {
+                if (step.attempt() > 1) {
+                    Optional<String> there = target.alreadyThere(file, relative);
+                    if (there.isPresent()) {
+                        LOG.info("{} is already on the target whole, from an earlier attempt: not sent again", relative);
+                        progress.progress(100);
+                        return there.get();
+                    }
+                }
                 return target.upload(file, relative, progress);
             } catch (UploadFailed failed) {
                 if (Thread.currentThread().isInterrupted()) {
