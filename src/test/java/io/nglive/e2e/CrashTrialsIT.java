@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -100,8 +101,13 @@ class CrashTrialsIT {
             target.delayResponses(Duration.ofMillis(150));
             List<ProcessHandle> orphans = List.of();
             Moment previous = null;
+            List<Moment> round = new ArrayList<>(MOMENTS);
             for (int trial = 0; trial < TRIALS; trial++) {
-                Moment moment = MOMENTS.get(random.nextInt(MOMENTS.size()));
+                if (trial % MOMENTS.size() == 0) {
+                    // every moment once per round, in a random order: ten trials cover every stage
+                    Collections.shuffle(round, random);
+                }
+                Moment moment = round.get(trial % MOMENTS.size());
                 moments.merge(moment, 1, Integer::sum);
                 NgliveProcess app = new NgliveProcess(appDir);
                 if (trial == 0) {
