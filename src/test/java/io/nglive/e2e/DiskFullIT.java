@@ -79,6 +79,34 @@ class DiskFullIT {
         }
     }
 
+    @Test
+    void sigtermWhileTheJobWaitsForSpaceStopsAtOnceAndTheJobResumesOnTheNextStart() throws Exception {
+        Path appDir = dir.resolve("app");
+        mountPoint = Files.createDirectories(appDir.resolve("out"));
+        mountTmpfs(mountPoint, "256k");
+        long jobId;
+        try (NgliveProcess app = new NgliveProcess(appDir)
+                .set("nglive.transcode.mode", "COPY")
+                .set("nglive.transcode.space-retry-delay", "10m")
+                .start();
+             EventClient events = app.events(0)) {
+            TestMedia.flv(Files.createDirectories(app.works().resolve("5002")), "waiting.flv", 20);
+            jobId = app.json(app.webhook(Webhooks.fileClosed(5002, "5002/waiting.flv"))).at("/data/jobId").asLong();
+            events.await(e -> e.path("type").asText().equals("TranscodeError"), Duration.ofSeconds(30));
+
+            long stopping = System.nanoTime();
+            assertThat(app.stop()).as("exit code after SIGTERM").isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("stop time, with a 10-minute retry pending")
+                    .isLessThan(Duration.ofSeconds(10));
+        }
+        remount(mountPoint, "64m");
+        try (NgliveProcess restarted = new NgliveProcess(appDir).start()) {
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> restarted.job(jobId).path("status").asText().equals("DONE"));
+            assertThat(FailureAndRetryIT.filesUnder(restarted.archive())).hasSize(1);
+        }
+    }
+
     @AfterEach
     void unmount() throws Exception {
         if (mountPoint != null) {
