@@ -90,7 +90,8 @@ class UploadFaultsIT {
                             .isBetween(1.5, 2.6);
                 }
             }
-            assertThat(intervals).as("the cap is reached and held").filteredOn(i -> i >= cap * 8 / 10).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(intervals).as("the cap is reached and held").filteredOn(i -> i >= cap * 8 / 10)
+                    .hasSizeGreaterThanOrEqualTo(2);
             assertThat(finishedAfter).as("done within one capped delay of the target's return")
                     .isLessThan(cap + TOLERANCE_MS + 5000);
 
@@ -189,7 +190,8 @@ class UploadFaultsIT {
             target.dropPutsAfter(100_000);
             TestMedia.flv(Files.createDirectories(app.works().resolve("3004")), "dropped.flv", 10);
 
-            long jobId = app.json(app.webhook(Webhooks.fileClosed(3004, "3004/dropped.flv"))).at("/data/jobId").asLong();
+            long jobId = app.json(app.webhook(Webhooks.fileClosed(3004, "3004/dropped.flv")))
+                    .at("/data/jobId").asLong();
             events.await(e -> isEvent(e, "UpError", jobId) && e.path("attempt").asInt() >= 2, PATIENCE);
             Path atTarget = target.root().resolve("3004/dropped.mp4");
             assertThat(Files.size(atTarget)).as("a partial file lies at the target").isEqualTo(100_000);
@@ -200,7 +202,8 @@ class UploadFaultsIT {
             target.loseBytes(1000);
             JsonNode mismatch = events.await(e -> isEvent(e, "UpError", jobId)
                     && e.path("error").asText().contains("size mismatch"), PATIENCE);
-            assertThat(app.job(jobId).path("status").asText()).as("a short file answered with 201").isEqualTo("RUNNING");
+            assertThat(app.job(jobId).path("status").asText()).as("a short file answered with 201")
+                    .isEqualTo("RUNNING");
             target.healthy();
             events.await(e -> isEvent(e, "UpEnded", jobId), PATIENCE);
 
@@ -208,7 +211,8 @@ class UploadFaultsIT {
                     .map(e -> e.path("error").asText()).toList();
             System.out.printf("UploadFaultsIT: %d PUTs dropped; errors: %s%n", dropped, errors);
             assertThat(dropped).isGreaterThanOrEqualTo(2);
-            assertThat(errors.subList(0, 2)).allSatisfy(m -> assertThat(m).startsWith("upload of 3004/dropped.mp4 to "));
+            assertThat(errors.subList(0, 2))
+                    .allSatisfy(m -> assertThat(m).startsWith("upload of 3004/dropped.mp4 to "));
             assertThat(mismatch.path("error").asText()).contains("server has " + (Files.size(atTarget) - 1000));
             assertThat(events.typesOfJob(jobId).stream().filter("UpEnded"::equals).count()).isEqualTo(1);
             assertWholeAndOnce(app, target, jobId, "3004/dropped.mp4", 10);
@@ -281,10 +285,12 @@ class UploadFaultsIT {
         try (NgliveProcess restarted = new NgliveProcess(appDir).start();
              EventClient events = restarted.events(0)) {
             events.await(e -> isEvent(e, "UpEnded", jobId), PATIENCE);
-            Awaitility.await().atMost(PATIENCE).until(() -> restarted.job(jobId).path("status").asText().equals("DONE"));
+            Awaitility.await().atMost(PATIENCE)
+                    .until(() -> restarted.job(jobId).path("status").asText().equals("DONE"));
             assertThat(Files.readAllLines(log)).containsExactly("started 3006/command.mp4",
                     "started 3006/command.mp4", "completed 3006/command.mp4");
-            assertThat(sha256(dest.resolve("3006/command.mp4"))).isEqualTo(sha256(restarted.out().resolve("3006/command.mp4")));
+            assertThat(sha256(dest.resolve("3006/command.mp4")))
+                    .isEqualTo(sha256(restarted.out().resolve("3006/command.mp4")));
         }
     }
 
