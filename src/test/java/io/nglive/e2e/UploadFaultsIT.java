@@ -212,7 +212,8 @@ class UploadFaultsIT {
             System.out.printf("UploadFaultsIT: %d PUTs dropped; errors: %s%n", dropped, errors);
             assertThat(dropped).isGreaterThanOrEqualTo(2);
             assertThat(errors.subList(0, 2))
-                    .allSatisfy(m -> assertThat(m).startsWith("upload of 3004/dropped.mp4 to "));
+                    .allSatisfy(m -> assertThat(m).startsWith("upload of 3004/dropped.mp4 to ")
+                            .contains("the server closed the connection before answering"));
             assertThat(mismatch.path("error").asText()).contains("server has " + (Files.size(atTarget) - 1000));
             assertThat(events.typesOfJob(jobId).stream().filter("UpEnded"::equals).count()).isEqualTo(1);
             assertWholeAndOnce(app, target, jobId, "3004/dropped.mp4", 10);
