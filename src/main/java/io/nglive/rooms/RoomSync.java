@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * Brings the recorder's rooms to nglive's {@link RoomList}: wanted rooms the recorder lacks are added to it,
  * tombstones it still has are removed from it, and rooms only the recorder has are adopted into the list the first
  * time they are seen. Run on a timer and after every (re)start of the recorder; every change through the API is
- * applied at once as well. One lock serialises all of it, so an adoption can never race a removal.
+ * applied at once as well. One lock serialises all of it, so an adoption can never race a removal; the recorder's
+ * list is read before the lock is taken (a hanging recorder would hold up every room change for its timeout) and
+ * read again under it when a change was made meanwhile.
  *
  * <p>It also keeps the recorder's last answer, which is what room answers show ({@code name}, {@code title},
  * {@code recording}...), and whether that answer is current ({@code synced}).
@@ -39,6 +41,8 @@ public final class RoomSync {
     private final Set<Long> blacklist;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile View view = new View(Map.of(), false, "not synchronised with the recorder yet", null);
+    /** Changes made under the lock so far: a synchronisation that asked the recorder before one asks again. */
+    private volatile long changeCount;
 
     public RoomSync(RoomList list, RecorderClient recorder, Set<Long> blacklist) {
         this.list = list;
@@ -48,9 +52,26 @@ public final class RoomSync {
 
     /** One full synchronisation; a recorder that cannot be reached is remembered and reported, not thrown. */
     public Map<String, Object> sync() {
+        long changesBefore = changeCount;
+        List<RecorderRoom> rooms;
+        try {
+            // asked outside the lock: a recorder that hangs must not hold up room changes for its whole timeout
+            rooms = recorder.rooms();
+        } catch (RecorderUnavailable | RecorderRejected e) {
+            lock.lock();
+            try {
+                unreachable(e.getMessage());
+                return Map.of("unreachable", e.getMessage());
+            } finally {
+                lock.unlock();
+            }
+        }
         lock.lock();
         try {
-            List<RecorderRoom> rooms = recorder.rooms();
+            if (changeCount != changesBefore) {
+                // a change was applied while the recorder was asked: its answer may not show it, ask again
+                rooms = recorder.rooms();
+            }
             Map<String, Object> changes = new LinkedHashMap<>();
             renumberShortIds(rooms);
             changes.put("removed", removeTombstones(rooms));
@@ -76,6 +97,8 @@ public final class RoomSync {
         try {
             return change.get();
         } finally {
+            // counted at the end: a synchronisation that read the count before then may have missed the change
+            changeCount++;
             lock.unlock();
         }
     }
@@ -112,6 +135,7 @@ public final class RoomSync {
             putInView(room);
             return room;
         } finally {
+            changeCount++;
             lock.unlock();
         }
     }

@@ -1,5 +1,6 @@
 package io.nglive.upload;
 
+import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -276,12 +277,24 @@ public final class HttpTarget implements UploadTarget {
         } catch (ConnectException e) {
             throw new UploadFailed("cannot connect to " + where + ": " + connectProblem(e), e);
         } catch (IOException e) {
-            throw new UploadFailed(action + ": " + scrub(e.getMessage() != null
-                    ? e.getMessage() : e.getClass().getSimpleName()), e);
+            throw new UploadFailed(action + ": " + scrub(dropped(e)), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StageInterrupted(action + " was interrupted");
         }
+    }
+
+    /**
+     * The JDK's words for a connection the server closed before it answered ("header parser received no bytes",
+     * "Connection reset"...), said plainly, with the JDK's kept in parentheses.
+     */
+    static String dropped(IOException e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String lower = message.toLowerCase(Locale.ROOT);
+        boolean closed = lower.contains("received no bytes") || lower.contains("eof reached")
+                || lower.contains("connection reset") || lower.contains("broken pipe")
+                || e instanceof EOFException;
+        return closed ? "the server closed the connection before answering (" + message + ")" : message;
     }
 
     private UploadFailed failure(String action, int status) {

@@ -63,37 +63,6 @@ class FailureAndRetryIT {
     }
 
     @Test
-    void uploadTargetDownThenUpRetriesWithBackoffAndUploadsOnce() throws IOException {
-        try (UploadServer target = UploadServer.start(Files.createDirectories(dir.resolve("target")));
-             NgliveProcess app = new NgliveProcess(dir.resolve("app"))
-                     .uploadTo(target.url())
-                     .set("nglive.upload.retries", "8")
-                     .set("nglive.upload.retry-delay", "300ms")
-                     .set("nglive.upload.retry-max-delay", "1s")
-                     .start();
-             EventClient events = app.events(0)) {
-            target.stop();
-            TestMedia.flv(Files.createDirectories(app.works().resolve("2002")), "live.flv", 2);
-
-            long jobId = app.json(app.webhook(Webhooks.fileClosed(2002, "2002/live.flv"))).at("/data/jobId").asLong();
-            events.await(e -> isEvent(e, "UpError", jobId) && e.path("attempt").asInt() >= 2, PATIENCE);
-            target.start();
-            JsonNode ended = events.await(e -> isEvent(e, "UpEnded", jobId), PATIENCE);
-
-            List<JsonNode> errors = events.all().stream().filter(e -> isEvent(e, "UpError", jobId)).toList();
-            assertThat(errors).allSatisfy(e -> {
-                assertThat(e.path("retrying").asBoolean()).isTrue();
-                assertThat(e.path("error").asText()).contains("connect");
-            });
-            assertThat(errors).extracting(e -> e.path("attempt").asInt()).isSorted().doesNotHaveDuplicates();
-            assertThat(ended.path("url").asText()).startsWith(target.url().toString());
-            assertThat(target.puts("2002/live.mp4")).isEqualTo(1);
-            assertThat(target.root().resolve("2002/live.mp4")).hasSameBinaryContentAs(app.out().resolve("2002/live.mp4"));
-            assertThat(app.job(jobId).path("status").asText()).isEqualTo("DONE");
-        }
-    }
-
-    @Test
     void uploadThatRunsOutOfRetriesKeepsTheFileAndResumesWithoutTranscodingAgain() throws IOException {
         try (UploadServer target = UploadServer.start(Files.createDirectories(dir.resolve("target")));
              NgliveProcess app = new NgliveProcess(dir.resolve("app"))

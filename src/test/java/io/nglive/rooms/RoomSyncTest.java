@@ -132,6 +132,39 @@ class RoomSyncTest {
     }
 
     @Test
+    void aSynchronisationWaitingForAHangingRecorderDoesNotHoldUpRoomChanges() throws Exception {
+        recorder.hang(true);
+        Thread waiting = new Thread(sync::sync);
+        waiting.start();
+        Thread.sleep(300);
+
+        long start = System.nanoTime();
+        assertThat(sync.locked(() -> "changed")).isEqualTo("changed");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(waiting.isAlive()).as("the synchronisation still waits for the recorder").isTrue();
+        recorder.hang(false);
+        waiting.join(10_000);
+    }
+
+    @Test
+    void aRoomRemovedWhileASynchronisationWaitsForTheRecorderIsNotAdoptedBack() throws Exception {
+        api.add("1", null);
+        assertThat(recorder.roomIds()).containsExactly(1L);
+        recorder.delayResponses(Duration.ofMillis(1000));
+        Thread slow = new Thread(sync::sync);
+        slow.start();
+        Thread.sleep(200);
+
+        // answered after the synchronisation's GET /api/room, which still lists the room
+        api.remove("1");
+        slow.join(10_000);
+
+        assertThat(recorder.roomIds()).isEmpty();
+        assertThat(list.find(1)).as("not adopted back from the recorder's stale answer").isEmpty();
+    }
+
+    @Test
     void aRoomOnlyTheRecorderHasIsAdoptedOnce() throws Exception {
         recorder.addRoomDirectly(777, 0, "主播七", "标题七", false);
 

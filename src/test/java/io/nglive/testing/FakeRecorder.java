@@ -53,8 +53,8 @@ import com.sun.net.httpserver.HttpServer;
  * </ul>
  * Tests can change its state as the recorder's user would ({@link #addRoomDirectly}, {@link #setWebhookUrlsV2}),
  * see what it received ({@link #requests()}, {@link #refusedRequests()}), make it fail ({@link #respondWith},
- * {@link #delayResponses}), and make it go away and come back on the same port, with or without its state
- * ({@link #stop()}, {@link #restart}).
+ * {@link #delayResponses}, {@link #hang}), and make it go away and come back on the same port, with or without its
+ * state ({@link #stop()}, {@link #restart}).
  */
 public final class FakeRecorder implements AutoCloseable {
 
@@ -96,6 +96,7 @@ public final class FakeRecorder implements AutoCloseable {
     private volatile Consumer<String> requestListener = request -> { };
     private volatile int failureStatus;
     private volatile Duration delay = Duration.ZERO;
+    private volatile boolean hanging;
     private volatile int port;
     private HttpServer server;
     private ExecutorService executor;
@@ -251,6 +252,14 @@ public final class FakeRecorder implements AutoCloseable {
     /** Waits {@code delay} before answering each request, to make clients time out. */
     public void delayResponses(Duration delay) {
         this.delay = delay;
+    }
+
+    /**
+     * With {@code true}, accepts connections and reads requests but answers none (a recorder stuck in a deadlock or
+     * a long GC) until called with {@code false}; requests held meanwhile are then answered.
+     */
+    public void hang(boolean hang) {
+        hanging = hang;
     }
 
     private synchronized void listen() {
@@ -556,6 +565,9 @@ public final class FakeRecorder implements AutoCloseable {
 
     private void pause() {
         try {
+            while (hanging) {
+                Thread.sleep(50);
+            }
             Thread.sleep(delay.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

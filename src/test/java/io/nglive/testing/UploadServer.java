@@ -30,9 +30,11 @@ import com.sun.net.httpserver.HttpServer;
  * A minimal WebDAV target on 127.0.0.1 for tests, built on the JDK's HTTP server: PUT (parent must exist, 409
  * otherwise, as real WebDAV), MKCOL (405 when it exists), PROPFIND (depth 0 only), HEAD and GET.
  * It counts what it receives and can be made to fail while a test runs: answer every request with one status
- * ({@link #respondWith}), answer slowly ({@link #delayResponses}), store less than it received while
- * answering success ({@link #loseBytes}), or go away and come back on the same port ({@link #stop},
- * {@link #start}). {@link #plainHttp} turns it into a plain HTTP PUT server without WebDAV.
+ * ({@link #respondWith}) or only uploads ({@link #failPutsWith}), answer slowly ({@link #delayResponses}), take
+ * uploads slowly ({@link #throttle}), drop the connection in the middle of an upload without answering
+ * ({@link #dropPutsAfter}), store less than it received while answering success ({@link #loseBytes}), or go away
+ * and come back on the same port ({@link #stop}, {@link #start}). {@link #plainHttp} turns it into a plain HTTP PUT
+ * server without WebDAV.
  *
  * <p>Paths given to and returned by this class are relative to {@link #root()}, decoded, '/'-separated, without
  * a leading slash: {@code "room/录制 1.mp4"}.
@@ -47,6 +49,10 @@ public final class UploadServer implements AutoCloseable {
     private volatile int failureStatus;
     private volatile Duration delay = Duration.ZERO;
     private volatile int lostBytes;
+    private volatile int putFailureStatus;
+    private volatile long bytesPerSecond;
+    private volatile long dropAfter = -1;
+    private final AtomicInteger dropped = new AtomicInteger();
     private volatile boolean plainHttp;
     private int port;
     private HttpServer server;
@@ -84,12 +90,15 @@ public final class UploadServer implements AutoCloseable {
         return root;
     }
 
-    /** How many PUTs stored a file at {@code relativePath} (rejected PUTs are not counted). */
+    /**
+     * How many PUTs stored the whole body they carried at {@code relativePath}: rejected, dropped and
+     * {@link #loseBytes} PUTs are not counted.
+     */
     public int puts(String relativePath) {
         return count(stored, relativePath);
     }
 
-    /** How many PUTs stored a file, at any path. */
+    /** How many PUTs stored the whole body they carried, at any path. */
     public int totalPuts() {
         return stored.values().stream().mapToInt(AtomicInteger::get).sum();
     }
@@ -119,11 +128,40 @@ public final class UploadServer implements AutoCloseable {
         failureStatus = status;
     }
 
-    /** Back to normal answers, no delay, nothing lost. */
+    /** Back to normal answers, no delay, no throttle, nothing lost or dropped. */
     public void healthy() {
         failureStatus = 0;
+        putFailureStatus = 0;
         delay = Duration.ZERO;
         lostBytes = 0;
+        bytesPerSecond = 0;
+        dropAfter = -1;
+    }
+
+    /**
+     * From now on, PUT reads the whole body and answers {@code status} without storing it, as a server whose disk is
+     * full (507) or whose backend fails (500); other requests are answered normally.
+     */
+    public void failPutsWith(int status) {
+        putFailureStatus = status;
+    }
+
+    /** From now on, PUT bodies are read at most {@code rate} bytes per second (0: as fast as they come). */
+    public void throttle(long rate) {
+        bytesPerSecond = rate;
+    }
+
+    /**
+     * From now on, PUT reads the first {@code bytes} of the body, writes them in place at the target path (as a
+     * server that writes uploads in place leaves them) and closes the connection without answering.
+     */
+    public void dropPutsAfter(long bytes) {
+        dropAfter = bytes;
+    }
+
+    /** How many PUTs were cut off by {@link #dropPutsAfter}. */
+    public int droppedPuts() {
+        return dropped.get();
     }
 
     /** From now on, PUT stores all but the last {@code bytes} of the body and still answers success. */
@@ -217,25 +255,39 @@ public final class UploadServer implements AutoCloseable {
         if (plainHttp) {
             Files.createDirectories(target.getParent());
         }
+        long dropAt = dropAfter;
         if (!Files.isDirectory(target.getParent())) {
             answer(exchange, 409);
         } else if (Files.isDirectory(target)) {
             answer(exchange, 405);
+        } else if (putFailureStatus != 0) {
+            answer(exchange, putFailureStatus);
+        } else if (dropAt >= 0) {
+            try (OutputStream partial = Files.newOutputStream(target)) {
+                copy(exchange.getRequestBody(), partial, dropAt);
+            }
+            dropped.incrementAndGet();
+            // no answer: closing the exchange before the response headers closes the connection
         } else {
             boolean existed = Files.exists(target);
             Path temp = Files.createTempFile(target.getParent(), ".upload-server", ".part");
-            try (InputStream body = exchange.getRequestBody()) {
-                Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
-                if (lostBytes > 0) {
+            try (InputStream body = exchange.getRequestBody();
+                 OutputStream out = Files.newOutputStream(temp)) {
+                copy(body, out, Long.MAX_VALUE);
+                out.close();
+                int lost = lostBytes;
+                if (lost > 0) {
                     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                        channel.truncate(Math.max(0, channel.size() - lostBytes));
+                        channel.truncate(Math.max(0, channel.size() - lost));
                     }
                 }
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                if (lost == 0) {
+                    stored.computeIfAbsent(path, key -> new AtomicInteger()).incrementAndGet();
+                }
             } finally {
                 Files.deleteIfExists(temp);
             }
-            stored.computeIfAbsent(path, key -> new AtomicInteger()).incrementAndGet();
             exchange.sendResponseHeaders(existed ? 204 : 201, -1);
         }
     }
@@ -287,6 +339,34 @@ public final class UploadServer implements AutoCloseable {
         }
         exchange.sendResponseHeaders(200, Files.size(target));
         Files.copy(target, exchange.getResponseBody());
+    }
+
+    /** Copies up to {@code limit} bytes, at most {@link #throttle} bytes per second, read anew for each chunk. */
+    private void copy(InputStream in, OutputStream out, long limit) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        long copied = 0;
+        long started = System.nanoTime();
+        while (copied < limit) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, limit - copied));
+            if (read < 0) {
+                break;
+            }
+            out.write(buffer, 0, read);
+            copied += read;
+            long rate = bytesPerSecond;
+            if (rate > 0) {
+                long due = started + copied * 1_000_000_000L / rate;
+                long wait = (due - System.nanoTime()) / 1_000_000L;
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted", e);
+                    }
+                }
+            }
+        }
     }
 
     /** Reads the whole request body first, as a server that took the upload and then failed would. */

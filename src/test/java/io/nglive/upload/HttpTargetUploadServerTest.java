@@ -89,6 +89,18 @@ class HttpTargetUploadServerTest {
     }
 
     @Test
+    void aConnectionTheServerDropsMidBodyFailsNamingIt() {
+        server.dropPutsAfter(1000);
+
+        assertThatThrownBy(() -> target().upload(file, "a.mp4", ProgressListener.NONE))
+                .isInstanceOf(UploadFailed.class)
+                .hasMessageStartingWith("upload of a.mp4 to 127.0.0.1:" + server.port()
+                        + ": the server closed the connection before answering (");
+        assertThat(server.puts("a.mp4")).isZero();
+        assertThat(server.droppedPuts()).isEqualTo(1);
+    }
+
+    @Test
     void insufficientStorage() {
         server.respondWith(507);
 
