@@ -84,6 +84,8 @@ public final class NgliveConfiguration implements CamelConfiguration {
         Access access = new Access(settings.apiToken, settings.webhookToken);
         int port = settings.integer("camel.server.port", 1, 65535);
         requireFreePort(settings.required("camel.server.host"), port);
+        Exposure.warning(settings.required("camel.server.host"), port, settings.apiToken, settings.webhookToken,
+                System.getProperties()).ifPresent(LOG::warn);
         registry.bind("vertx-websocket", new PlatformWebsocketComponent(port, new WebsocketGuard(access)));
         ExecutorService websocketWriters = camel.getExecutorServiceManager().newThreadPool(this, "ws-subscribers", 1, 4);
         EventStream eventStream = new EventStream(events, websocketWriters);
