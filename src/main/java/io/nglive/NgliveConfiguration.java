@@ -5,10 +5,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.api.Access;
+import io.nglive.api.BodyTooLarge;
 import io.nglive.api.JobsApi;
 import io.nglive.api.Problems;
 import io.nglive.api.RoomsApi;
@@ -45,6 +47,8 @@ import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -85,7 +89,10 @@ public final class NgliveConfiguration implements CamelConfiguration {
         Access access = new Access(settings.apiToken, settings.webhookToken);
         int port = settings.integer("camel.server.port", 1, 65535);
         requireFreePort(settings.required("camel.server.host"), port);
+        Exposure.warning(settings.required("camel.server.host"), port, settings.apiToken, settings.webhookToken,
+                System.getProperties()).ifPresent(LOG::warn);
         registry.bind("vertx-websocket", new PlatformWebsocketComponent(port, new WebsocketGuard(access)));
+        answerTooLargeBodiesAsJson(camel, port, settings.optional("camel.server.max-body-size"));
         ExecutorService websocketWriters = camel.getExecutorServiceManager().newThreadPool(this, "ws-subscribers", 1, 4);
         EventStream eventStream = new EventStream(events, websocketWriters);
         registry.bind("eventStream", eventStream);
@@ -133,6 +140,29 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("recorder-health", new RecorderHealth(roomSync::status, supervisor));
         registry.bind("heartbeat", new Heartbeat(events, new SystemLoad(settings.worksPath), pipeline::load,
                 rooms::count, eventStream::size, version()));
+    }
+
+    /** Once platform-http's router exists: a body over the limit gets nglive's JSON error, not Vert.x's plain text. */
+    private static void answerTooLargeBodiesAsJson(CamelContext camel, int port, Optional<String> limit)
+            throws Exception {
+        if (limit.isEmpty()) {
+            return;
+        }
+        BodyTooLarge answer = new BodyTooLarge(Long.parseLong(limit.get()));
+        camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                        VertxPlatformHttpRouter.getRouterNameFromPort(port));
+                if (router != null) {
+                    router.route().failureHandler(answer);
+                }
+            }
+        });
     }
 
     /** Tells the routes (seda:recorder-started) that the recorder (re)started, so that rooms and webhook are applied. */

@@ -7,7 +7,11 @@ public final class Redaction {
 
     private static final Pattern AUTHORIZATION =
             Pattern.compile("(?i)\\b((?:proxy-)?authorization\\s*[:=]\\s*)(?:(basic|bearer|digest)\\s+)?\\S+");
-    private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s]*@");
+    /**
+     * Up to the last {@code @} before a space, not only up to the first {@code /}: an unencoded password may hold
+     * {@code /}, {@code #} or {@code @}, and a malformed URL is exactly what an error message quotes.
+     */
+    private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)\\S*@");
     private static final Pattern SECRET_PARAMETER =
             Pattern.compile("(?i)([?&](?:token|access_token|password|pass|secret|key)=)[^&#\\s]*");
 

@@ -42,6 +42,8 @@ public final class EventLog {
     }
 
     private static final int RECENT = 4096;
+    /** Characters of JSON held in {@link #recent} at most, whatever the events' sizes: older ones are read back. */
+    static final long RECENT_CHARS = 4_000_000;
 
     private final DataSource dataSource;
     private final String node;
@@ -49,6 +51,7 @@ public final class EventLog {
     private final ReentrantLock appendLock = new ReentrantLock();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Stored> recent = new ArrayDeque<>();
+    private long recentChars;
     /** Every stored event with a seq above this one is in {@link #recent}. */
     private long recentCoversAfter;
     private volatile long lastSeq;
@@ -181,8 +184,11 @@ public final class EventLog {
     private void remember(Stored stored) {
         synchronized (recent) {
             recent.addLast(stored);
-            while (recent.size() > RECENT) {
-                recentCoversAfter = recent.removeFirst().seq();
+            recentChars += stored.json().length();
+            while (recent.size() > RECENT || recentChars > RECENT_CHARS) {
+                Stored oldest = recent.removeFirst();
+                recentChars -= oldest.json().length();
+                recentCoversAfter = oldest.seq();
             }
         }
     }

@@ -57,6 +57,13 @@ public final class WebhookReader {
             "areaNameChild", "recording", "streaming", "danmakuConnected", "sessionId", "fileSize", "duration",
             "fileOpenTime", "fileCloseTime");
 
+    /**
+     * The longest body read, in characters. The recorder's events are under 2 KiB; this leaves room for a 4000-character
+     * path written in JSON's unicode escapes, and keeps what one request can make nglive store and hold in memory small,
+     * far below the HTTP limit (camel.server.max-body-size).
+     */
+    static final int MAX_BODY = 64 * 1024;
+
     private final ObjectMapper json;
     private final WorksPath works;
 
@@ -70,6 +77,10 @@ public final class WebhookReader {
     public RecorderEvent read(String body) {
         if (body == null || body.isBlank()) {
             throw new WebhookRejected("empty body: expected a BililiveRecorder webhook JSON object");
+        }
+        if (body.length() > MAX_BODY) {
+            throw new WebhookRejected("body of " + body.length() + " characters: longer than the " + MAX_BODY
+                    + " a BililiveRecorder event can need");
         }
         JsonNode root;
         try {

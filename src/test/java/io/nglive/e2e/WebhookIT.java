@@ -136,6 +136,14 @@ class WebhookIT {
         assertRefused(Webhooks.fileClosed(1005, "1005/../../outside/secret.flv"), "'..'");
         assertRefused(Webhooks.fileClosed(1005, "C:\\rec\\a.flv"), "absolute");
         assertRefused(Webhooks.fileClosed(1005, "escape/secret.flv"), "outside the works path");
+        assertRefused(Webhooks.fileClosed(1005, "escape/new/x.flv"), "outside the works path");
+        assertRefused(Webhooks.fileClosed(1005, "..\\outside\\secret.flv"), "'..'");
+        assertRefused(Webhooks.fileClosed(1005, "C:/rec/a.flv"), "absolute");
+        assertRefused(Webhooks.fileClosed(1005, "\\\\server\\share\\a.flv"), "absolute");
+        assertRefused(Webhooks.fileClosed(1005, "1005/a\u0000.flv"), "NUL");
+        Files.createDirectories(app.works().resolve("1005"));
+        Files.createSymbolicLink(app.works().resolve("1005/linked.flv"), outside.resolve("secret.flv"));
+        assertRefused(Webhooks.fileClosed(1005, "1005/linked.flv"), "outside the works path");
 
         assertThat(app.json(app.get("/api/jobs?roomid=1005")).get("data")).isEmpty();
         assertThat(Files.readString(outside.resolve("secret.flv"))).isEqualTo("not yours");

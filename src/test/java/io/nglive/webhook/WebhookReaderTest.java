@@ -258,6 +258,20 @@ class WebhookReaderTest {
     }
 
     @Test
+    void bodyLongerThanAnyRecorderEventIsRefusedWithTheLimitNamed() {
+        String padded = v2("SessionStarted").replaceFirst("\"EventData\"\\s*:\\s*\\{",
+                "\"EventData\": {\"Extra\": \"" + "x".repeat(WebhookReader.MAX_BODY) + "\",");
+
+        assertThatThrownBy(() -> reader.read(padded))
+                .isExactlyInstanceOf(WebhookRejected.class)
+                .hasMessageContaining("body of " + padded.length() + " characters")
+                .hasMessageContaining(String.valueOf(WebhookReader.MAX_BODY));
+        assertThat(reader.read(v2("SessionStarted").replaceFirst("\"EventData\"\\s*:\\s*\\{",
+                "\"EventData\": {\"Extra\": \"" + "x".repeat(WebhookReader.MAX_BODY - 1000) + "\",")).type())
+                .isEqualTo("SessionStarted");
+    }
+
+    @Test
     void deeplyNestedArraysInsideEventDataAreRejectedCleanly() {
         int depth = 10_000;
         String nested = "[".repeat(depth) + "]".repeat(depth);
@@ -293,7 +307,7 @@ class WebhookReaderTest {
 
     @Test
     void longTitleIsKeptWhole() {
-        String title = "直播".repeat(50_000);
+        String title = "直播".repeat(20_000);
 
         RecorderEvent event = reader.read(v2Data("FileClosed", d -> d.put("Title", title)));
 
