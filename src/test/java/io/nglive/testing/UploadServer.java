@@ -41,6 +41,9 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class UploadServer implements AutoCloseable {
 
+    /** The name a PUT's body has while it is being received, before it is moved to its path. */
+    public static final String PART_PREFIX = ".upload-server";
+
     private final Path root;
     private final String user;
     private final String password;
@@ -270,7 +273,7 @@ public final class UploadServer implements AutoCloseable {
             // no answer: closing the exchange before the response headers closes the connection
         } else {
             boolean existed = Files.exists(target);
-            Path temp = Files.createTempFile(target.getParent(), ".upload-server", ".part");
+            Path temp = Files.createTempFile(target.getParent(), PART_PREFIX, ".part");
             try (InputStream body = exchange.getRequestBody();
                  OutputStream out = Files.newOutputStream(temp)) {
                 copy(body, out, Long.MAX_VALUE);
