@@ -41,7 +41,10 @@ public final class RoomSync {
     private final Set<Long> blacklist;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile View view = new View(Map.of(), false, "not synchronised with the recorder yet", null);
-    /** Changes made under the lock so far: a synchronisation that asked the recorder before one asks again. */
+    /**
+     * Changes made under the lock so far, by the API or by a synchronisation: a synchronisation that asked the
+     * recorder before one of them asks again.
+     */
     private volatile long changeCount;
 
     public RoomSync(RoomList list, RecorderClient recorder, Set<Long> blacklist) {
@@ -84,6 +87,9 @@ public final class RoomSync {
             unreachable(e.getMessage());
             return Map.of("unreachable", e.getMessage());
         } finally {
+            // a synchronisation changes the recorder too (removals, additions): another one that asked before it
+            // (the timer's beside the recorder-started one) must ask again
+            changeCount++;
             lock.unlock();
         }
     }

@@ -165,6 +165,26 @@ class RoomSyncTest {
     }
 
     @Test
+    void twoSynchronisationsAtOnceDoNotAdoptBackWhatTheFirstRemoved() throws Exception {
+        api.add("1", null);
+        recorder.stop();
+        api.remove("1");
+        recorder.restart(true);
+        assertThat(recorder.roomIds()).as("the recorder came back with the room").containsExactly(1L);
+        recorder.delayResponses(Duration.ofMillis(1000));
+
+        // the timer's and the recorder-started synchronisation, both asking before either has removed the room
+        Thread first = new Thread(sync::sync);
+        first.start();
+        Thread.sleep(200);
+        sync.sync();
+        first.join(10_000);
+
+        assertThat(recorder.roomIds()).isEmpty();
+        assertThat(list.find(1)).as("not adopted back from the second synchronisation's stale answer").isEmpty();
+    }
+
+    @Test
     void aRoomOnlyTheRecorderHasIsAdoptedOnce() throws Exception {
         recorder.addRoomDirectly(777, 0, "主播七", "标题七", false);
 
