@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -170,12 +171,17 @@ class CrashTrialsIT {
         if (moment == Moment.RECEIVING_WEBHOOKS) {
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> senders = new ArrayList<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
             for (int t = 0; t < 2; t++) {
                 Thread sender = new Thread(() -> {
-                    for (int sent = 0; !stop.get(); sent++) {
-                        if (!sendOne(app, body(sent < 2))) {
-                            return;
+                    try {
+                        for (int sent = 0; !stop.get(); sent++) {
+                            if (!sendOne(app, body(sent < 2))) {
+                                return;
+                            }
                         }
+                    } catch (Throwable failure) {
+                        failures.add(failure);
                     }
                 });
                 sender.start();
@@ -188,6 +194,7 @@ class CrashTrialsIT {
             for (Thread sender : senders) {
                 sender.join();
             }
+            assertThat(failures).as("what the webhook senders saw").isEmpty();
             return orphans;
         }
         int putsBefore = target.totalPuts();
