@@ -117,12 +117,7 @@ public final class HttpTarget implements UploadTarget {
         List<String> parents = segments.subList(0, segments.size() - 1);
         URI target = URI.create(base + encode(segments));
         String action = "upload of " + relativePath + " to " + where;
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new UploadFailed("file to upload cannot be read: " + file, e);
-        }
+        long size = sizeOf(file);
         ProgressMeter meter = new ProgressMeter(size, progress);
         int cachedParents = createCollections(parents);
         meter.start();
@@ -151,14 +146,16 @@ public final class HttpTarget implements UploadTarget {
     @Override
     public Optional<String> alreadyThere(Path file, String relativePath) throws UploadFailed {
         URI target = URI.create(base + encode(RelativePath.segments(relativePath)));
-        long size;
+        OptionalLong stored = sizeOnServer(target, "cannot ask " + where + " whether " + relativePath + " is there");
+        return stored.isPresent() && stored.getAsLong() == sizeOf(file) ? Optional.of(target.toString()) : Optional.empty();
+    }
+
+    private static long sizeOf(Path file) throws UploadFailed {
         try {
-            size = Files.size(file);
+            return Files.size(file);
         } catch (IOException e) {
             throw new UploadFailed("file to upload cannot be read: " + file, e);
         }
-        OptionalLong stored = sizeOnServer(target, "cannot ask " + where + " whether " + relativePath + " is there");
-        return stored.isPresent() && stored.getAsLong() == size ? Optional.of(target.toString()) : Optional.empty();
     }
 
     /**

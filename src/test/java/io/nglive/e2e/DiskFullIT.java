@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -50,7 +47,7 @@ class DiskFullIT {
              EventClient events = app.events(0)) {
             Path recording = TestMedia.flv(Files.createDirectories(app.works().resolve("5001")), "满了 \"disk\" full.flv", 20);
             assertThat(Files.size(recording)).as("the recording must not fit").isGreaterThan(1024 * 1024);
-            String hash = sha256(recording);
+            String hash = UploadFaultsIT.sha256(recording);
             long jobId = app.json(app.webhook(Webhooks.fileClosed(5001, "5001/满了 \"disk\" full.flv"))).at("/data/jobId").asLong();
 
             JsonNode error = events.await(e -> e.path("type").asText().equals("TranscodeError"), Duration.ofSeconds(30));
@@ -61,7 +58,7 @@ class DiskFullIT {
                     Duration.ofSeconds(30));
             assertThat(app.job(jobId).path("status").asText()).isNotEqualTo("FAILED").isNotEqualTo("DONE");
             assertThat(FailureAndRetryIT.filesUnder(app.archive())).as("nothing uploaded").isEmpty();
-            assertThat(sha256(recording)).as("the recording is untouched").isEqualTo(hash);
+            assertThat(UploadFaultsIT.sha256(recording)).as("the recording is untouched").isEqualTo(hash);
 
             remount(mountPoint, "64m");
             Awaitility.await().atMost(Duration.ofSeconds(60))
@@ -75,7 +72,7 @@ class DiskFullIT {
             assertThat(info.durationSeconds()).isCloseTo(20.0, Offset.offset(0.2));
             assertThat(info.videoCodec()).contains("h264");
             assertThat(events.typesOfJob(jobId)).containsOnlyOnce("TranscodeEnded", "UpEnded");
-            assertThat(sha256(recording)).isEqualTo(hash);
+            assertThat(UploadFaultsIT.sha256(recording)).isEqualTo(hash);
         }
     }
 
@@ -127,9 +124,5 @@ class DiskFullIT {
         Process process = new ProcessBuilder(command).inheritIO().start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return process.exitValue();
-    }
-
-    static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }
