@@ -14,6 +14,7 @@ import io.nglive.api.BodyTooLarge;
 import io.nglive.api.JobsApi;
 import io.nglive.api.Problems;
 import io.nglive.api.RoomsApi;
+import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
 import io.nglive.events.EventStream;
 import io.nglive.events.Heartbeat;
@@ -22,6 +23,8 @@ import io.nglive.events.SystemLoad;
 import io.nglive.events.WebsocketGuard;
 import io.nglive.journal.Database;
 import io.nglive.journal.JobJournal;
+import io.nglive.notify.NotifyDelivery;
+import io.nglive.notify.NotifyTarget;
 import io.nglive.pipeline.FileRoots;
 import io.nglive.pipeline.Pipeline;
 import io.nglive.pipeline.StageEvents;
@@ -84,6 +87,11 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("nglive-db", database.dataSource());
         JobJournal journal = new JobJournal(database.dataSource());
         EventLog events = new EventLog(database.dataSource(), settings.nodeName, json);
+        Cursors cursors = new Cursors(database.dataSource());
+        for (NotifyTarget target : settings.notifyTargets) {
+            camel.addService(new NotifyDelivery(target, events, cursors, settings.notifyTimeout,
+                    settings.notifyRetryDelay, settings.notifyRetryMaxDelay));
+        }
         stopAbandonedProcesses(journal);
 
         Access access = new Access(settings.apiToken, settings.webhookToken);

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.nglive.recorder.Executables;
+import io.nglive.notify.NotifyTarget;
 import io.nglive.recorder.RecorderSettings;
 import io.nglive.transcode.TranscodeMode;
 import io.nglive.transcode.TranscodeSettings;
@@ -58,6 +59,10 @@ public final class Settings {
     public final Duration progressInterval;
     public final RecorderSettings recorder;
     public final Set<Long> roomBlacklist;
+    public final List<NotifyTarget> notifyTargets;
+    public final Duration notifyTimeout;
+    public final Duration notifyRetryDelay;
+    public final Duration notifyRetryMaxDelay;
 
     public Settings(PropertiesComponent properties) {
         this.properties = properties;
@@ -90,12 +95,25 @@ public final class Settings {
         progressInterval = duration("nglive.events.progress-interval");
         recorder = recorderSettings();
         roomBlacklist = roomIds("nglive.rooms.blacklist");
+        notifyTargets = notifyTargets();
+        notifyTimeout = duration("nglive.notify.timeout");
+        notifyRetryDelay = duration("nglive.notify.retry-delay");
+        notifyRetryMaxDelay = duration("nglive.notify.retry-max-delay");
         // read here so that a bad value stops the start, not the first retry
         duration("nglive.transcode.retry-delay");
         duration("nglive.transcode.space-retry-delay");
         duration("nglive.transcode.space-retry-max-delay");
         duration("nglive.upload.retry-delay");
         duration("nglive.upload.retry-max-delay");
+    }
+
+    private List<NotifyTarget> notifyTargets() {
+        String value = optional("nglive.notify.urls").orElse("");
+        try {
+            return NotifyTarget.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSetting("nglive.notify.urls", Redaction.url(value), e.getMessage());
+        }
     }
 
     private UploadSettings uploadSettings() {

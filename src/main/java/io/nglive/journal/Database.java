@@ -92,6 +92,8 @@ public final class Database extends ServiceSupport {
         """,
         // facts about this installation, e.g. when it first started, in epoch milliseconds (older recordings are not nglive's)
         "CREATE TABLE IF NOT EXISTS installation (name VARCHAR(64) PRIMARY KEY, value VARCHAR(200) NOT NULL)",
+        // how far each consumer of the outbox (an event webhook, the central server) has received it
+        "CREATE TABLE IF NOT EXISTS consumer (name VARCHAR(1000) PRIMARY KEY, acked BIGINT NOT NULL)",
         "MERGE INTO installation USING (VALUES ('first-start', CAST(UNIX_MILLIS() AS VARCHAR(200)))) AS v (name, value) "
                 + "ON installation.name = v.name WHEN NOT MATCHED THEN INSERT VALUES (v.name, v.value)",
     };
