@@ -95,6 +95,8 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     // what /observe/health shows
     private volatile String state = "starting";
     private volatile String problem;
+    /** Why the last connection ended or failed, kept while the next one is up. */
+    private volatile String lastProblem;
     private volatile Instant since = Instant.now();
     private volatile int attempts;
     private volatile long acked;
@@ -155,6 +157,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         status.put("lastSeq", log.lastSeq());
         status.put("failedAttempts", attempts);
         status.put("problem", problem);
+        status.put("lastProblem", lastProblem);
         return status;
     }
 
@@ -351,6 +354,9 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         }
         state = newState;
         problem = newProblem;
+        if (newProblem != null) {
+            lastProblem = newProblem;
+        }
     }
 
     /** Runs {@code work} on the loop; after the stop there is none, and nothing left to do. */

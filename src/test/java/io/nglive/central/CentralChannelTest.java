@@ -1,0 +1,202 @@
+package io.nglive.central;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nglive.events.Cursors;
+import io.nglive.events.EventLog;
+import io.nglive.journal.Database;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The channel against a real database and real sockets: what it sends, what it stores, when it gives up. */
+class CentralChannelTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    Database database;
+    EventLog log;
+    Cursors cursors;
+    Vertx vertx;
+    CentralChannel channel;
+
+    @BeforeEach
+    void start() {
+        database = new Database(dir);
+        log = new EventLog(database.dataSource(), "node-a", JSON);
+        cursors = new Cursors(database.dataSource());
+        vertx = Vertx.vertx();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (channel != null) {
+            channel.stop();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        database.stop();
+    }
+
+    @Test
+    void anAckBeyondWhatWasSentStoresOnlyWhatWasSentSoNothingLaterIsSkipped() throws Exception {
+        List<JsonNode> frames = new CopyOnWriteArrayList<>();
+        List<ServerWebSocket> sockets = new CopyOnWriteArrayList<>();
+        int port = server(socket -> {
+            sockets.add(socket);
+            socket.textMessageHandler(text -> frames.add(read(text)));
+        });
+        long first = log.record("RoomAdded", Map.of("roomId", 1));
+        channel = channel(port, Duration.ofSeconds(30));
+        channel.start();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() >= 2);
+
+        sockets.get(0).writeTextMessage("{\"type\":\"ack\",\"seq\":1000000}");
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> channel.status().get("lastAcked").equals(first));
+        assertThat(cursors.position(CentralChannel.CONSUMER, -1)).isEqualTo(first);
+        long later = log.record("RoomAdded", Map.of("roomId", 2));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() >= 3);
+        assertThat(frames).extracting(f -> f.path("seq").asLong()).contains(later);
+    }
+
+    @Test
+    void aHeartbeatGoesOutAfterEveryStoredEventBeforeIt() throws Exception {
+        List<JsonNode> frames = new CopyOnWriteArrayList<>();
+        int port = server(socket -> socket.textMessageHandler(text -> frames.add(read(text))));
+        for (int i = 0; i < 200; i++) {
+            log.record("RoomAdded", Map.of("roomId", i + 1));
+        }
+        channel = channel(port, Duration.ofSeconds(30));
+        channel.start();
+        log.emitTransient("heartbeat", Map.of());
+        log.record("RoomRemoved", Map.of("roomId", 1));
+
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> frames.stream().anyMatch(f -> f.path("type").asText().equals("RoomRemoved")));
+        List<JsonNode> events = frames.subList(1, frames.size());
+        assertThat(events).extracting(f -> f.path("seq").asLong()).isSorted().doesNotHaveDuplicates();
+        assertThat(events).filteredOn(f -> f.path("type").asText().equals("RoomAdded")).hasSize(200);
+    }
+
+    @Test
+    void aServerThatAcceptsAndThenSaysNothingIsGivenUpAfterTheTimeoutAndDialledAgain() throws Exception {
+        try (SilentServer silent = new SilentServer()) {
+            channel = channel(silent.port(), Duration.ofMillis(1500));
+            channel.start();
+
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> silent.handshakes() >= 2);
+            assertThat(channel.status().get("lastProblem")).asString().contains("no answer for");
+        }
+    }
+
+    private CentralChannel channel(int port, Duration timeout) {
+        CentralSettings settings = new CentralSettings(URI.create("ws://127.0.0.1:" + port + "/node?token=t"),
+                Duration.ofMillis(200), Duration.ofMillis(400), timeout);
+        return new CentralChannel(settings, "node-a", "id-a", "test", log, cursors,
+                new CentralCommands(new DefaultCamelContext(), JSON), JSON);
+    }
+
+    private int server(io.vertx.core.Handler<ServerWebSocket> handler) throws Exception {
+        HttpServer server = vertx.createHttpServer().webSocketHandler(handler);
+        return server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+                .actualPort();
+    }
+
+    private static JsonNode read(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Completes the WebSocket handshake, then neither reads nor writes: a peer that hangs, or a dead NAT mapping. */
+    private static final class SilentServer implements AutoCloseable {
+
+        private static final Pattern KEY = Pattern.compile("(?im)^Sec-WebSocket-Key:\\s*(\\S+)\\s*$");
+
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+        private final Thread acceptor = new Thread(this::accept, "silent-server");
+
+        SilentServer() throws IOException {
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int handshakes() {
+            return accepted.size();
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    Matcher key = KEY.matcher(headers(socket.getInputStream()));
+                    if (key.find()) {
+                        String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1").digest(
+                                (key.group(1) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+                        socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                                + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        accepted.add(socket);
+                    }
+                } catch (Exception closed) {
+                    return;
+                }
+            }
+        }
+
+        private static String headers(InputStream in) throws IOException {
+            StringBuilder text = new StringBuilder();
+            while (!text.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                text.append((char) b);
+            }
+            return text.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+        }
+    }
+}
