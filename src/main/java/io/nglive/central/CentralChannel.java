@@ -217,6 +217,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         hello.put("version", version);
         hello.put("lastAcked", c.acked);
         c.frames.add(hello.toString());
+        heartbeat.set(null); // one from before this connection is stale: the next comes within the interval
         changeState("connected", null);
         LOG.info("connected to the central server {} (sending the events after seq {})", settings.shown(), c.acked);
         pump(c);

@@ -57,28 +57,108 @@ class NotifyIT {
         }
     }
 
-    /** A JDK HTTP server that answers 500 to its first {@code failures} POSTs and records the bodies it takes. */
+    @Test
+    void anEventTheReceiverRefusesIsSkippedAfterItsAttemptsAndTheOnesAfterItStillCome() throws Exception {
+        String poison = UUID.randomUUID().toString();
+        try (Receiver receiver = new Receiver(0)) {
+            receiver.refuse(poison);
+            List<String> sent = new ArrayList<>();
+            try (NgliveProcess app = new NgliveProcess(dir.resolve("app"))
+                    .set("nglive.notify.urls", receiver.url())
+                    .set("nglive.notify.retry-delay", "100ms")
+                    .start()) {
+                for (String id : List.of(UUID.randomUUID().toString(), poison, UUID.randomUUID().toString())) {
+                    assertThat(app.webhook(Webhooks.envelope("SessionStarted", id, Webhooks.data(8001))).statusCode())
+                            .isEqualTo(200);
+                    sent.add(id);
+                }
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= 2);
+
+                assertThat(receiver.received()).extracting(e -> e.path("eventId").asText())
+                        .containsExactly(sent.get(0), sent.get(2));
+                assertThat(receiver.refused()).as("the refused event's attempts (nglive.notify.refused-attempts)")
+                        .isEqualTo(3);
+                assertThat(app.log()).contains("refused event").contains("3 times (HTTP 422): skipped");
+            }
+        }
+    }
+
+    @Test
+    void eventsAReceiverDidNotTakeBeforeAStopComeAfterTheNextStartInOrder() throws Exception {
+        try (Receiver receiver = new Receiver(Integer.MAX_VALUE)) {
+            List<String> sent = new ArrayList<>();
+            NgliveProcess app = new NgliveProcess(dir.resolve("app"))
+                    .set("nglive.notify.urls", receiver.url())
+                    .set("nglive.notify.retry-delay", "100ms")
+                    .set("nglive.notify.retry-max-delay", "200ms");
+            try (app) {
+                app.start();
+                for (int i = 0; i < 5; i++) {
+                    String id = UUID.randomUUID().toString();
+                    assertThat(app.webhook(Webhooks.envelope("SessionStarted", id, Webhooks.data(8001))).statusCode())
+                            .isEqualTo(200);
+                    sent.add(id);
+                }
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> receiver.refused() >= 3);
+                assertThat(app.stop()).isZero();
+                assertThat(receiver.received()).isEmpty();
+
+                receiver.heal();
+                app.start();
+                String after = UUID.randomUUID().toString();
+                assertThat(app.webhook(Webhooks.envelope("SessionEnded", after, Webhooks.data(8001))).statusCode())
+                        .isEqualTo(200);
+                sent.add(after);
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= 6);
+
+                assertThat(receiver.received()).extracting(e -> e.path("eventId").asText())
+                        .containsExactlyElementsOf(sent);
+            }
+        }
+    }
+
+    /**
+     * A JDK HTTP server that answers 500 to its first {@code failures} POSTs (until {@link #heal}), 422 to the events
+     * it was told to {@link #refuse}, and records the bodies it takes.
+     */
     private static final class Receiver implements AutoCloseable {
 
         private final HttpServer server;
         private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+        private final List<String> refusedIds = new CopyOnWriteArrayList<>();
         private final AtomicInteger refused = new AtomicInteger();
+        private volatile int failures;
 
         Receiver(int failures) throws IOException {
+            this.failures = failures;
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.createContext("/hook", exchange -> {
                 try (exchange) {
-                    byte[] body = exchange.getRequestBody().readAllBytes();
-                    if (refused.get() < failures) {
+                    JsonNode event = JSON.readTree(new String(exchange.getRequestBody().readAllBytes(),
+                            StandardCharsets.UTF_8));
+                    if (refusedIds.contains(event.path("eventId").asText())) {
+                        refused.incrementAndGet();
+                        exchange.sendResponseHeaders(422, -1);
+                        return;
+                    }
+                    if (refused.get() < this.failures) {
                         refused.incrementAndGet();
                         exchange.sendResponseHeaders(500, -1);
                         return;
                     }
-                    received.add(JSON.readTree(new String(body, StandardCharsets.UTF_8)));
+                    received.add(event);
                     exchange.sendResponseHeaders(204, -1);
                 }
             });
             server.start();
+        }
+
+        void refuse(String eventId) {
+            refusedIds.add(eventId);
+        }
+
+        void heal() {
+            failures = 0;
         }
 
         String url() {
