@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +19,7 @@ import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
 import io.nglive.events.EventStream;
 import io.nglive.events.Heartbeat;
+import io.nglive.events.OutboxRetention;
 import io.nglive.events.PlatformWebsocketComponent;
 import io.nglive.events.SystemLoad;
 import io.nglive.events.WebsocketGuard;
@@ -104,6 +106,12 @@ public final class NgliveConfiguration implements CamelConfiguration {
         ExecutorService websocketWriters = camel.getExecutorServiceManager().newThreadPool(this, "ws-subscribers", 1, 4);
         EventStream eventStream = new EventStream(events, websocketWriters);
         registry.bind("eventStream", eventStream);
+
+        // an event leaves the outbox once it is older than the retention and each of these consumers has it
+        List<String> outboxConsumers = new ArrayList<>();
+        settings.notifyTargets.forEach(target -> outboxConsumers.add(target.consumer()));
+        registry.bind("outboxRetention",
+                new OutboxRetention(database.dataSource(), events, settings.eventsRetention, outboxConsumers));
 
         WorksPath works = new WorksPath(settings.worksPath);
         StageRunner transcodeStage = new StageRunner("transcode", StageEvents.TRANSCODE,

@@ -64,6 +64,10 @@ public final class Settings {
     public final Duration notifyRetryDelay;
     public final Duration notifyRetryMaxDelay;
 
+    /** How long an event every consumer has stays in the outbox, and how often older ones are pruned. */
+    public final Duration eventsRetention;
+    public final Duration eventsPruneInterval;
+
     public Settings(PropertiesComponent properties) {
         this.properties = properties;
         nodeName = optional("nglive.node.name").orElseGet(Settings::hostName);
@@ -99,6 +103,14 @@ public final class Settings {
         notifyTimeout = duration("nglive.notify.timeout");
         notifyRetryDelay = duration("nglive.notify.retry-delay");
         notifyRetryMaxDelay = duration("nglive.notify.retry-max-delay");
+
+        eventsRetention = duration("nglive.events.retention");
+        eventsPruneInterval = duration("nglive.events.prune-interval");
+        if (eventsPruneInterval.isZero()) {
+            throw new InvalidSetting("nglive.events.prune-interval", required("nglive.events.prune-interval"),
+                    "must be longer than zero");
+        }
+
         // read here so that a bad value stops the start, not the first retry
         duration("nglive.transcode.retry-delay");
         duration("nglive.transcode.space-retry-delay");

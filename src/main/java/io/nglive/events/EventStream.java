@@ -1,11 +1,15 @@
 package io.nglive.events;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.ServerWebSocket;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
@@ -15,12 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The subscribers of {@code /ws}. Each one is a cursor over the {@link EventLog}: on connect it starts at
  * {@code ?since=N} (or at the newest event), and every append wakes it to send what lies after its cursor, in
- * seq order, at most one batch in flight per subscriber. A slow client holds only its cursor, never a queue.
+ * seq order, at most one batch in flight per subscriber. A slow client holds only its cursor, never a queue. A
+ * cursor behind events pruned from the outbox gets one {@code pruned} frame naming them, then goes on after them.
  */
 public final class EventStream implements EventLog.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
     private static final int BATCH = 256;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EventLog log;
     private final Executor executor;
@@ -59,6 +65,20 @@ public final class EventStream implements EventLog.Listener {
 
     public int size() {
         return subscribers.size();
+    }
+
+    /** The frame that takes the place of pruned events, naming what is missing. */
+    static String prunedNotice(EventsPruned gap) {
+        Map<String, Object> notice = new LinkedHashMap<>();
+        notice.put("type", "pruned");
+        notice.put("since", gap.since());
+        notice.put("prunedThrough", gap.prunedThrough());
+        notice.put("message", gap.getMessage() + "; replay continues after " + gap.prunedThrough());
+        try {
+            return JSON.writeValueAsString(notice);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -129,7 +149,14 @@ public final class EventStream implements EventLog.Listener {
                     socket.drainHandler(v -> wake());
                     return;
                 }
-                var batch = log.after(cursor, BATCH);
+                List<EventLog.Stored> batch;
+                try {
+                    batch = log.after(cursor, BATCH);
+                } catch (EventsPruned gap) {
+                    socket.writeTextMessage(prunedNotice(gap));
+                    cursor = gap.prunedThrough();
+                    continue;
+                }
                 if (batch.isEmpty()) {
                     sendTransient();
                     return;
