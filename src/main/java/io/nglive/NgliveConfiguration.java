@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +22,7 @@ import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
 import io.nglive.events.EventStream;
 import io.nglive.events.Heartbeat;
+import io.nglive.events.OutboxRetention;
 import io.nglive.events.PlatformWebsocketComponent;
 import io.nglive.events.SystemLoad;
 import io.nglive.events.WebsocketGuard;
@@ -107,6 +109,13 @@ public final class NgliveConfiguration implements CamelConfiguration {
         ExecutorService websocketWriters = camel.getExecutorServiceManager().newThreadPool(this, "ws-subscribers", 1, 4);
         EventStream eventStream = new EventStream(events, websocketWriters);
         registry.bind("eventStream", eventStream);
+
+        // an event leaves the outbox once it is older than the retention and each of these consumers has it
+        List<String> outboxConsumers = new ArrayList<>();
+        settings.notifyTargets.forEach(target -> outboxConsumers.add(target.consumer()));
+        settings.central.ifPresent(central -> outboxConsumers.add(CentralChannel.CONSUMER));
+        registry.bind("outboxRetention",
+                new OutboxRetention(database.dataSource(), events, settings.eventsRetention, outboxConsumers));
 
         WorksPath works = new WorksPath(settings.worksPath);
         StageRunner transcodeStage = new StageRunner("transcode", StageEvents.TRANSCODE,

@@ -68,6 +68,10 @@ public final class Settings {
     /** Empty when no central server is configured. */
     public final Optional<CentralSettings> central;
 
+    /** How long an event every consumer has stays in the outbox, and how often older ones are pruned. */
+    public final Duration eventsRetention;
+    public final Duration eventsPruneInterval;
+
     public Settings(PropertiesComponent properties) {
         this.properties = properties;
         nodeName = optional("nglive.node.name").orElseGet(Settings::hostName);
@@ -105,6 +109,12 @@ public final class Settings {
         notifyRetryMaxDelay = maxDelay("nglive.notify.retry-max-delay", "nglive.notify.retry-delay");
         notifyRefusedAttempts = integer("nglive.notify.refused-attempts", 1, 1000);
         central = centralSettings();
+        eventsRetention = duration("nglive.events.retention");
+        eventsPruneInterval = duration("nglive.events.prune-interval");
+        if (eventsPruneInterval.isZero()) {
+            throw new InvalidSetting("nglive.events.prune-interval", required("nglive.events.prune-interval"),
+                    "must be longer than zero");
+        }
         // read here so that a bad value stops the start, not the first retry
         duration("nglive.transcode.retry-delay");
         duration("nglive.transcode.space-retry-delay");

@@ -379,6 +379,15 @@ class SettingsTest {
     }
 
     @Test
+    void eventsAreKeptAWeekAndPrunedHourlyUnlessTheIntervalIsZero() {
+        assertThat(settings().eventsRetention).isEqualTo(Duration.ofDays(7));
+        assertThat(settings().eventsPruneInterval).isEqualTo(Duration.ofHours(1));
+
+        props.put("nglive.events.prune-interval", "0s");
+        assertThat(invalid()).hasMessageStartingWith("nglive.events.prune-interval=0s");
+    }
+
+    @Test
     void aScanIntervalOfZeroIsRefused() {
         props.put("nglive.recorder.scan-interval", "0s");
 

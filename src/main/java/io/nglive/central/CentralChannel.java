@@ -35,6 +35,7 @@ import io.nglive.Backoff;
 import io.nglive.Redaction;
 import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
+import io.nglive.events.EventsPruned;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -420,7 +421,14 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
                 return frames.poll();
             }
             if (events.isEmpty()) {
-                events.addAll(log.after(cursor, BATCH));
+                try {
+                    events.addAll(log.after(cursor, BATCH));
+                } catch (EventsPruned gap) {
+                    // only when the server was away for longer than the retention while not configured
+                    LOG.warn("the central server has not received {}", gap.getMessage());
+                    cursor = gap.prunedThrough();
+                    return gap.frame();
+                }
             }
             EventLog.Stored event = events.poll();
             if (event != null) {

@@ -21,7 +21,8 @@ import io.nglive.journal.JournalAccess;
  * The outbox: every event nglive emits is stored here with a {@code seq} that only grows, before anyone hears of
  * it. Subscribers (the WebSocket, later the central channel and webhooks out) are cursors over this log: they are
  * woken on every append and read what comes after their cursor, so nothing is skipped and a slow reader only lags.
- * Appends are serialised so that commit order equals seq order, which is what makes a cursor safe.
+ * Appends are serialised so that commit order equals seq order, which is what makes a cursor safe. Old events that
+ * every consumer has are pruned ({@link OutboxRetention}); a reader behind them is told ({@link EventsPruned}).
  */
 public final class EventLog {
 
@@ -55,6 +56,8 @@ public final class EventLog {
     /** Every stored event with a seq above this one is in {@link #recent}. */
     private long recentCoversAfter;
     private volatile long lastSeq;
+    /** Every event up to this seq was pruned; raised before the rows are deleted, so a reader cannot miss a prune. */
+    private volatile long prunedThrough;
 
     /** A stored event: its seq and its JSON text as sent to subscribers. */
     public record Stored(long seq, String json) {
@@ -64,9 +67,14 @@ public final class EventLog {
         this.dataSource = dataSource;
         this.node = node;
         this.json = json;
-        this.lastSeq = JournalAccess.transaction(dataSource,
+        this.prunedThrough = JournalAccess.transaction(dataSource, c -> JournalAccess.query(c,
+                "SELECT value FROM installation WHERE name = 'pruned-through'").stream()
+                .map(row -> Long.parseLong((String) row.get("value"))).findFirst().orElse(0L));
+        long newest = JournalAccess.transaction(dataSource,
                 c -> JournalAccess.query(c, "SELECT COALESCE(MAX(seq), 0) AS m FROM event").get(0).get("m") instanceof Number n
                         ? n.longValue() : 0L);
+        // when every event was pruned the table is empty, but the newest seq is still the last one pruned
+        this.lastSeq = Math.max(newest, prunedThrough);
         this.recentCoversAfter = lastSeq;
     }
 
@@ -146,8 +154,59 @@ public final class EventLog {
         return text;
     }
 
-    /** Up to {@code limit} stored events with a seq above {@code seq}, in order. */
+    /**
+     * Up to {@code limit} stored events with a seq above {@code seq}, in order.
+     *
+     * @throws EventsPruned when events after {@code seq} were pruned: the reader must say so and go on after
+     *                      {@link EventsPruned#prunedThrough()}, never skip them silently
+     */
     public List<Stored> after(long seq, int limit) {
+        requireNotPrunedAfter(seq);
+        List<Stored> out = read(seq, limit);
+        // a prune that ran during the read raised prunedThrough before deleting anything
+        requireNotPrunedAfter(seq);
+        return out;
+    }
+
+    /** The highest seq pruned from the outbox (0 when none): any events after {@code N} up to it are gone. */
+    public long prunedThrough() {
+        return prunedThrough;
+    }
+
+    /**
+     * Deletes every stored event up to {@code through} in one transaction and remembers {@code through} durably as
+     * {@link #prunedThrough()}. {@link OutboxRetention} decides what may go.
+     *
+     * @return how many events were deleted
+     */
+    int prune(long through) {
+        synchronized (recent) {
+            if (through <= prunedThrough) {
+                return 0;
+            }
+            prunedThrough = through;
+            while (!recent.isEmpty() && recent.peekFirst().seq() <= through) {
+                recentChars -= recent.removeFirst().json().length();
+            }
+            recentCoversAfter = Math.max(recentCoversAfter, through);
+        }
+        return JournalAccess.transaction(dataSource, c -> {
+            int deleted = JournalAccess.update(c, "DELETE FROM event WHERE seq <= ?", through);
+            JournalAccess.update(c, "MERGE INTO installation USING (VALUES ('pruned-through', CAST(? AS VARCHAR(200)))) "
+                    + "AS v (name, value) ON installation.name = v.name WHEN MATCHED THEN UPDATE SET value = v.value "
+                    + "WHEN NOT MATCHED THEN INSERT VALUES (v.name, v.value)", String.valueOf(through));
+            return deleted;
+        });
+    }
+
+    private void requireNotPrunedAfter(long seq) {
+        long pruned = prunedThrough;
+        if (pruned > seq) {
+            throw new EventsPruned(seq, pruned);
+        }
+    }
+
+    private List<Stored> read(long seq, int limit) {
         synchronized (recent) {
             if (seq >= recentCoversAfter) {
                 List<Stored> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.nglive.events;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The subscribers of {@code /ws}. Each one is a cursor over the {@link EventLog}: on connect it starts at
  * {@code ?since=N} (or at the newest event), and every append wakes it to send what lies after its cursor, in
- * seq order, at most one batch in flight per subscriber. A slow client holds only its cursor, never a queue.
+ * seq order, at most one batch in flight per subscriber. A slow client holds only its cursor, never a queue. A
+ * cursor behind events pruned from the outbox gets one {@code pruned} frame naming them, then goes on after them.
  */
 public final class EventStream implements EventLog.Listener {
 
@@ -129,7 +131,14 @@ public final class EventStream implements EventLog.Listener {
                     socket.drainHandler(v -> wake());
                     return;
                 }
-                var batch = log.after(cursor, BATCH);
+                List<EventLog.Stored> batch;
+                try {
+                    batch = log.after(cursor, BATCH);
+                } catch (EventsPruned gap) {
+                    socket.writeTextMessage(gap.frame());
+                    cursor = gap.prunedThrough();
+                    continue;
+                }
                 if (batch.isEmpty()) {
                     sendTransient();
                     return;

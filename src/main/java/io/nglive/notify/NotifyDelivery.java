@@ -13,6 +13,7 @@ import io.nglive.Backoff;
 import io.nglive.Redaction;
 import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
+import io.nglive.events.EventsPruned;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +95,15 @@ public final class NotifyDelivery extends ServiceSupport implements EventLog.Lis
         Backoff trouble = new Backoff(retryDelay, retryMaxDelay);
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                List<EventLog.Stored> batch = log.after(position, BATCH);
+                List<EventLog.Stored> batch;
+                try {
+                    batch = log.after(position, BATCH);
+                } catch (EventsPruned gap) {
+                    LOG.warn("event webhook {} missed {}", shown(), gap.getMessage());
+                    position = gap.prunedThrough();
+                    cursors.advance(target.consumer(), position);
+                    continue;
+                }
                 if (batch.isEmpty()) {
                     awaitAppend();
                     continue;

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import io.nglive.Redaction;
@@ -54,8 +55,11 @@ public record NotifyTarget(URI url, Set<String> types) {
         return types.isEmpty() || types.contains(type);
     }
 
-    /** The name of its position in the outbox: the URL as shown in logs, so no credentials are stored with it. */
+    /**
+     * The name of its position in the outbox: the URL as shown in logs, so no credentials are stored with it, and
+     * its types, so that one URL listed twice with different types keeps two positions.
+     */
     public String consumer() {
-        return "notify " + Redaction.url(url.toString());
+        return "notify " + Redaction.url(url.toString()) + (types.isEmpty() ? "" : "#" + String.join(",", new TreeSet<>(types)));
     }
 }
