@@ -14,6 +14,9 @@ import io.nglive.api.BodyTooLarge;
 import io.nglive.api.JobsApi;
 import io.nglive.api.Problems;
 import io.nglive.api.RoomsApi;
+import io.nglive.central.CentralChannel;
+import io.nglive.central.CentralCommands;
+import io.nglive.central.CentralHealth;
 import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
 import io.nglive.events.EventStream;
@@ -90,7 +93,7 @@ public final class NgliveConfiguration implements CamelConfiguration {
         Cursors cursors = new Cursors(database.dataSource());
         for (NotifyTarget target : settings.notifyTargets) {
             camel.addService(new NotifyDelivery(target, events, cursors, settings.notifyTimeout,
-                    settings.notifyRetryDelay, settings.notifyRetryMaxDelay));
+                    settings.notifyRetryDelay, settings.notifyRetryMaxDelay, settings.notifyRefusedAttempts));
         }
         stopAbandonedProcesses(journal);
 
@@ -146,6 +149,14 @@ public final class NgliveConfiguration implements CamelConfiguration {
             registry.bind("recorderSupervisor", supervisor);
         }
         registry.bind("recorder-health", new RecorderHealth(roomSync::status, supervisor));
+        CentralCommands centralCommands = new CentralCommands(camel, json);
+        registry.bind("centralCommands", centralCommands);
+        if (settings.central.isPresent()) {
+            CentralChannel channel = new CentralChannel(settings.central.get(), settings.nodeName, database.nodeId(),
+                    version(), events, cursors, centralCommands, json);
+            registry.bind("central-health", new CentralHealth(channel));
+            startWithTheRoutes(camel, channel);
+        }
         registry.bind("heartbeat", new Heartbeat(events, new SystemLoad(settings.worksPath), pipeline::load,
                 rooms::count, eventStream::size, version()));
     }
@@ -169,6 +180,20 @@ public final class NgliveConfiguration implements CamelConfiguration {
                 if (router != null) {
                     router.route().failureHandler(answer);
                 }
+            }
+        });
+    }
+
+    /** Starts {@code service} once every route runs (the central server's commands need them), stops it with Camel. */
+    private static void startWithTheRoutes(CamelContext camel, ServiceSupport service) throws Exception {
+        camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+                context.addService(service);
             }
         });
     }

@@ -19,8 +19,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.nglive.recorder.Executables;
+import io.nglive.central.CentralSettings;
 import io.nglive.notify.NotifyTarget;
+import io.nglive.recorder.Executables;
 import io.nglive.recorder.RecorderSettings;
 import io.nglive.transcode.TranscodeMode;
 import io.nglive.transcode.TranscodeSettings;
@@ -63,6 +64,9 @@ public final class Settings {
     public final Duration notifyTimeout;
     public final Duration notifyRetryDelay;
     public final Duration notifyRetryMaxDelay;
+    public final int notifyRefusedAttempts;
+    /** Empty when no central server is configured. */
+    public final Optional<CentralSettings> central;
 
     public Settings(PropertiesComponent properties) {
         this.properties = properties;
@@ -98,13 +102,47 @@ public final class Settings {
         notifyTargets = notifyTargets();
         notifyTimeout = duration("nglive.notify.timeout");
         notifyRetryDelay = duration("nglive.notify.retry-delay");
-        notifyRetryMaxDelay = duration("nglive.notify.retry-max-delay");
+        notifyRetryMaxDelay = maxDelay("nglive.notify.retry-max-delay", "nglive.notify.retry-delay");
+        notifyRefusedAttempts = integer("nglive.notify.refused-attempts", 1, 1000);
+        central = centralSettings();
         // read here so that a bad value stops the start, not the first retry
         duration("nglive.transcode.retry-delay");
         duration("nglive.transcode.space-retry-delay");
         duration("nglive.transcode.space-retry-max-delay");
         duration("nglive.upload.retry-delay");
         duration("nglive.upload.retry-max-delay");
+    }
+
+    private Optional<CentralSettings> centralSettings() {
+        Optional<String> url = optional("nglive.central.url");
+        Duration first = duration("nglive.central.retry-delay");
+        Duration max = maxDelay("nglive.central.retry-max-delay", "nglive.central.retry-delay");
+        Duration timeout = duration("nglive.central.timeout");
+        if (timeout.isZero()) {
+            throw new InvalidSetting("nglive.central.timeout", timeout.toString(), "must be more than 0");
+        }
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new CentralSettings(CentralSettings.url(url.get()), first, max, timeout));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSetting("nglive.central.url", Redaction.url(url.get()), e.getMessage());
+        }
+    }
+
+    /** The longest delay of a backoff: at least its first delay, which must be more than 0. */
+    private Duration maxDelay(String name, String firstName) {
+        Duration first = duration(firstName);
+        if (first.isZero()) {
+            throw new InvalidSetting(firstName, required(firstName), "must be more than 0");
+        }
+        Duration max = duration(name);
+        if (max.compareTo(first) < 0) {
+            throw new InvalidSetting(name, required(name), "must be at least " + firstName + " (" + required(firstName)
+                    + ")");
+        }
+        return max;
     }
 
     private List<NotifyTarget> notifyTargets() {

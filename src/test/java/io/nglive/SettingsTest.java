@@ -384,4 +384,45 @@ class SettingsTest {
 
         assertThat(invalid()).hasMessageStartingWith("nglive.recorder.scan-interval=");
     }
+
+    @Test
+    void theCentralServerIsOffByDefaultAndAWebSocketUrlWhenSet() {
+        assertThat(settings().central).isEmpty();
+
+        props.put("nglive.central.url", "wss://central.example:8443/node?token=hunter2");
+        assertThat(settings().central).hasValueSatisfying(central -> {
+            assertThat(central.url().toString()).isEqualTo("wss://central.example:8443/node?token=hunter2");
+            assertThat(central.shown()).doesNotContain("hunter2");
+            assertThat(central.retryDelay()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(central.retryMaxDelay()).isEqualTo(Duration.ofMinutes(1));
+            assertThat(central.timeout()).isEqualTo(Duration.ofSeconds(30));
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "https://central.example/node?token=hunter2 | ws:// or wss://",
+        "central.example:8080/node?token=hunter2    | ws:// or wss://",
+        "ws:///node?token=hunter2                   | no host",
+        "ws://central.example/node?token=hunter2#x  | fragment",
+        "ws://central example/?token=hunter2        | not a URL"})
+    void aCentralUrlThatCannotWorkIsRefusedWithoutItsToken(String url, String reason) {
+        props.put("nglive.central.url", url);
+
+        InvalidSetting e = invalid();
+
+        assertThat(e).hasMessageStartingWith("nglive.central.url=").hasMessageContaining(reason);
+        assertThat(e.getMessage()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void aBackoffWhoseMaximumIsBelowItsFirstDelayIsRefused() {
+        props.put("nglive.central.retry-max-delay", "500ms");
+        assertThat(invalid()).hasMessageStartingWith("nglive.central.retry-max-delay=500ms")
+                .hasMessageContaining("nglive.central.retry-delay");
+
+        props.put("nglive.central.retry-max-delay", "1m");
+        props.put("nglive.notify.retry-delay", "0s");
+        assertThat(invalid()).hasMessageStartingWith("nglive.notify.retry-delay=0s");
+    }
 }

@@ -5,6 +5,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -123,6 +126,20 @@ public final class Database extends ServiceSupport {
         String millis = JournalAccess.transaction(dataSource, c -> (String) JournalAccess.query(c,
                 "SELECT value FROM installation WHERE name = 'first-start'").get(0).get("value"));
         return Instant.ofEpochMilli(Long.parseLong(millis));
+    }
+
+    /** This node's id: made once, on the first start, and the same ever after (the central server knows it by it). */
+    public String nodeId() {
+        return JournalAccess.transaction(dataSource, c -> {
+            List<Map<String, Object>> rows =
+                    JournalAccess.query(c, "SELECT value FROM installation WHERE name = 'node-id'");
+            if (!rows.isEmpty()) {
+                return (String) rows.get(0).get("value");
+            }
+            String id = UUID.randomUUID().toString();
+            JournalAccess.update(c, "INSERT INTO installation (name, value) VALUES ('node-id', ?)", id);
+            return id;
+        });
     }
 
     private void createSchema() {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nglive.Backoff;
 import io.nglive.Redaction;
 import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * seq order, as a JSON POST, at least once. The position is kept in the journal ({@link Cursors}) and advanced only
  * after a 2xx, so a restart or an endpoint that is down delays events but never skips one. A failed POST is tried
  * again after a delay doubling from {@code retryDelay} up to {@code retryMaxDelay}, for as long as it takes; the
- * events meanwhile stay in the database, not in memory. A target configured for the first time starts with the
+ * events meanwhile stay in the database, not in memory. Only an event the endpoint refuses outright (4xx) is given
+ * up, after {@code refusedAttempts} tries (see {@link #post}). A target configured for the first time starts with the
  * events that come after that start, not with the whole history. Heartbeats, which are not stored, are not sent.
  */
 public final class NotifyDelivery extends ServiceSupport implements EventLog.Listener {
@@ -37,18 +39,20 @@ public final class NotifyDelivery extends ServiceSupport implements EventLog.Lis
     private final Duration timeout;
     private final Duration retryDelay;
     private final Duration retryMaxDelay;
+    private final int refusedAttempts;
     private final Object wake = new Object();
     private boolean appended;
     private volatile Thread worker;
 
     public NotifyDelivery(NotifyTarget target, EventLog log, Cursors cursors, Duration timeout, Duration retryDelay,
-                          Duration retryMaxDelay) {
+                          Duration retryMaxDelay, int refusedAttempts) {
         this.target = target;
         this.log = log;
         this.cursors = cursors;
         this.timeout = timeout;
         this.retryDelay = retryDelay;
         this.retryMaxDelay = retryMaxDelay;
+        this.refusedAttempts = refusedAttempts;
         this.client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -87,8 +91,9 @@ public final class NotifyDelivery extends ServiceSupport implements EventLog.Lis
 
     private void deliverFrom(long start) {
         long position = start;
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
+        Backoff trouble = new Backoff(retryDelay, retryMaxDelay);
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
                 List<EventLog.Stored> batch = log.after(position, BATCH);
                 if (batch.isEmpty()) {
                     awaitAppend();
@@ -102,11 +107,20 @@ public final class NotifyDelivery extends ServiceSupport implements EventLog.Lis
                     position = event.seq();
                 }
                 cursors.advance(target.consumer(), position);
+                trouble.reset();
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            } catch (IOException | RuntimeException e) {
+                // the journal failed us (the position is where it was): try again, never give up the target
+                Duration delay = trouble.next();
+                LOG.error("event webhook {}: {}; trying again in {} ms", shown(),
+                        Redaction.secrets(String.valueOf(e.getMessage())), delay.toMillis(), e);
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                }
             }
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            LOG.error("event webhook {} stopped: {}", shown(), Redaction.secrets(String.valueOf(e.getMessage())), e);
         }
     }
 
@@ -119,7 +133,12 @@ public final class NotifyDelivery extends ServiceSupport implements EventLog.Lis
         }
     }
 
-    /** POSTs one event until the target takes it (2xx). */
+    /**
+     * POSTs one event until the target takes it (2xx). A target that is unreachable, fails (5xx), times out (408) or
+     * asks to slow down (429) gets it again, after a delay doubling up to {@code retryMaxDelay}, for as long as it
+     * takes. A target that refuses this event (another 4xx) gets it {@code refusedAttempts} times, then it is
+     * skipped with an error in the log: one event the receiver cannot take must not hold up every later one.
+     */
     private void post(EventLog.Stored event) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(target.url())
                 .timeout(timeout)
@@ -127,7 +146,8 @@ public final class NotifyDelivery extends ServiceSupport implements EventLog.Lis
                 .header("User-Agent", "nglive")
                 .POST(HttpRequest.BodyPublishers.ofString(event.json(), StandardCharsets.UTF_8))
                 .build();
-        Duration delay = retryDelay;
+        Backoff backoff = new Backoff(retryDelay, retryMaxDelay);
+        int refusals = 0;
         for (int attempt = 1; ; attempt++) {
             String problem;
             try {
@@ -139,13 +159,18 @@ public final class NotifyDelivery extends ServiceSupport implements EventLog.Lis
                     return;
                 }
                 problem = "HTTP " + status;
+                if (status / 100 == 4 && status != 408 && status != 429 && ++refusals >= refusedAttempts) {
+                    LOG.error("event webhook {} refused event {} {} times ({}): skipped", shown(), event.seq(),
+                            refusals, problem);
+                    return;
+                }
             } catch (IOException e) {
                 problem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             }
-            LOG.warn("event webhook {} refused event {} ({}), attempt {}; next in {} ms", shown(), event.seq(),
+            Duration delay = backoff.next();
+            LOG.warn("event webhook {} did not take event {} ({}), attempt {}; next in {} ms", shown(), event.seq(),
                     Redaction.secrets(problem), attempt, delay.toMillis());
             Thread.sleep(delay.toMillis());
-            delay = delay.multipliedBy(2).compareTo(retryMaxDelay) > 0 ? retryMaxDelay : delay.multipliedBy(2);
         }
     }
 

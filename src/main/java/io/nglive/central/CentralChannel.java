@@ -1,0 +1,491 @@
+package io.nglive.central;
+
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nglive.Backoff;
+import io.nglive.Redaction;
+import io.nglive.events.Cursors;
+import io.nglive.events.EventLog;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's side of the central channel (docs/protocol.md): one WebSocket that the node dials out to
+ * {@code nglive.central.url}, so that a central server can reach machines behind NAT. On every connection the node
+ * says hello (its name, its stable id, its version and the last seq the server acknowledged), sends every stored
+ * event after that seq in order, then live events and heartbeats, and runs the server's commands.
+ *
+ * <p>The outbox is the database: the node reads the next events from the {@link EventLog} only when the previous
+ * frame has been written to the socket, so a slow or stalled server holds up a cursor, never memory, and what was
+ * emitted while no server was there is sent when one is. Acknowledgements are stored ({@link Cursors}, consumer
+ * {@value #CONSUMER}); after a reconnect everything after the last one is sent again (at least once).
+ *
+ * <p>The connection is kept for as long as the node runs: lost or refused, it is dialled again after a delay that
+ * doubles up to {@code nglive.central.retry-max-delay}, with jitter, for ever; the delay starts over once a server
+ * has acknowledged something or sent a command. A connection that stays silent (not even answering pings) for
+ * {@code nglive.central.timeout} is given up. None of this ever holds up recording, transcoding or uploading.
+ *
+ * <p>Every connection's state lives on one thread ({@link #loop}); the socket's callbacks hand their work to it.
+ */
+public final class CentralChannel extends ServiceSupport implements EventLog.Listener {
+
+    /** The central server's name in the consumer table. */
+    public static final String CONSUMER = "central";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CentralChannel.class);
+    /** Events read from the outbox at once; the only events held in memory. */
+    private static final int BATCH = 32;
+    /** The longest frame accepted from the server (commands are small). */
+    private static final int MAX_FRAME_CHARS = 1 << 20;
+    /** Replies waiting to be written before the node gives the connection up: a server that sends but never reads. */
+    private static final int MAX_PENDING_FRAMES = 1000;
+    /** Commands run one at a time, in the order they came: "add" then "remove" must not be swapped. */
+    private static final int COMMAND_THREADS = 1;
+    private static final int COMMAND_QUEUE = 64;
+
+    private final CentralSettings settings;
+    private final String node;
+    private final String nodeId;
+    private final String version;
+    private final EventLog log;
+    private final Cursors cursors;
+    private final CentralCommands commands;
+    private final ObjectMapper json;
+    private final HttpClient client;
+    private final Backoff backoff;
+    private final AtomicReference<EventLog.Stored> heartbeat = new AtomicReference<>();
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+
+    private ScheduledExecutorService loop;
+    private ExecutorService commandPool;
+    /** The connection being opened or open; only touched on {@link #loop}. */
+    private Connection current;
+    private volatile boolean stopping;
+
+    // what /observe/health shows
+    private volatile String state = "starting";
+    private volatile String problem;
+    private volatile Instant since = Instant.now();
+    private volatile int attempts;
+    private volatile long acked;
+
+    public CentralChannel(CentralSettings settings, String node, String nodeId, String version, EventLog log,
+                          Cursors cursors, CentralCommands commands, ObjectMapper json) {
+        this.settings = settings;
+        this.node = node;
+        this.nodeId = nodeId;
+        this.version = version;
+        this.log = log;
+        this.cursors = cursors;
+        this.commands = commands;
+        this.json = json;
+        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+        this.backoff = new Backoff(settings.retryDelay(), settings.retryMaxDelay());
+    }
+
+    @Override
+    protected void doStart() {
+        stopping = false;
+        acked = cursors.position(CONSUMER, 0);
+        loop = Executors.newSingleThreadScheduledExecutor(daemon("nglive-central"));
+        commandPool = new ThreadPoolExecutor(COMMAND_THREADS, COMMAND_THREADS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(COMMAND_QUEUE), daemon("nglive-central-command"));
+        log.addListener(this);
+        long check = Math.max(200, settings.timeout().toMillis() / 3);
+        loop.scheduleWithFixedDelay(this::checkAlive, check, check, TimeUnit.MILLISECONDS);
+        loop.execute(this::connect);
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        stopping = true;
+        log.removeListener(this);
+        loop.execute(() -> {
+            Connection c = current;
+            current = null;
+            if (c != null && c.socket != null) {
+                c.socket.sendClose(WebSocket.NORMAL_CLOSURE, "node stopping");
+            }
+        });
+        loop.shutdown();
+        if (!loop.awaitTermination(2, TimeUnit.SECONDS)) {
+            loop.shutdownNow();
+        }
+        commandPool.shutdownNow();
+        state = "stopped";
+    }
+
+    /** What {@code /observe/health} shows: the state of the connection and how far the server has received. */
+    public Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("url", settings.shown());
+        status.put("state", state);
+        status.put("since", since.toString());
+        status.put("lastAcked", acked);
+        status.put("lastSeq", log.lastSeq());
+        status.put("failedAttempts", attempts);
+        status.put("problem", problem);
+        return status;
+    }
+
+    @Override
+    public void appended(long seq) {
+        wake();
+    }
+
+    @Override
+    public void transientEvent(long seq, String json) {
+        heartbeat.set(new EventLog.Stored(seq, json));
+        wake();
+    }
+
+    /** Asks the loop to send what is pending; many wake-ups before it runs make one. */
+    private void wake() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            onLoop(() -> {
+                wakeQueued.set(false);
+                pump(current);
+            });
+        }
+    }
+
+    private void connect() {
+        if (stopping) {
+            return;
+        }
+        Connection c = new Connection();
+        current = c;
+        changeState("connecting", problem);
+        client.newWebSocketBuilder()
+                .connectTimeout(settings.timeout())
+                .buildAsync(settings.url(), c)
+                .whenCompleteAsync((socket, failure) -> {
+                    if (failure != null) {
+                        lost(c, "cannot connect: " + reason(failure));
+                    }
+                }, loop);
+    }
+
+    /** The handshake succeeded: hello, then the events after the last acknowledged one. */
+    private void opened(Connection c, WebSocket socket) {
+        if (c != current || stopping) {
+            socket.abort();
+            return;
+        }
+        c.socket = socket;
+        c.lastHeard = System.nanoTime();
+        c.acked = cursors.position(CONSUMER, 0);
+        c.cursor = c.acked;
+        acked = c.acked;
+        ObjectNode hello = json.createObjectNode();
+        hello.put("type", "hello");
+        hello.put("node", node);
+        hello.put("nodeId", nodeId);
+        hello.put("version", version);
+        hello.put("lastAcked", c.acked);
+        c.frames.add(hello.toString());
+        changeState("connected", null);
+        LOG.info("connected to the central server {} (sending the events after seq {})", settings.shown(), c.acked);
+        pump(c);
+    }
+
+    /** Writes the next frame unless one is being written: replies first, then stored events, then the heartbeat. */
+    private void pump(Connection c) {
+        if (c == null || c != current || c.socket == null || c.writing) {
+            return;
+        }
+        String frame = c.nextFrame();
+        if (frame == null) {
+            return;
+        }
+        c.writing = true;
+        c.socket.sendText(frame, true).whenCompleteAsync((socket, failure) -> {
+            c.writing = false;
+            if (failure != null) {
+                lost(c, "cannot send: " + reason(failure));
+            } else {
+                pump(c);
+            }
+        }, loop);
+    }
+
+    private void received(Connection c, String text) {
+        if (c != current) {
+            return;
+        }
+        c.lastHeard = System.nanoTime();
+        JsonNode frame;
+        try {
+            frame = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            LOG.warn("the central server sent a frame that is not JSON (ignored): {}", e.getOriginalMessage());
+            return;
+        }
+        String type = frame == null ? "" : frame.path("type").asText();
+        switch (type) {
+            case "ack" -> ack(c, frame.get("seq"));
+            case "command" -> command(c, frame);
+            default -> LOG.debug("ignored a frame of type '{}' from the central server", type);
+        }
+    }
+
+    /** Everything up to {@code seq} reached the server: stored, never past what was sent on this connection. */
+    private void ack(Connection c, JsonNode seq) {
+        if (seq == null || !seq.canConvertToLong()) {
+            LOG.warn("the central server sent an ack without a seq number (ignored): {}", seq);
+            return;
+        }
+        long upTo = Math.min(seq.asLong(), c.cursor);
+        backoff.reset();
+        attempts = 0;
+        if (upTo > c.acked) {
+            cursors.advance(CONSUMER, upTo);
+            c.acked = upTo;
+            acked = upTo;
+        }
+    }
+
+    /** Runs the command on the command threads, never on the loop (a room change may wait for the recorder). */
+    private void command(Connection c, JsonNode frame) {
+        backoff.reset();
+        attempts = 0;
+        try {
+            commandPool.execute(() -> {
+                ObjectNode reply = commands.run(frame);
+                onLoop(() -> reply(c, reply));
+            });
+        } catch (RejectedExecutionException busy) {
+            reply(c, commands.busy(frame));
+        }
+    }
+
+    private void reply(Connection c, ObjectNode reply) {
+        if (c != current) {
+            return; // the connection the command came on is gone; the server knows it got no reply
+        }
+        if (c.frames.size() >= MAX_PENDING_FRAMES) {
+            lost(c, MAX_PENDING_FRAMES + " replies waiting: the central server sends commands but does not read");
+            return;
+        }
+        c.frames.add(reply.toString());
+        pump(c);
+    }
+
+    /** Pings the server, and gives up a connection that has been silent for longer than the timeout. */
+    private void checkAlive() {
+        Connection c = current;
+        if (c == null || c.socket == null) {
+            return;
+        }
+        long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.lastHeard);
+        if (silentMillis > settings.timeout().toMillis()) {
+            lost(c, "no answer for " + silentMillis + " ms, not even to a ping (nglive.central.timeout)");
+            return;
+        }
+        if (!c.pinging) {
+            c.pinging = true;
+            c.socket.sendPing(ByteBuffer.wrap("nglive".getBytes(StandardCharsets.US_ASCII)))
+                    .whenCompleteAsync((socket, failure) -> {
+                        c.pinging = false;
+                        if (failure != null) {
+                            lost(c, "cannot send: " + reason(failure));
+                        }
+                    }, loop);
+        }
+    }
+
+    /** The connection failed or ended: dial again after the next delay. */
+    private void lost(Connection c, String why) {
+        if (c != current) {
+            return;
+        }
+        current = null;
+        if (c.socket != null) {
+            c.socket.abort();
+        }
+        if (stopping) {
+            return;
+        }
+        Duration delay = backoff.next();
+        attempts = backoff.failures();
+        String shownWhy = Redaction.secrets(why);
+        changeState("disconnected", shownWhy);
+        LOG.warn("central server {}: {}; trying again in {} ms (attempt {})", settings.shown(), shownWhy,
+                delay.toMillis(), attempts + 1);
+        loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void changeState(String newState, String newProblem) {
+        if (!newState.equals(state)) {
+            since = Instant.now();
+        }
+        state = newState;
+        problem = newProblem;
+    }
+
+    /** Runs {@code work} on the loop; after the stop there is none, and nothing left to do. */
+    private void onLoop(Runnable work) {
+        try {
+            loop.execute(work);
+        } catch (RejectedExecutionException stopped) {
+            // the node is stopping
+        }
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof WebSocketHandshakeException handshake) {
+            return "the server refused the WebSocket handshake with HTTP " + handshake.getResponse().statusCode()
+                    + (handshake.getResponse().statusCode() == 401 || handshake.getResponse().statusCode() == 403
+                    ? " (is the token in nglive.central.url right?)" : "");
+        }
+        if (cause instanceof HttpConnectTimeoutException || cause instanceof HttpTimeoutException) {
+            return "no connection within nglive.central.timeout";
+        }
+        String message = cause.getMessage();
+        if (cause instanceof ConnectException && (message == null || message.isBlank())) {
+            return "connection refused";
+        }
+        return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** One connection: the socket's callbacks (on the HTTP client's threads) hand everything to the loop. */
+    private final class Connection implements WebSocket.Listener {
+
+        WebSocket socket;
+        /** The seq of the last event or heartbeat handed to the socket. */
+        long cursor;
+        /** The last seq the server acknowledged. */
+        long acked;
+        long lastHeard;
+        boolean writing;
+        boolean pinging;
+        /** Frames that go before events: the hello and replies. */
+        final ArrayDeque<String> frames = new ArrayDeque<>();
+        /** Events read from the outbox and not yet written. */
+        final ArrayDeque<EventLog.Stored> events = new ArrayDeque<>();
+        /** A text message arriving in parts. */
+        private final StringBuilder partial = new StringBuilder();
+
+        String nextFrame() {
+            if (!frames.isEmpty()) {
+                return frames.poll();
+            }
+            if (events.isEmpty()) {
+                events.addAll(log.after(cursor, BATCH));
+            }
+            EventLog.Stored event = events.poll();
+            if (event != null) {
+                cursor = event.seq();
+                return event.json();
+            }
+            // a heartbeat's seq was taken after every stored event before it was committed, so it goes out last
+            EventLog.Stored beat = heartbeat.getAndSet(null);
+            if (beat != null && beat.seq() > cursor) {
+                cursor = beat.seq();
+                return beat.json();
+            }
+            return null;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+            onLoop(() -> opened(this, webSocket));
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            if (partial.length() + data.length() > MAX_FRAME_CHARS) {
+                partial.setLength(0);
+                onLoop(() -> lost(this, "the central server sent a frame over " + MAX_FRAME_CHARS + " characters"));
+                return null;
+            }
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                onLoop(() -> received(this, text));
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            heard();
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            heard();
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            onLoop(() -> lost(this, "closed by the central server (" + statusCode
+                    + (reason == null || reason.isBlank() ? "" : " " + reason) + ")"));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            onLoop(() -> lost(this, reason(error)));
+        }
+
+        private void heard() {
+            onLoop(() -> lastHeard = System.nanoTime());
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.nglive.central;
+
+import java.util.Map;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * The central channel in {@code /observe/health}: connected or not, since when, why not, how far the server has
+ * acknowledged. Always UP: a node without its central server goes on recording, transcoding and uploading, and
+ * keeps the events for it.
+ */
+public final class CentralHealth extends AbstractHealthCheck {
+
+    private final CentralChannel channel;
+
+    public CentralHealth(CentralChannel channel) {
+        super("nglive", "central");
+        this.channel = channel;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        Map<String, Object> status = channel.status();
+        status.forEach((key, value) -> {
+            if (value != null) {
+                builder.detail(key, value);
+            }
+        });
+        if (status.get("problem") != null) {
+            builder.message(String.valueOf(status.get("problem")));
+        }
+        builder.up();
+    }
+}

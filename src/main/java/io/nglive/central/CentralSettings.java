@@ -1,0 +1,46 @@
+package io.nglive.central;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+
+import io.nglive.Redaction;
+
+/**
+ * Where the central server is and how the node keeps its connection to it.
+ *
+ * @param url           {@code ws://} or {@code wss://}, the token in its query as the original NGlive had it
+ * @param retryDelay    the first delay after a failed or lost connection, doubled per further failure
+ * @param retryMaxDelay the longest delay between two attempts
+ * @param timeout       the longest a connection may take to open, and the longest it may stay silent (not even
+ *                      answering a ping) before the node gives it up and dials again
+ */
+public record CentralSettings(URI url, Duration retryDelay, Duration retryMaxDelay, Duration timeout) {
+
+    /** The URL as written in {@code nglive.central.url}, checked. */
+    public static URI url(String value) {
+        URI url;
+        try {
+            url = new URI(value.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL (" + e.getReason() + ")");
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new IllegalArgumentException("must start with ws:// or wss://");
+        }
+        if (url.getHost() == null) {
+            throw new IllegalArgumentException("has no host");
+        }
+        if (url.getFragment() != null) {
+            throw new IllegalArgumentException("must not have a #fragment (WebSocket URLs cannot)");
+        }
+        return url;
+    }
+
+    /** The URL without its secrets, for logs and the health check. */
+    public String shown() {
+        return Redaction.url(url.toString());
+    }
+}
