@@ -2,12 +2,12 @@ package io.nglive.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -263,6 +264,35 @@ class CentralIT {
     }
 
     @Test
+    void aServerThatAcceptsAndHangsUpAtOnceIsDialledWithGrowingDelaysUntilItKeepsTheConnection() {
+        try (CentralServer central = CentralServer.start(TOKEN).hangUpOnConnect(true);
+             NgliveProcess app = nglive(central.url()).set("nglive.central.retry-max-delay", "4s").start()) {
+            Awaitility.await().atMost(PATIENCE).until(() -> !central.attempts().isEmpty());
+            Instant start = central.attempts().get(0);
+            NgliveProcess.sleep(Math.max(0, Duration.between(Instant.now(), start.plusSeconds(12)).toMillis()));
+
+            List<Instant> attempts = central.attempts();
+            List<Long> intervals = new ArrayList<>();
+            for (int i = 1; i < attempts.size(); i++) {
+                intervals.add(Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis());
+            }
+            String seen = "intervals (ms) " + intervals;
+            assertThat(central.connections()).as("handshakes accepted").hasSizeGreaterThanOrEqualTo(attempts.size() - 1);
+            assertThat(attempts.size()).as("connections in 12 s with delays from 500ms to 4s; " + seen).isBetween(4, 11);
+            assertThat(intervals.get(0)).as("the first delay; " + seen).isLessThan(1500);
+            assertThat(intervals.get(intervals.size() - 1)).as("the last delay; " + seen).isBetween(1500L, 7000L);
+
+            central.hangUpOnConnect(false);
+            Instant off = Instant.now();
+            CentralServer.Connection kept = Awaitility.await().atMost(PATIENCE).until(central::current,
+                    c -> c.opened().isAfter(off) && c.hello() != null);
+            assertThat(kept.hello().path("node").asText()).isEqualTo("node-7");
+            NgliveProcess.sleep(3000);
+            assertThat(kept.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void aServerThatStopsReadingHoldsTheNodeBackWithoutFillingItsHeapAndGetsEverythingInOrderWhenItReadsAgain()
             throws Exception {
         int count = 3000;
@@ -277,6 +307,7 @@ class CentralIT {
 
             long started = System.nanoTime();
             Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+            AtomicBoolean failed = new AtomicBoolean();
             Map<String, Long> seqs = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
             ExecutorService posters = Executors.newFixedThreadPool(4);
@@ -284,15 +315,22 @@ class CentralIT {
                 List<Future<?>> work = new ArrayList<>();
                 for (int t = 0; t < 4; t++) {
                     work.add(posters.submit(() -> {
-                        for (int n = next.incrementAndGet(); n <= count; n = next.incrementAndGet()) {
+                        for (int n = next.incrementAndGet(); n <= count && !failed.get(); n = next.incrementAndGet()) {
                             Map<String, Object> data = Webhooks.data(8300);
                             data.put("Title", n + ":" + title);
                             String id = "large-" + n;
-                            var answer = app.webhook(Webhooks.envelope("SessionStarted", id, data));
-                            statuses.computeIfAbsent(answer.statusCode(), s -> new AtomicInteger()).incrementAndGet();
-                            if (answer.statusCode() == 200) {
-                                seqs.put(id, app.json(answer).at("/data/seq").asLong());
+                            int status = -1; // no answer within 30 s
+                            try {
+                                var answer = app.webhook(Webhooks.envelope("SessionStarted", id, data));
+                                status = answer.statusCode();
+                                if (status == 200) {
+                                    seqs.put(id, app.json(answer).at("/data/seq").asLong());
+                                }
+                            } catch (UncheckedIOException e) {
+                                // counted as -1
                             }
+                            statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+                            failed.compareAndSet(false, status != 200); // one failure is enough: stop posting
                         }
                         return null;
                     }));
@@ -305,7 +343,7 @@ class CentralIT {
             }
             long postSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
 
-            assertThat(statuses).as("answers by status after %d s; log: %s", postSeconds, errors(app))
+            assertThat(statuses).as("answers by status (-1: none) after %d s; log: %s", postSeconds, errors(app))
                     .containsOnlyKeys(200);
             assertThat(app.isAlive()).isTrue();
             assertThat(app.get("/observe/health").body()).contains("\"status\":\"UP\"");
@@ -373,6 +411,7 @@ class CentralIT {
     }
 
     private static List<String> errors(NgliveProcess app) {
-        return app.log().lines().filter(l -> l.contains("ERROR") || l.contains("Exception")).limit(20).toList();
+        return app.log().lines().filter(l -> l.contains("ERROR") || l.contains("Exception") || l.contains("Error:"))
+                .limit(20).toList();
     }
 }

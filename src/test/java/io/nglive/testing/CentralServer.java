@@ -39,7 +39,8 @@ import io.vertx.core.http.ServerWebSocket;
  * <li>It acknowledges on request ({@link #ack}) or every event as it arrives ({@link #autoAck}), sends commands
  * and matches the replies by id ({@link #command}).</li>
  * <li>It can misbehave: close the connection ({@link #disconnect}), go away and come back on the same port
- * ({@link #stop}, {@link #start}), stop reading so that TCP backpressure reaches the node ({@link #pauseReading}).</li>
+ * ({@link #stop}, {@link #start}), stop reading so that TCP backpressure reaches the node ({@link #pauseReading}),
+ * accept connections only to close them at once ({@link #hangUpOnConnect}).</li>
  * </ul>
  * Every method may be called from any thread.
  */
@@ -56,6 +57,7 @@ public final class CentralServer implements AutoCloseable {
     private final List<JsonNode> unmatchedReplies = new CopyOnWriteArrayList<>();
     private final AtomicLong commandIds = new AtomicLong();
     private volatile boolean autoAck;
+    private volatile boolean hangUp;
     private volatile boolean paused;
     private volatile int port;
     private HttpServer server;
@@ -228,6 +230,12 @@ public final class CentralServer implements AutoCloseable {
         poll("the connection closed", Duration.ofSeconds(10), () -> c.isOpen() ? null : true);
     }
 
+    /** When on, every connection is closed (1013 try again later) as soon as it is accepted. Off at first. */
+    public CentralServer hangUpOnConnect(boolean on) {
+        hangUp = on;
+        return this;
+    }
+
     /** Stops reading from every connection, present and future: what the node sends piles up in TCP buffers. */
     public void pauseReading() {
         paused = true;
@@ -251,7 +259,9 @@ public final class CentralServer implements AutoCloseable {
             socket.textMessageHandler(c::received);
             socket.closeHandler(v -> c.open = false);
             connections.add(c);
-            if (paused) {
+            if (hangUp) {
+                socket.close((short) 1013, "try again later");
+            } else if (paused) {
                 socket.pause();
             }
         });

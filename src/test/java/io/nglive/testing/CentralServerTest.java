@@ -114,6 +114,21 @@ class CentralServerTest {
     }
 
     @Test
+    void hangingUpClosesEveryConnectionAsSoonAsItIsAccepted() throws Exception {
+        try (CentralServer central = CentralServer.start("t").hangUpOnConnect(true)) {
+            Node node = Node.connect(central.url());
+            assertThat(node.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1013);
+            Awaitility.await().atMost(PATIENCE).until(() -> central.connections().size() == 1);
+            central.awaitDisconnected(PATIENCE);
+            central.hangUpOnConnect(false);
+            Node kept = Node.connect(central.url());
+            kept.send("{\"type\":\"hello\",\"node\":\"a\"}");
+            central.awaitConnection(PATIENCE);
+            assertThat(central.attempts()).hasSize(2);
+        }
+    }
+
+    @Test
     void pausedReadingHoldsTheSenderBackThroughTcpAndResumingDeliversEverything() throws Exception {
         try (CentralServer central = CentralServer.start("t")) {
             Node node = Node.connect(central.url());
