@@ -18,9 +18,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +87,12 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     private final AtomicReference<EventLog.Stored> heartbeat = new AtomicReference<>();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
+    /** How long an acknowledgement may wait to be stored, so that many make one commit. */
+    private static final long ACK_STORE_DELAY_MS = 100;
+
     private ScheduledExecutorService loop;
+    private boolean ackStoreQueued;
+    private long ackStored;
     private ExecutorService commandPool;
     /** The connection being opened or open; only touched on {@link #loop}. */
     private Connection current;
@@ -120,7 +125,10 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     protected void doStart() {
         stopping = false;
         acked = cursors.position(CONSUMER, 0);
-        loop = Executors.newSingleThreadScheduledExecutor(daemon("nglive-central"));
+        ackStored = acked;
+        ScheduledThreadPoolExecutor single = new ScheduledThreadPoolExecutor(1, daemon("nglive-central"));
+        single.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a stop does not wait for the next dial
+        loop = single;
         commandPool = new ThreadPoolExecutor(COMMAND_THREADS, COMMAND_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(COMMAND_QUEUE), daemon("nglive-central-command"));
         log.addListener(this);
@@ -134,6 +142,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         stopping = true;
         log.removeListener(this);
         loop.execute(() -> {
+            storeAck();
             Connection c = current;
             current = null;
             if (c != null && c.socket != null) {
@@ -208,9 +217,11 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         }
         c.socket = socket;
         c.lastHeard = System.nanoTime();
+        storeAck();
         c.acked = cursors.position(CONSUMER, 0);
         c.cursor = c.acked;
         acked = c.acked;
+        ackStored = c.acked;
         ObjectNode hello = json.createObjectNode();
         hello.put("type", "hello");
         hello.put("node", node);
@@ -274,9 +285,22 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         backoff.reset();
         attempts = 0;
         if (upTo > c.acked) {
-            cursors.advance(CONSUMER, upTo);
             c.acked = upTo;
             acked = upTo;
+            if (!ackStoreQueued) {
+                // a server that acknowledges every event costs one commit per ACK_STORE_DELAY, not one per event
+                ackStoreQueued = true;
+                loop.schedule(this::storeAck, ACK_STORE_DELAY_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Stores the last acknowledgement (a crash before it only makes those events come again). */
+    private void storeAck() {
+        ackStoreQueued = false;
+        if (acked > ackStored) {
+            cursors.advance(CONSUMER, acked);
+            ackStored = acked;
         }
     }
 
@@ -338,6 +362,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         if (c.socket != null) {
             c.socket.abort();
         }
+        storeAck();
         if (stopping) {
             return;
         }

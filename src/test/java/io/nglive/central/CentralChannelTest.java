@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
+import io.nglive.events.OutboxRetention;
 import io.nglive.journal.Database;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -80,8 +81,9 @@ class CentralChannelTest {
 
         sockets.get(0).writeTextMessage("{\"type\":\"ack\",\"seq\":1000000}");
 
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> channel.status().get("lastAcked").equals(first));
-        assertThat(cursors.position(CentralChannel.CONSUMER, -1)).isEqualTo(first);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> cursors.position(CentralChannel.CONSUMER, -1) == first);
+        assertThat(channel.status().get("lastAcked")).isEqualTo(first);
         long later = log.record("RoomAdded", Map.of("roomId", 2));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() >= 3);
         assertThat(frames).extracting(f -> f.path("seq").asLong()).contains(later);
@@ -104,6 +106,27 @@ class CentralChannelTest {
         List<JsonNode> events = frames.subList(1, frames.size());
         assertThat(events).extracting(f -> f.path("seq").asLong()).isSorted().doesNotHaveDuplicates();
         assertThat(events).filteredOn(f -> f.path("type").asText().equals("RoomAdded")).hasSize(200);
+    }
+
+    @Test
+    void aServerThatMissedPrunedEventsIsToldSoRightAfterTheHello() throws Exception {
+        List<JsonNode> frames = new CopyOnWriteArrayList<>();
+        int port = server(socket -> socket.textMessageHandler(text -> frames.add(read(text))));
+        for (int i = 0; i < 5; i++) {
+            log.record("RoomAdded", Map.of("roomId", i + 1));
+        }
+        // the central server was not configured while they were pruned, so nobody waited for it
+        long through = new OutboxRetention(database.dataSource(), log, Duration.ZERO, List.of()).prune().through();
+        long kept = log.record("RoomAdded", Map.of("roomId", 6));
+        channel = channel(port, Duration.ofSeconds(30));
+        channel.start();
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() >= 3);
+        assertThat(frames.get(0).path("type").asText()).isEqualTo("hello");
+        assertThat(frames.get(0).path("lastAcked").asLong()).isZero();
+        assertThat(frames.get(1).path("type").asText()).isEqualTo("pruned");
+        assertThat(frames.get(1).path("prunedThrough").asLong()).isEqualTo(through).isEqualTo(kept - 1);
+        assertThat(frames.get(2).path("seq").asLong()).isEqualTo(kept);
     }
 
     @Test
