@@ -254,6 +254,10 @@ class CentralIT {
             }
             String seen = "intervals (ms) " + intervals;
             assertThat(central.connections()).isEmpty();
+            assertThat(app.log()).as("the refusal is logged, the token is not")
+                    .contains("refused the WebSocket handshake with HTTP 401").doesNotContain("wrong-token");
+            assertThat(app.get("/observe/health?exposureLevel=full&data=true").body())
+                    .contains("HTTP 401").doesNotContain("wrong-token");
             assertThat(attempts.size()).as("handshakes in 20 s with delays from 500ms to 4s; " + seen).isBetween(5, 15);
             assertThat(attempts.get(attempts.size() - 1)).as("still trying at the end; " + seen)
                     .isAfter(end.minusSeconds(8));
