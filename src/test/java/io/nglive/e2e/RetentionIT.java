@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -20,6 +21,7 @@ import io.nglive.testing.EventClient;
 import io.nglive.testing.NgliveProcess;
 import io.nglive.testing.Webhooks;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,8 +122,14 @@ class RetentionIT {
             long last = seqsOf(live, sent).get(4);
 
             // the prune has run with these events past the retention, and kept them for the webhook that is down
-            Awaitility.await().atMost(Duration.ofSeconds(40))
-                    .until(() -> app.log().contains("are kept until notify " + hook + " has them"));
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(40))
+                        .until(() -> app.log().contains("are kept until notify " + hook + " has them"));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("no prune kept the events for the webhook; the log's last lines:\n"
+                        + app.log().lines().skip(Math.max(0, app.log().lines().count() - 60))
+                                .collect(Collectors.joining("\n")), e);
+            }
             NgliveProcess.sleep(3000);
             try (EventClient replay = app.events(0)) {
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> replay.stored().size() >= 5);

@@ -211,7 +211,8 @@ public final class NgliveProcess implements AutoCloseable {
     public String log() {
         try {
             Path log = dir.resolve("nglive.log");
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            // not readString: it throws on a character half written at the end, which a running process can leave
+            return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
         }
