@@ -1,0 +1,569 @@
+#!/usr/bin/python3
+"""nglive's benchmarks: each scenario against its baseline, on the same machine, in the same run.
+
+Run through bench/run (it builds the jar and installs the tools). Prints a table and writes
+bench/results/latest.json. Ratios and medians, never single timings: these machines are small and noisy.
+"""
+import argparse
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JAR = ROOT / "target" / "nglive.jar"
+ENV = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8")
+NAME = "录制-23058-20241124-203001-249-\"测试\" 的 直播.flv"   # Chinese, spaces and quotes, as the recorder writes
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ffmpeg(*args):
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], check=True, env=ENV)
+
+
+def rss_mb(pid):
+    total = 0
+    for p in [pid] + descendants(pid, include_all=True):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+        break  # the JVM only: children (ffmpeg) are not nglive's memory
+    return total / 1024
+
+
+def descendants(pid, include_all=False):
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid:
+            found.append(int(d.name))
+            found.extend(descendants(int(d.name), include_all))
+    return found
+
+
+def count_ffmpeg(pid):
+    n = 0
+    for p in descendants(pid):
+        try:
+            if Path(f"/proc/{p}/comm").read_text().strip() == "ffmpeg":
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
+class Events:
+    """An HTTP receiver for nglive's event webhooks (nglive.notify.urls): when each event arrived."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.received = []
+        self.cond = threading.Condition()
+        events = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with events.cond:
+                    events.received.append((time.monotonic(), json.loads(body)))
+                    events.cond.notify_all()
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, types):
+        return f"http://127.0.0.1:{self.port}/events#{','.join(types)}"
+
+    def wait(self, predicate, timeout):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for at, event in self.received:
+                    if predicate(event):
+                        return at, event
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("no such event in time")
+                self.cond.wait(left)
+
+    def close(self):
+        self.server.shutdown()
+
+
+class Nglive:
+    """The packaged application in a directory of its own, as a user runs it."""
+
+    def __init__(self, work, props, jvm=()):
+        self.dir = Path(tempfile.mkdtemp(prefix="nglive-", dir=work))
+        shutil.copy(ROOT / "application.properties", self.dir)
+        shutil.copytree(ROOT / "routes", self.dir / "routes")
+        (self.dir / "works").mkdir()
+        self.port = free_port()
+        self.props = {"camel.server.port": str(self.port), "nglive.recorder.sync-interval": "1h",
+                      "nglive.recorder.scan-interval": "1h", "nglive.jobs.sweep-interval": "1h", **props}
+        self.jvm = list(jvm)
+        self.proc = None
+
+    def start(self):
+        args = ["java", *self.jvm, *[f"-D{k}={v}" for k, v in self.props.items()], "-jar", str(JAR)]
+        started = time.monotonic()
+        self.log = open(self.dir / "nglive.log", "ab")
+        self.proc = subprocess.Popen(args, cwd=self.dir, stdout=self.log, stderr=subprocess.STDOUT, env=ENV)
+        while time.monotonic() - started < 120:
+            if self.proc.poll() is not None:
+                raise RuntimeError("nglive exited: " + (self.dir / "nglive.log").read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/observe/health", timeout=2) as r:
+                    if r.status == 200 and b'"UP"' in r.read():
+                        return time.monotonic() - started
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError("nglive not healthy within 120 s")
+
+    def post(self, path, body):
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body.encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read())
+
+    def get(self, path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=60) as r:
+            return json.loads(r.read())
+
+    def file_closed(self, relative):
+        return self.post("/webhook", json.dumps({
+            "EventType": "FileClosed", "EventTimestamp": "2024-11-24T22:05:43.9461101+08:00",
+            "EventId": str(uuid.uuid4()),
+            "EventData": {"SessionId": "7c7f3672-70ce-405a-aa12-886702ced6e5", "RelativePath": relative,
+                          "FileSize": 1, "Duration": 1.0, "RoomId": 23058, "ShortId": 3, "Name": "3号直播间",
+                          "Title": "哔哩哔哩音悦台", "Recording": True, "Streaming": False}}))
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+# ---------------------------------------------------------------------------------------------------------- inputs
+
+def make_inputs(work, quick):
+    """A 1080p H.264 + AAC clip, looped by stream copy into the big COPY input, and a short one for x264."""
+    clip = work / "clip-1080p.flv"
+    # noise keeps the encoder honest: a test pattern alone compresses to almost nothing
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-f", "lavfi", "-i", "sine=frequency=440",
+           "-t", "10", "-vf", "noise=alls=30:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "16M",
+           "-g", "60", "-c:a", "aac", "-b:a", "128k", "-f", "flv", str(clip))
+    big_size = (300 if quick else 2048) * 1024 * 1024
+    loops = max(1, big_size // clip.stat().st_size)
+    big = work / "big-1080p.flv"
+    ffmpeg("-stream_loop", str(loops - 1), "-i", str(clip), "-c", "copy", "-f", "flv", str(big))
+    seconds = 10 if quick else 120
+    short = work / f"x264-{seconds}s-1080p.flv"
+    ffmpeg("-stream_loop", str(seconds // 10 - 1), "-i", str(clip), "-c", "copy", "-f", "flv", str(short))
+    small = work / "small.flv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine", "-t", "1",
+           "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-f", "flv", str(small))
+    return {"big": big, "short": short, "small": small}
+
+
+# ------------------------------------------------------------------------------------------------------- scenarios
+
+def transcode_ratio(work, source, props, runs, label):
+    """FileClosed → TranscodeEnded through nglive, against the same ffmpeg argument list run bare."""
+    events = Events()
+    app = Nglive(work, {"nglive.upload.target": "none", "nglive.transcode.workers": "1",
+                        "nglive.notify.urls": events.url(["TranscodeEnded", "TranscodeError"]), **props})
+    nglive_times, bare_times, command = [], [], None
+    try:
+        app.start()
+        room = app.dir / "works" / "23058-3号直播间"
+        room.mkdir()
+        for run in range(runs + 1):  # run 0 is a warm-up, and gives the argument list nglive uses
+            name = NAME.replace(".flv", f"-{run}.flv")
+            os.link(source, room / name)
+            relative = f"23058-3号直播间/{name}"
+            sampled = []
+            stop = threading.Event()
+
+            def sample():
+                while not stop.is_set():
+                    for p in descendants(app.proc.pid):
+                        try:
+                            argv = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")[:-1]
+                            if any(a.endswith(b"ffmpeg") for a in argv[:4]) and b"-progress" in argv:
+                                sampled.append([a.decode() for a in argv])
+                                return
+                        except OSError:
+                            pass
+                    time.sleep(0.005)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            t0 = time.monotonic()
+            job = app.file_closed(relative)["data"]["jobId"]
+            at, event = events.wait(lambda e: e.get("jobId") == job, 3600)
+            stop.set()
+            if event["type"] != "TranscodeEnded":
+                raise RuntimeError(f"{label}: {event}")
+            if run > 0:
+                nglive_times.append(at - t0)
+            if command is None and sampled:
+                command = sampled[0]
+            if command is None:
+                raise RuntimeError("could not read nglive's ffmpeg command line")
+            # the same arguments, input and output replaced
+            bare = list(command)
+            bare[bare.index("-i") + 1] = str(source)
+            bare[-1] = str(work / "bare-output.mp4")
+            t0 = time.monotonic()
+            subprocess.run(bare, check=True, stdout=subprocess.DEVNULL, env=ENV)
+            if run > 0:
+                bare_times.append(time.monotonic() - t0)
+            (app.dir / "out" / relative).with_suffix(".mp4").unlink(missing_ok=True)
+            (room / name).unlink()
+    finally:
+        app.stop()
+        events.close()
+    return {"nglive_s": median(nglive_times), "baseline_s": median(bare_times),
+            "ratio": median(nglive_times) / median(bare_times),
+            "added_ms": (median(nglive_times) - median(bare_times)) * 1000,
+            "runs": runs, "nglive_all_s": nglive_times, "baseline_all_s": bare_times,
+            "command": " ".join(command[command.index("-hide_banner"):]) if command else None}
+
+
+def upload(work, source, runs):
+    """A big file to `rclone serve webdav`: nglive's http target (UpStarted → UpEnded) against curl -T."""
+    dav_root = work / "dav"
+    dav_root.mkdir(exist_ok=True)
+    port = free_port()
+    rclone = subprocess.Popen(["rclone", "serve", "webdav", str(dav_root), "--addr", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    events = Events()
+    app = Nglive(work, {"nglive.transcode.mode": "NONE", "nglive.upload.target": "http",
+                        "nglive.upload.url": f"http://127.0.0.1:{port}/archive/",
+                        "nglive.notify.urls": events.url(["UpStarted", "UpEnded", "UpError"])}, jvm=["-Xmx128m"])
+    size = source.stat().st_size
+    nglive_times, curl_times, heap = [], [], []
+    try:
+        time.sleep(1)
+        app.start()
+        room = app.dir / "works" / "23058-3号直播间"
+        room.mkdir()
+        for run in range(runs):
+            name = NAME.replace(".flv", f"-up{run}.flv")
+            os.link(source, room / name)
+            job = app.file_closed(f"23058-3号直播间/{name}")["data"]["jobId"]
+            start, _ = events.wait(lambda e: e.get("jobId") == job and e["type"] == "UpStarted", 600)
+            peak = [0.0]
+            done = threading.Event()
+
+            def watch():
+                while not done.is_set():
+                    peak[0] = max(peak[0], rss_mb(app.proc.pid))
+                    time.sleep(0.2)
+
+            threading.Thread(target=watch, daemon=True).start()
+            end, event = events.wait(lambda e: e.get("jobId") == job and e["type"] in ("UpEnded", "UpError"), 3600)
+            done.set()
+            if event["type"] != "UpEnded":
+                raise RuntimeError(f"upload: {event}")
+            nglive_times.append(end - start)
+            heap.append(peak[0])
+            t0 = time.monotonic()
+            subprocess.run(["curl", "-sS", "-f", "-o", "/dev/null", "-T", str(source), f"http://127.0.0.1:{port}/curl-{run}.flv"],
+                           check=True)
+            curl_times.append(time.monotonic() - t0)
+            for f in dav_root.rglob("*.flv"):
+                f.unlink()
+            (room / name).unlink()
+    finally:
+        app.stop()
+        events.close()
+        rclone.terminate()
+    mb = size / 1024 / 1024
+    return {"size_mb": round(mb), "nglive_mb_s": mb / median(nglive_times), "baseline_mb_s": mb / median(curl_times),
+            "ratio": median(curl_times) / median(nglive_times), "rss_peak_mb": max(heap), "xmx": "128m",
+            "runs": runs}
+
+
+def wrk(port, seconds, connections=16):
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
+                          str(ROOT / "bench" / "webhook.lua"), f"http://127.0.0.1:{port}/webhook"],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
+
+
+def ingestion(work, seconds, runs):
+    """Durable webhooks under wrk -c16: nglive against FastAPI + uvicorn + SQLite doing the same insert."""
+    results = {"nglive": [], "baseline": []}
+    for run in range(runs):
+        app = Nglive(work, {"nglive.upload.target": "none"})
+        try:
+            app.start()
+            wrk(app.port, 3)  # warm-up: the JIT
+            results["nglive"].append(wrk(app.port, seconds))
+        finally:
+            app.stop()
+        port = free_port()
+        db = work / f"baseline-{run}.db"
+        py = subprocess.Popen(["/usr/bin/python3", str(ROOT / "bench" / "baseline" / "receiver.py"), str(port),
+                               str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(200):
+                try:
+                    socket.create_connection(("127.0.0.1", port), 0.1).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            wrk(port, 3)
+            results["baseline"].append(wrk(port, seconds))
+        finally:
+            py.terminate()
+            py.wait()
+            for f in work.glob(f"baseline-{run}.db*"):
+                f.unlink()
+    n = {k: median([r[k] for r in results["nglive"]]) for k in ("rps", "p99_ms", "p50_ms")}
+    b = {k: median([r[k] for r in results["baseline"]]) for k in ("rps", "p99_ms", "p50_ms")}
+    bad = sum(r["non2xx"] + r["errors"] for r in results["nglive"])
+    return {"nglive_rps": n["rps"], "nglive_p99_ms": n["p99_ms"], "nglive_p50_ms": n["p50_ms"],
+            "baseline_rps": b["rps"], "baseline_p99_ms": b["p99_ms"], "ratio": n["rps"] / b["rps"],
+            "nglive_failed_requests": bad, "runs": runs, "seconds": seconds}
+
+
+def latency_under_transcode(work, source, seconds):
+    """Webhook latency (wrk, 16 connections) while two x264 jobs keep both cores busy, and without them."""
+    app = Nglive(work, {"nglive.upload.target": "none", "nglive.transcode.workers": "2",
+                        "nglive.transcode.mode": "CRF", "nglive.pipeline.jobs": "2"})
+    try:
+        app.start()
+        wrk(app.port, 3)
+        idle = wrk(app.port, seconds)
+        room = app.dir / "works" / "23058-3号直播间"
+        room.mkdir()
+        for i in range(2):
+            os.link(source, room / f"busy-{i}.flv")
+            app.file_closed(f"23058-3号直播间/busy-{i}.flv")
+        deadline = time.monotonic() + 30
+        while count_ffmpeg(app.proc.pid) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        running = count_ffmpeg(app.proc.pid)
+        busy = wrk(app.port, seconds)
+        still = count_ffmpeg(app.proc.pid)
+    finally:
+        app.stop()
+    return {"idle_p99_ms": idle["p99_ms"], "busy_p99_ms": busy["p99_ms"], "busy_rps": busy["rps"],
+            "idle_rps": idle["rps"], "ffmpeg_running": min(running, still)}
+
+
+def startup(work, runs):
+    """Start to healthy, and the JVM's RSS when idle (10 s after healthy)."""
+    times, rss = [], []
+    for _ in range(runs):
+        app = Nglive(work, {})
+        try:
+            times.append(app.start())
+            time.sleep(10)
+            rss.append(rss_mb(app.proc.pid))
+        finally:
+            app.stop()
+    return {"healthy_s": median(times), "rss_idle_mb": median(rss), "runs": runs, "all_s": times}
+
+
+def burst(work, small, count):
+    """`count` FileClosed within about a second with transcode workers=2: most ffmpeg at once, all done, RSS."""
+    app = Nglive(work, {"nglive.upload.target": "file", "nglive.transcode.workers": "2"})
+    try:
+        app.start()
+        room = app.dir / "works" / "23058-3号直播间"
+        room.mkdir()
+        for i in range(count):
+            os.link(small, room / f"burst {i} 「测试」.flv")
+        peak = {"ffmpeg": 0, "rss": 0.0}
+        done = threading.Event()
+
+        def watch():
+            while not done.is_set():
+                peak["ffmpeg"] = max(peak["ffmpeg"], count_ffmpeg(app.proc.pid))
+                peak["rss"] = max(peak["rss"], rss_mb(app.proc.pid))
+                time.sleep(0.02)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        t0 = time.monotonic()
+        senders = []
+        for t in range(8):
+            def send(t=t):
+                for i in range(t, count, 8):
+                    app.file_closed(f"23058-3号直播间/burst {i} 「测试」.flv")
+            senders.append(threading.Thread(target=send))
+        for s in senders:
+            s.start()
+        for s in senders:
+            s.join()
+        posted = time.monotonic() - t0
+        while True:
+            jobs = app.get("/api/jobs?limit=10000")["data"]
+            done_count = sum(1 for j in jobs if j["status"] == "DONE")
+            failed = sum(1 for j in jobs if j["status"] == "FAILED")
+            if done_count + failed >= count or time.monotonic() - t0 > 3600:
+                break
+            time.sleep(0.5)
+        total = time.monotonic() - t0
+        done.set()
+        watcher.join()
+    finally:
+        app.stop()
+    return {"files": count, "posted_s": posted, "all_done_s": total, "done": done_count, "failed": failed,
+            "max_ffmpeg": peak["ffmpeg"], "rss_peak_mb": peak["rss"]}
+
+
+def subscribers(work, n, events):
+    app = Nglive(work, {"nglive.upload.target": "none"})
+    try:
+        app.start()
+        out = subprocess.run(["java", "-cp", str(JAR), str(ROOT / "bench" / "WsSubscribers.java"), str(app.port),
+                              str(n), str(events)], check=True, capture_output=True, text=True, env=ENV, timeout=600).stdout
+        return json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
+    finally:
+        app.stop()
+
+
+# ------------------------------------------------------------------------------------------------------------ main
+
+def machine():
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor())
+    mem = int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines()
+                   if l.startswith("MemTotal"))) // 1024
+    versions = {}
+    for tool, args in (("java", ["java", "-version"]), ("ffmpeg", ["ffmpeg", "-version"]),
+                       ("wrk", ["wrk", "--version"]), ("rclone", ["rclone", "version"])):
+        p = subprocess.run(args, capture_output=True, text=True)
+        versions[tool] = (p.stdout + p.stderr).strip().splitlines()[0] if (p.stdout + p.stderr).strip() else "?"
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": mem, "kernel": platform.release(), **versions}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small inputs and few runs (under 5 minutes)")
+    parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws")
+    args = parser.parse_args()
+    quick = args.quick
+    only = set(args.only.split(",")) if args.only else None
+    want = lambda s: only is None or s in only
+    runs = 3 if quick else 5
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="nglive-bench-") as tmp:
+        work = Path(tmp)
+        t0 = time.monotonic()
+        inputs = make_inputs(work, quick)
+        print(f"inputs ready in {time.monotonic() - t0:.0f} s: " + ", ".join(
+            f"{k} {v.stat().st_size / 1048576:.0f} MB" for k, v in inputs.items()), flush=True)
+        steps = [
+            ("copy", lambda: transcode_ratio(work, inputs["big"], {"nglive.transcode.mode": "COPY"}, runs, "copy")),
+            ("copy_small", lambda: transcode_ratio(work, inputs["small"], {"nglive.transcode.mode": "COPY"},
+                                                   runs * 2, "copy_small")),
+            ("x264", lambda: transcode_ratio(work, inputs["short"], {"nglive.transcode.mode": "CRF",
+                                                                     "nglive.transcode.preset": "veryfast"},
+                                             2 if quick else 3, "x264")),
+            ("upload", lambda: upload(work, inputs["big"], 2 if quick else 3)),
+            ("ingest", lambda: ingestion(work, 5 if quick else 15, 1 if quick else 3)),
+            ("busy", lambda: latency_under_transcode(work, inputs["short"], 5 if quick else 15)),
+            ("startup", lambda: startup(work, 2 if quick else 5)),
+            ("burst", lambda: burst(work, inputs["small"], 100 if quick else 500)),
+            ("ws", lambda: subscribers(work, 100, 50 if quick else 200)),
+        ]
+        for name, step in steps:
+            if not want(name.split("_")[0]):
+                continue
+            t = time.monotonic()
+            print(f"running {name} ...", flush=True)
+            results[name] = step()
+            results[name]["scenario_s"] = round(time.monotonic() - t, 1)
+            print(f"  {json.dumps({k: v for k, v in results[name].items() if not k.endswith('all_s')})}", flush=True)
+    report(results, quick)
+
+
+GOALS = [
+    ("copy", "COPY, FileClosed → TranscodeEnded, vs bare ffmpeg", lambda r: f"{r['ratio']:.3f}", "ratio ≤ 1.02",
+     lambda r: r["ratio"] <= 1.02),
+    ("copy_small", "COPY of a 1 s file: time nglive adds", lambda r: f"{r['added_ms']:.0f} ms", "≤ 150 ms",
+     lambda r: r["added_ms"] <= 150),
+    ("x264", "x264 CRF veryfast 1080p, vs bare ffmpeg", lambda r: f"{r['ratio']:.3f}", "ratio ≤ 1.02",
+     lambda r: r["ratio"] <= 1.02),
+    ("upload", "upload to rclone webdav, throughput vs curl -T", lambda r: f"{r['ratio']:.3f} (RSS {r['rss_peak_mb']:.0f} MB, -Xmx128m)",
+     "ratio ≥ 0.95", lambda r: r["ratio"] >= 0.95),
+    ("ingest", "durable webhooks, wrk -c16, vs FastAPI+uvicorn+SQLite",
+     lambda r: f"{r['ratio']:.2f}× ({r['nglive_rps']:.0f} vs {r['baseline_rps']:.0f} req/s), p99 {r['nglive_p99_ms']:.1f} ms",
+     "≥ 2×, p99 ≤ 8 ms", lambda r: r["ratio"] >= 2 and r["nglive_p99_ms"] <= 8),
+    ("busy", "webhook p99 while two x264 jobs run", lambda r: f"{r['busy_p99_ms']:.1f} ms (idle {r['idle_p99_ms']:.1f} ms)",
+     "p99 ≤ 50 ms", lambda r: r["busy_p99_ms"] <= 50),
+    ("startup", "start to healthy; RSS idle", lambda r: f"{r['healthy_s']:.2f} s; {r['rss_idle_mb']:.0f} MB",
+     "≤ 3 s; ≤ 150 MB", lambda r: r["healthy_s"] <= 3 and r["rss_idle_mb"] <= 150),
+    ("burst", "burst of FileClosed, workers=2",
+     lambda r: f"{r['done']}/{r['files']} done in {r['all_done_s']:.0f} s, max {r['max_ffmpeg']} ffmpeg, RSS {r['rss_peak_mb']:.0f} MB",
+     "≤ 2 ffmpeg, all done, RSS ≤ 300 MB", lambda r: r["max_ffmpeg"] <= 2 and r["done"] == r["files"] and r["rss_peak_mb"] <= 300),
+    ("ws", "event delivery to 100 WebSocket subscribers", lambda r: f"p99 {r['p99_ms']:.1f} ms ({r['deliveries']} deliveries)",
+     "p99 ≤ 50 ms", lambda r: r["p99_ms"] <= 50 and r["complete"]),
+]
+
+
+def report(results, quick):
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    rows = []
+    print()
+    print(f"{'scenario':<58} {'measured':<62} {'goal':<34} met")
+    for key, title, shown, goal, met in GOALS:
+        if key in results:
+            ok = met(results[key])
+            rows.append({"scenario": key, "title": title, "measured": shown(results[key]), "goal": goal, "met": ok})
+            print(f"{title:<58} {shown(results[key]):<62} {goal:<34} {'yes' if ok else 'NO'}")
+    out = {"commit": commit, "quick": quick, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(),
+           "rows": rows, "results": results}
+    path = ROOT / "bench" / "results" / "latest.json"
+    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
