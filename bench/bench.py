@@ -40,19 +40,17 @@ def ffmpeg(*args):
 
 
 def rss_mb(pid):
-    total = 0
-    for p in [pid] + descendants(pid, include_all=True):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-        break  # the JVM only: children (ffmpeg) are not nglive's memory
-    return total / 1024
+    """The JVM's resident memory (its children, ffmpeg, are not nglive's memory)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
-def descendants(pid, include_all=False):
+def descendants(pid):
     found = []
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
@@ -63,7 +61,7 @@ def descendants(pid, include_all=False):
             continue
         if ppid == pid:
             found.append(int(d.name))
-            found.extend(descendants(int(d.name), include_all))
+            found.extend(descendants(int(d.name)))
     return found
 
 
@@ -561,6 +559,7 @@ def report(results, quick):
     out = {"commit": commit, "quick": quick, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(),
            "rows": rows, "results": results}
     path = ROOT / "bench" / "results" / "latest.json"
+    path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     print(f"\nwritten to {path.relative_to(ROOT)}")
 
