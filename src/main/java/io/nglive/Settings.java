@@ -110,11 +110,7 @@ public final class Settings {
         notifyRefusedAttempts = integer("nglive.notify.refused-attempts", 1, 1000);
         central = centralSettings();
         eventsRetention = duration("nglive.events.retention");
-        eventsPruneInterval = duration("nglive.events.prune-interval");
-        if (eventsPruneInterval.isZero()) {
-            throw new InvalidSetting("nglive.events.prune-interval", required("nglive.events.prune-interval"),
-                    "must be longer than zero");
-        }
+        eventsPruneInterval = positiveDuration("nglive.events.prune-interval");
         // read here so that a bad value stops the start, not the first retry
         duration("nglive.transcode.retry-delay");
         duration("nglive.transcode.space-retry-delay");
@@ -127,10 +123,7 @@ public final class Settings {
         Optional<String> url = optional("nglive.central.url");
         Duration first = duration("nglive.central.retry-delay");
         Duration max = maxDelay("nglive.central.retry-max-delay", "nglive.central.retry-delay");
-        Duration timeout = duration("nglive.central.timeout");
-        if (timeout.isZero()) {
-            throw new InvalidSetting("nglive.central.timeout", timeout.toString(), "must be more than 0");
-        }
+        Duration timeout = positiveDuration("nglive.central.timeout");
         if (url.isEmpty()) {
             return Optional.empty();
         }
@@ -143,10 +136,7 @@ public final class Settings {
 
     /** The longest delay of a backoff: at least its first delay, which must be more than 0. */
     private Duration maxDelay(String name, String firstName) {
-        Duration first = duration(firstName);
-        if (first.isZero()) {
-            throw new InvalidSetting(firstName, required(firstName), "must be more than 0");
-        }
+        Duration first = positiveDuration(firstName);
         Duration max = duration(name);
         if (max.compareTo(first) < 0) {
             throw new InvalidSetting(name, required(name), "must be at least " + firstName + " (" + required(firstName)
@@ -219,10 +209,7 @@ public final class Settings {
                         "must be an http:// URL when nglive starts the recorder (it binds it with --bind http://...)");
             }
         }
-        Duration scanInterval = duration("nglive.recorder.scan-interval");
-        if (scanInterval.isZero()) {
-            throw new InvalidSetting("nglive.recorder.scan-interval", "0", "must be longer than zero");
-        }
+        Duration scanInterval = positiveDuration("nglive.recorder.scan-interval");
         return new RecorderSettings(url, optional("nglive.recorder.user").orElse(null),
                 optional("nglive.recorder.password").orElse(null), duration("nglive.recorder.timeout"), command,
                 duration("nglive.recorder.sync-interval"), scanInterval,
@@ -303,6 +290,15 @@ public final class Settings {
         String value = required(name);
         return parseDuration(value).orElseThrow(() -> new InvalidSetting(name, value,
                 "is not a duration (write it like 500ms, 60s, 5m, 2h, 7d or 1h30m)"));
+    }
+
+    /** A {@link #duration} that must not be zero (a period, a timeout, a first delay). */
+    private Duration positiveDuration(String name) {
+        Duration duration = duration(name);
+        if (duration.isZero()) {
+            throw new InvalidSetting(name, required(name), "must be longer than zero");
+        }
+        return duration;
     }
 
     static Optional<Duration> parseDuration(String value) {

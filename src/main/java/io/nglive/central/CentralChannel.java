@@ -73,6 +73,8 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     /** Commands run one at a time, in the order they came: "add" then "remove" must not be swapped. */
     private static final int COMMAND_THREADS = 1;
     private static final int COMMAND_QUEUE = 64;
+    /** How long an acknowledgement may wait to be stored, so that many make one commit. */
+    private static final long ACK_STORE_DELAY_MS = 100;
 
     private final CentralSettings settings;
     private final String node;
@@ -87,10 +89,8 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     private final AtomicReference<EventLog.Stored> heartbeat = new AtomicReference<>();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
-    /** How long an acknowledgement may wait to be stored, so that many make one commit. */
-    private static final long ACK_STORE_DELAY_MS = 100;
-
     private ScheduledExecutorService loop;
+    /** A {@link #storeAck} is scheduled; only touched on {@link #loop}, as is {@link #ackStored}. */
     private boolean ackStoreQueued;
     private long ackStored;
     private ExecutorService commandPool;
@@ -105,6 +105,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     private volatile String lastProblem;
     private volatile Instant since = Instant.now();
     private volatile int attempts;
+    /** The last seq the server acknowledged (written on {@link #loop} only); stored up to {@link #ackStored}. */
     private volatile long acked;
 
     public CentralChannel(CentralSettings settings, String node, String nodeId, String version, EventLog log,
@@ -217,21 +218,18 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         }
         c.socket = socket;
         c.lastHeard = System.nanoTime();
-        storeAck();
-        c.acked = cursors.position(CONSUMER, 0);
-        c.cursor = c.acked;
-        acked = c.acked;
-        ackStored = c.acked;
+        // acked is the stored position: read at start, written when the last connection ended (storeAck)
+        c.cursor = acked;
         ObjectNode hello = json.createObjectNode();
         hello.put("type", "hello");
         hello.put("node", node);
         hello.put("nodeId", nodeId);
         hello.put("version", version);
-        hello.put("lastAcked", c.acked);
+        hello.put("lastAcked", acked);
         c.frames.add(hello.toString());
         heartbeat.set(null); // one from before this connection is stale: the next comes within the interval
         changeState("connected", null);
-        LOG.info("connected to the central server {} (sending the events after seq {})", settings.shown(), c.acked);
+        LOG.info("connected to the central server {} (sending the events after seq {})", settings.shown(), acked);
         pump(c);
     }
 
@@ -282,10 +280,8 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
             return;
         }
         long upTo = Math.min(seq.asLong(), c.cursor);
-        backoff.reset();
-        attempts = 0;
-        if (upTo > c.acked) {
-            c.acked = upTo;
+        serverAnswered();
+        if (upTo > acked) {
             acked = upTo;
             if (!ackStoreQueued) {
                 // a server that acknowledges every event costs one commit per ACK_STORE_DELAY, not one per event
@@ -293,6 +289,12 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
                 loop.schedule(this::storeAck, ACK_STORE_DELAY_MS, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /** The server acknowledged something or sent a command: it accepts this node, so the next dial is soon again. */
+    private void serverAnswered() {
+        backoff.reset();
+        attempts = 0;
     }
 
     /** Stores the last acknowledgement (a crash before it only makes those events come again). */
@@ -306,8 +308,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
 
     /** Runs the command on the command threads, never on the loop (a room change may wait for the recorder). */
     private void command(Connection c, JsonNode frame) {
-        backoff.reset();
-        attempts = 0;
+        serverAnswered();
         try {
             commandPool.execute(() -> {
                 ObjectNode reply = commands.run(frame);
@@ -429,8 +430,6 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         WebSocket socket;
         /** The seq of the last event or heartbeat handed to the socket. */
         long cursor;
-        /** The last seq the server acknowledged. */
-        long acked;
         long lastHeard;
         boolean writing;
         boolean pinging;

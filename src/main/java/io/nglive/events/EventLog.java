@@ -19,7 +19,7 @@ import io.nglive.journal.JournalAccess;
 
 /**
  * The outbox: every event nglive emits is stored here with a {@code seq} that only grows, before anyone hears of
- * it. Subscribers (the WebSocket, later the central channel and webhooks out) are cursors over this log: they are
+ * it. Subscribers (the WebSocket, the central channel, the event webhooks) are cursors over this log: they are
  * woken on every append and read what comes after their cursor, so nothing is skipped and a slow reader only lags.
  * Appends are serialised so that commit order equals seq order, which is what makes a cursor safe. Old events that
  * every consumer has are pruned ({@link OutboxRetention}); a reader behind them is told ({@link EventsPruned}).
