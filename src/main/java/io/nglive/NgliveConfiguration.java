@@ -106,7 +106,9 @@ public final class NgliveConfiguration implements CamelConfiguration {
                 System.getProperties()).ifPresent(LOG::warn);
         registry.bind("vertx-websocket", new PlatformWebsocketComponent(port, new WebsocketGuard(access)));
         answerTooLargeBodiesAsJson(camel, port, settings.optional("camel.server.max-body-size"));
-        ExecutorService websocketWriters = camel.getExecutorServiceManager().newThreadPool(this, "ws-subscribers", 1, 4);
+        // a fixed pool: one of 1..4 threads with a queue never grows past its first thread
+        ExecutorService websocketWriters = camel.getExecutorServiceManager().newFixedThreadPool(this, "ws-subscribers",
+                Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors())));
         EventStream eventStream = new EventStream(events, websocketWriters);
         registry.bind("eventStream", eventStream);
 

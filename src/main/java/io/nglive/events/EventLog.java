@@ -2,12 +2,17 @@ package io.nglive.events;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,6 +21,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.journal.JournalAccess;
+import io.nglive.journal.JournalException;
 
 /**
  * The outbox: every event nglive emits is stored here with a {@code seq} that only grows, before anyone hears of
@@ -43,6 +49,8 @@ public final class EventLog {
     }
 
     private static final int RECENT = 4096;
+    private static final int MAX_BATCH = 256;
+    private static final long WRITER_IDLE_MILLIS = 1000;
     /** Characters of JSON held in {@link #recent} at most, whatever the events' sizes: older ones are read back. */
     static final long RECENT_CHARS = 4_000_000;
 
@@ -50,6 +58,10 @@ public final class EventLog {
     private final String node;
     private final ObjectMapper json;
     private final ReentrantLock appendLock = new ReentrantLock();
+    /** Appends waiting for the writer thread's next commit (see {@link #record}). */
+    private final BlockingQueue<Append<?>> waiting = new LinkedBlockingQueue<>();
+    /** Whether the writer thread runs; it ends after {@link #WRITER_IDLE_MILLIS} without work. Guarded by waiting. */
+    private boolean writing;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Stored> recent = new ArrayDeque<>();
     private long recentChars;
@@ -93,42 +105,99 @@ public final class EventLog {
 
     /**
      * Stores an event unless one with the same {@code sourceId} is already stored, running {@code extra} in the same
-     * transaction; the subscribers are woken after the commit.
+     * transaction; returns once it is committed, and the subscribers are woken after the commit.
+     * <p>
+     * One writer thread commits the events: all that arrived while it committed the previous ones go into one
+     * transaction and one disk sync (group commit), each in a savepoint of its own, so one whose {@code extra} fails
+     * fails alone. Every caller returns only after the commit that holds its event, and commit order is seq order.
+     *
+     * @throws RuntimeException what {@code extra} threw, or a {@link io.nglive.journal.JournalException} when the
+     *                          database failed
      */
     public <T> Recorded<T> record(String type, Map<String, Object> fields, String sourceId, InTransaction<T> extra) {
-        Recorded<T> recorded;
-        String body;
-        appendLock.lock();
-        try {
-            Object[] holder = new Object[1];
-            recorded = JournalAccess.transaction(dataSource, c -> {
-                if (sourceId != null) {
-                    List<Map<String, Object>> existing =
-                            JournalAccess.query(c, "SELECT seq FROM event WHERE source_id = ?", sourceId);
-                    if (!existing.isEmpty()) {
-                        return new Recorded<T>(((Number) existing.get(0).get("seq")).longValue(), true, null);
+        Append<T> append = new Append<>(type, fields, sourceId, extra);
+        synchronized (waiting) {
+            waiting.add(append);
+            if (!writing) {
+                writing = true;
+                Thread writer = new Thread(this::write, "nglive-outbox-writer");
+                writer.setDaemon(true);
+                writer.start();
+            }
+        }
+        append.committed.join();
+        if (append.failure != null) {
+            throw append.failure;
+        }
+        if (!append.recorded.duplicate()) {
+            for (Listener l : listeners) {
+                l.appended(append.recorded.seq());
+            }
+        }
+        return append.recorded;
+    }
+
+    /** The writer thread: commits what waits, in batches, until nothing came for a while. */
+    private void write() {
+        List<Append<?>> batch = new ArrayList<>();
+        while (true) {
+            Append<?> first;
+            try {
+                first = waiting.poll(WRITER_IDLE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                first = null;
+            }
+            if (first == null) {
+                synchronized (waiting) {
+                    if (waiting.isEmpty()) {
+                        writing = false;
+                        return;
                     }
                 }
-                long seq = JournalAccess.nextValue(c, "event_seq");
-                String text = serialise(type, seq, fields);
-                holder[0] = text;
-                JournalAccess.update(c, "INSERT INTO event (seq, type, time, source_id, body) VALUES (?, ?, ?, ?, ?)",
-                        seq, type, OffsetDateTime.now().toString(), sourceId, text);
-                return new Recorded<>(seq, false, extra.run(c, seq));
-            });
-            if (recorded.duplicate()) {
-                return recorded;
+                continue;
             }
-            body = (String) holder[0];
-            remember(new Stored(recorded.seq(), body));
-            lastSeq = recorded.seq();
-        } finally {
-            appendLock.unlock();
+            batch.add(first);
+            waiting.drainTo(batch, MAX_BATCH - 1);
+            appendLock.lock();
+            try {
+                commit(batch);
+            } finally {
+                appendLock.unlock();
+                batch.forEach(Append::finish);
+                batch.clear();
+            }
         }
-        for (Listener l : listeners) {
-            l.appended(recorded.seq());
+    }
+
+    /** Commits {@code batch} in one transaction; never throws: a failure is each append's to report. */
+    private void commit(List<Append<?>> batch) {
+        try {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    for (Append<?> a : batch) {
+                        a.runIn(c);
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            }
+            for (Append<?> a : batch) {
+                if (a.failure == null && !a.recorded.duplicate()) {
+                    remember(new Stored(a.recorded.seq(), a.json));
+                    lastSeq = a.recorded.seq();
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            for (Append<?> a : batch) {
+                a.failWith(e);
+            }
+        } catch (Error e) {
+            // out of memory: nothing of the batch is known to be stored, and each caller hears so
+            batch.forEach(a -> a.failWith(new IllegalStateException("the event was not stored: " + e, e)));
         }
-        return recorded;
     }
 
     /**
@@ -249,6 +318,65 @@ public final class EventLog {
                 recentChars -= oldest.json().length();
                 recentCoversAfter = oldest.seq();
             }
+        }
+    }
+
+    /** One caller's event, waiting to be committed with whatever else waits; written by the writer thread only. */
+    private final class Append<T> {
+        private final String type;
+        private final Map<String, Object> fields;
+        private final String sourceId;
+        private final InTransaction<T> extra;
+        private Recorded<T> recorded;
+        private String json;
+        private RuntimeException failure;
+        private final CompletableFuture<Void> committed = new CompletableFuture<>();
+
+        Append(String type, Map<String, Object> fields, String sourceId, InTransaction<T> extra) {
+            this.type = type;
+            this.fields = fields;
+            this.sourceId = sourceId;
+            this.extra = extra;
+        }
+
+        /** Inserts the event and runs its extra work in a savepoint of {@code c}: a failure undoes this one only. */
+        void runIn(Connection c) throws SQLException {
+            Savepoint savepoint = c.setSavepoint();
+            try {
+                if (sourceId != null) {
+                    List<Map<String, Object>> existing =
+                            JournalAccess.query(c, "SELECT seq FROM event WHERE source_id = ?", sourceId);
+                    if (!existing.isEmpty()) {
+                        recorded = new Recorded<>(((Number) existing.get(0).get("seq")).longValue(), true, null);
+                        return;
+                    }
+                }
+                long seq = JournalAccess.nextValue(c, "event_seq");
+                json = serialise(type, seq, fields);
+                JournalAccess.update(c, "INSERT INTO event (seq, type, time, source_id, body) VALUES (?, ?, ?, ?, ?)",
+                        seq, type, OffsetDateTime.now().toString(), sourceId, json);
+                recorded = new Recorded<>(seq, false, extra.run(c, seq));
+            } catch (SQLException | RuntimeException e) {
+                c.rollback(savepoint);
+                recorded = null;
+                failure = e instanceof RuntimeException r ? r : new JournalException((SQLException) e);
+            }
+        }
+
+        /** The commit of the whole batch failed: this one too, unless it had already failed alone. */
+        void failWith(Exception cause) {
+            if (failure == null) {
+                failure = cause instanceof SQLException e ? new JournalException(e) : (RuntimeException) cause;
+                recorded = null;
+            }
+        }
+
+        /** Wakes the caller; what the writer thread wrote is visible to it from here on. */
+        void finish() {
+            if (failure == null && recorded == null) {
+                failure = new IllegalStateException("the event was not stored: its commit stopped");
+            }
+            committed.complete(null);
         }
     }
 

@@ -11,14 +11,17 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.commons.dbcp2.BasicDataSource;
 
 /**
  * The embedded HSQLDB file database under {@code nglive.data-path}. Every commit is written to disk before it
  * returns ({@code hsqldb.write_delay=false}), so what was acknowledged survives a crash; the schema is created on
  * first start.
+ * <p>
+ * The pool (Commons DBCP) keeps each connection's prepared statements: HSQLDB compiles a statement again whenever
+ * the last one prepared from the same SQL is closed, and that compilation was the largest part of a webhook's time
+ * under the append lock.
  */
 public final class Database extends ServiceSupport {
 
@@ -101,19 +104,43 @@ public final class Database extends ServiceSupport {
                 + "ON installation.name = v.name WHEN NOT MATCHED THEN INSERT VALUES (v.name, v.value)",
     };
 
-    private final HikariDataSource dataSource;
+    /** After a crash the previous process's lock file is only taken for stale once its heartbeat lapsed. */
+    private static final long OPEN_TIMEOUT_MILLIS = 30_000;
+
+    private final BasicDataSource dataSource;
 
     public Database(Path dataPath) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("nglive-db");
-        config.setJdbcUrl("jdbc:hsqldb:file:" + dataPath.resolve("nglive").toAbsolutePath()
+        dataSource = new BasicDataSource();
+        dataSource.setDriverClassName("org.hsqldb.jdbc.JDBCDriver");
+        dataSource.setUrl("jdbc:hsqldb:file:" + dataPath.resolve("nglive").toAbsolutePath()
                 + ";hsqldb.write_delay=false;hsqldb.tx=mvcc");
-        config.setUsername("SA");
-        config.setPassword("");
-        config.setMaximumPoolSize(8);
-        // after a crash the previous process's lock file is only considered stale after its heartbeat lapses
-        config.setInitializationFailTimeout(30_000);
-        dataSource = new HikariDataSource(config);
+        dataSource.setUsername("SA");
+        dataSource.setPassword("");
+        dataSource.setMaxTotal(8);
+        dataSource.setMaxIdle(8);
+        dataSource.setPoolPreparedStatements(true);
+        dataSource.setMaxOpenPreparedStatements(200);
+        openWithin(OPEN_TIMEOUT_MILLIS);
+    }
+
+    /** Opens the files, waiting while another process's lock on them may still lapse, then creates the schema. */
+    private void openWithin(long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            try (Connection c = dataSource.getConnection()) {
+                break;
+            } catch (SQLException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the database was opening", e);
+                }
+            }
+        }
         createSchema();
     }
 

@@ -273,6 +273,82 @@ class EventLogTest {
     }
 
     @Test
+    void appendsWaitingBehindACommitAreCommittedTogetherAndAFailureStaysWithItsOwner() throws Exception {
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(7);
+        try {
+            // the first append holds its transaction open until five more are waiting behind it
+            Future<EventLog.Recorded<Object>> first = pool.submit(() -> log.record("FileOpening", Map.of(), "first",
+                    (c, seq) -> {
+                        holding.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return null;
+                    }));
+            holding.await(10, TimeUnit.SECONDS);
+            List<java.sql.Connection> connections = new CopyOnWriteArrayList<>();
+            List<Thread> waiters = new CopyOnWriteArrayList<>();
+            List<Future<EventLog.Recorded<Object>>> behind = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String id = i == 4 ? "twice" : "behind-" + i;   // "twice" twice: stored once
+                int n = i;
+                behind.add(pool.submit(() -> {
+                    waiters.add(Thread.currentThread());
+                    return log.record("FileClosed", Map.of("n", n), n == 3 ? "fails" : id, (c, seq) -> {
+                        connections.add(c);
+                        if (n == 3) {
+                            throw new IllegalStateException("this one's job cannot be created");
+                        }
+                        return null;
+                    });
+                }));
+            }
+            Future<EventLog.Recorded<Object>> again = pool.submit(() -> {
+                waiters.add(Thread.currentThread());
+                return log.record("FileClosed", Map.of(), "twice", (c, seq) -> null);
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (waiters.size() < 6 || waiters.stream().anyMatch(t -> t.getState() != Thread.State.WAITING)) {
+                assertThat(System.nanoTime()).as("six appends wait for the lock").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            release.countDown();
+
+            long firstSeq = first.get(10, TimeUnit.SECONDS).seq();
+            List<Long> stored = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                if (i == 3) {
+                    int n = i;
+                    assertThatThrownBy(() -> behind.get(n).get(10, TimeUnit.SECONDS))
+                            .hasCauseInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("this one's job cannot be created");
+                } else {
+                    stored.add(behind.get(i).get(10, TimeUnit.SECONDS).seq());
+                }
+            }
+            EventLog.Recorded<Object> twice = again.get(10, TimeUnit.SECONDS);
+
+            assertThat(connections).as("the five waiting appends ran in one transaction").hasSize(5)
+                    .allSatisfy(c -> assertThat(c).isSameAs(connections.get(0)));
+            assertThat(twice.duplicate()).isTrue();
+            assertThat(stored).contains(twice.seq());
+            List<Long> expected = new ArrayList<>(List.of(firstSeq));
+            expected.addAll(stored.stream().sorted().toList());
+            assertThat(log.after(0, 100)).extracting(EventLog.Stored::seq).containsExactlyElementsOf(expected);
+            List<Map<String, Object>> failed = JournalAccess.transaction(database.dataSource(),
+                    c -> JournalAccess.query(c, "SELECT seq FROM event WHERE source_id = 'fails'"));
+            assertThat(failed).as("the failed one is not stored").isEmpty();
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void reopenedLogReadsOldEventsFromTheDatabaseAndContinuesAboveThem() {
         List<Long> old = appendMany(30);
         long transientSeq = seqOf(log.emitTransient("heartbeat", Map.of()));
