@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads what a media file contains with ffprobe: used to learn a recording's duration before transcoding it (for
+ * Reads what a media file contains with ffprobe: used to learn a recording's duration while it is transcoded (for
  * the progress percentage) and to check what a transcode produced.
  */
 public final class MediaProbe {
