@@ -16,6 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * readable reason, or a {@link StageInterrupted} when nglive stops it.
  *
  * <p>ffmpeg's stdout carries the {@code -progress pipe:1} key=value blocks, turned into percentages for the
- * {@link ProgressListener} (called on the stdout reader thread, at most once per block). Its stderr is kept as a
+ * {@link ProgressListener} (called on the stdout reader thread, at most once per block); when the input's duration
+ * is not known beforehand it is measured on a third thread while ffmpeg already runs. Its stderr is kept as a
  * ring of the last {@value #STDERR_LINES} distinct lines, which become the failure reason. Both pipes are read on
  * their own threads, so neither can fill up and stall ffmpeg.
  *
@@ -43,6 +45,12 @@ public final class FfmpegProcess {
     /** How long the reader threads may still need once the process has exited. */
     private static final Duration DRAIN = Duration.ofSeconds(5);
     private static final long POLL_MILLIS = 20;
+    /**
+     * How long ffmpeg runs before its input's duration is measured: a remux of a short recording is over by then and
+     * costs no ffprobe (on two busy cores a concurrent one slows ffmpeg's start by as much as it takes), while a long
+     * run's percentages start a moment later.
+     */
+    static final Duration MEASURE_AFTER = Duration.ofSeconds(2);
     /** strerror(ENOSPC), as ffmpeg prints it after the file it failed to write. */
     static final String NO_SPACE = "No space left on device";
     private static final String SHUTTING_DOWN = "ffmpeg stopped because nglive is shutting down";
@@ -55,7 +63,9 @@ public final class FfmpegProcess {
             " Update your FFmpeg version to the newest one from Git.");
 
     private final List<String> command;
-    private final double durationSeconds;
+    /** Asked for the input's duration once ffmpeg runs; null when it was given. */
+    private final DoubleSupplier measureDuration;
+    private volatile double durationSeconds;
     private final ProgressListener listener;
     private final Duration timeout;
     private final Deque<String> stderrTail = new ArrayDeque<>();
@@ -63,6 +73,7 @@ public final class FfmpegProcess {
     private Process process;
     private Thread stdoutReader;
     private Thread stderrReader;
+    private Thread durationReader;
     private long deadlineNanos;
     private volatile boolean killed;
     /** ffmpeg said its output's file system is full; it can still exit 0 then (when the trailer could not be written). */
@@ -71,12 +82,27 @@ public final class FfmpegProcess {
     /**
      * @param command         the full ffmpeg argument list (see {@link TranscodeCommand}); must use {@code -progress pipe:1}
      * @param durationSeconds the input's duration, the 100 % of the progress; 0 or less when unknown, in which case
-     *                        the listener only hears 100 at the end
+     *                        the listener hears 0 until the 100 at the end
      * @param listener        receives the progress percentage
      * @param timeout         the longest the run may take before ffmpeg is killed
      */
     public FfmpegProcess(List<String> command, double durationSeconds, ProgressListener listener, Duration timeout) {
+        this(command, null, durationSeconds, listener, timeout);
+    }
+
+    /**
+     * @param measureDuration asked for the input's duration in seconds on a thread of its own once ffmpeg has started,
+     *                        so that measuring it (an ffprobe run) never delays ffmpeg; progress is 0 until it answers
+     *                        (and after an answer of 0 or less). Interrupted when ffmpeg ends.
+     */
+    FfmpegProcess(List<String> command, DoubleSupplier measureDuration, ProgressListener listener, Duration timeout) {
+        this(command, measureDuration, 0, listener, timeout);
+    }
+
+    private FfmpegProcess(List<String> command, DoubleSupplier measureDuration, double durationSeconds,
+                          ProgressListener listener, Duration timeout) {
         this.command = List.copyOf(command);
+        this.measureDuration = measureDuration;
         this.durationSeconds = durationSeconds;
         this.listener = listener;
         this.timeout = timeout;
@@ -84,13 +110,26 @@ public final class FfmpegProcess {
 
     /**
      * The process for transcoding {@code input} into {@code output} as {@code settings} say, at the configured CPU
-     * priority and timeout. A {@code durationSeconds} of 0 or less (unknown) is measured first with ffprobe.
+     * priority and timeout. A {@code durationSeconds} of 0 or less (unknown) is measured with ffprobe once ffmpeg has
+     * run for {@link #MEASURE_AFTER}.
      */
     public static FfmpegProcess forTranscode(TranscodeSettings settings, Path input, Path output,
                                              double durationSeconds, ProgressListener listener) {
-        double duration = durationSeconds > 0 ? durationSeconds : probeDurationSeconds(settings.ffprobe(), input);
         List<String> command = TranscodeCommand.withPriority(TranscodeCommand.build(settings, input, output), settings.nice());
-        return new FfmpegProcess(command, duration, listener, settings.timeout());
+        return durationSeconds > 0
+                ? new FfmpegProcess(command, durationSeconds, listener, settings.timeout())
+                : new FfmpegProcess(command, () -> probeLater(settings.ffprobe(), input), listener, settings.timeout());
+    }
+
+    /** 0 when ffmpeg ends first: then there was no progress to show, and no ffprobe is started for nothing. */
+    private static double probeLater(String ffprobe, Path input) {
+        try {
+            Thread.sleep(MEASURE_AFTER.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        return probeDurationSeconds(ffprobe, input);
     }
 
     /** The container duration of {@code file} in seconds according to ffprobe, or 0 when it cannot tell. */
@@ -121,6 +160,10 @@ public final class FfmpegProcess {
         closeQuietly(started.getOutputStream()); // -nostdin: ffmpeg reads nothing, so it gets nothing to read
         stdoutReader = reader("ffmpeg-progress-" + started.pid(), () -> readProgress(started.getInputStream()));
         stderrReader = reader("ffmpeg-stderr-" + started.pid(), () -> readStderr(started.getErrorStream()));
+        if (measureDuration != null) {
+            durationReader = reader("ffmpeg-duration-" + started.pid(),
+                    () -> durationSeconds = measureDuration.getAsDouble());
+        }
         process = started;
         return this;
     }
@@ -188,6 +231,14 @@ public final class FfmpegProcess {
         }
         if (running != null) {
             destroyTree(running.toHandle());
+        }
+        stopMeasuring();
+    }
+
+    /** ffmpeg is over, so its duration no longer matters: an ffprobe still measuring it is stopped. */
+    private synchronized void stopMeasuring() {
+        if (durationReader != null) {
+            durationReader.interrupt();
         }
     }
 
@@ -265,13 +316,18 @@ public final class FfmpegProcess {
     }
 
     /**
-     * Lets the readers take in the last progress block and stderr lines, then closes the streams. A reader can only
-     * still be blocked if something outside the tree kept the pipe open; closing the stream releases it.
+     * Stops a duration measurement still running, lets the readers take in the last progress block and stderr lines,
+     * then closes the streams. A reader can only still be blocked if something outside the tree kept the pipe open;
+     * closing the stream releases it.
      */
     private void drainAndClose(Process finished) {
         exitsWithin(finished.toHandle(), GRACE);
+        stopMeasuring();
         join(stdoutReader);
         join(stderrReader);
+        if (durationReader != null) {
+            join(durationReader);
+        }
         closeQuietly(finished.getInputStream());
         closeQuietly(finished.getErrorStream());
     }
@@ -320,9 +376,12 @@ public final class FfmpegProcess {
                     case "progress" -> {
                         if (value.equals("end")) {
                             report(100);
-                        } else if (durationSeconds > 0 && outSeconds >= 0) {
-                            // Never backwards: a timestamp glitch in the recording must not make the bar jump back.
-                            reported = Math.max(reported, Math.min(100, outSeconds * 100 / durationSeconds));
+                        } else {
+                            double duration = durationSeconds;
+                            if (duration > 0 && outSeconds >= 0) {
+                                // Never backwards: a timestamp glitch in the recording must not make the bar jump back.
+                                reported = Math.max(reported, Math.min(100, outSeconds * 100 / duration));
+                            }
                             report(reported);
                         }
                     }

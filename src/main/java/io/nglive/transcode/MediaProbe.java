@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads what a media file contains with ffprobe: used to learn a recording's duration before transcoding it (for
- * the progress percentage) and to check what a transcode produced.
+ * Reads what a media file contains with ffprobe: used to learn a recording's duration while it is transcoded (for
+ * the progress percentage), and by the tests to check what a transcode produced.
  */
 public final class MediaProbe {
 

@@ -11,15 +11,15 @@ import io.nglive.journal.JobJournal;
 import io.nglive.pipeline.FileRoots;
 import io.nglive.pipeline.JobHeaders;
 import io.nglive.pipeline.StageFailure;
-import io.nglive.pipeline.StageInterrupted;
 import io.nglive.pipeline.StageRunner;
 import org.apache.camel.Exchange;
 
 /**
  * The transcode stage: the job's current file becomes {@code out-path/<same relative path>.mp4}. ffmpeg writes a
  * hidden {@code .part} file next to it, renamed only once ffmpeg succeeded, so a file with the final name is always
- * whole (and ffprobe must read it, since ffmpeg can exit 0 on a full disk); a failed or interrupted run leaves no
- * part behind. The input is never modified. A full disk is an {@link OutOfSpace}, which is retried far longer.
+ * whole (and {@link Mp4Check} must find its structure whole, since ffmpeg can exit 0 on a full disk); a failed or
+ * interrupted run leaves no part behind. The input is never modified. A full disk is an {@link OutOfSpace}, which is
+ * retried far longer.
  */
 public final class Transcoder {
 
@@ -65,7 +65,7 @@ public final class Transcoder {
                     // the pid is free for reuse from now on: a later start must not take it for our ffmpeg
                     journal.stepProcess(step.jobId(), runner.stage(), step.input(), null);
                 }
-                verify(part);
+                Mp4Check.verify(part);
                 move(part, output);
                 return output.toString();
             } catch (OutOfSpace e) {
@@ -80,26 +80,6 @@ public final class Transcoder {
             }
         });
         exchange.getMessage().setHeader(JobHeaders.FILE, done);
-    }
-
-    /**
-     * ffmpeg's exit code alone does not prove a whole file (it exits 0 when the trailer could not be written): the
-     * output must open in ffprobe with at least one stream and a duration.
-     */
-    private void verify(Path part) throws TranscodeFailed {
-        MediaProbe.Info info;
-        try {
-            info = new MediaProbe(settings.ffprobe()).probe(part);
-        } catch (IOException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new StageInterrupted("the check of ffmpeg's output stopped because nglive is shutting down");
-            }
-            throw new TranscodeFailed("ffmpeg finished but its output cannot be read: " + e.getMessage(), e);
-        }
-        if (info.streams().isEmpty() || info.durationSeconds() <= 0) {
-            throw new TranscodeFailed("ffmpeg finished but its output has no " + (info.streams().isEmpty()
-                    ? "stream" : "duration"));
-        }
     }
 
     private static OutOfSpace outOfSpace(Path output, String reason, Throwable cause) {

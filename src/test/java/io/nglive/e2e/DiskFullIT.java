@@ -2,23 +2,20 @@ package io.nglive.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nglive.testing.EventClient;
 import io.nglive.testing.NgliveProcess;
 import io.nglive.testing.TestMedia;
+import io.nglive.testing.Tmpfs;
 import io.nglive.testing.Webhooks;
 import io.nglive.transcode.MediaProbe;
 import org.assertj.core.data.Offset;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +35,7 @@ class DiskFullIT {
     void fullOutPathFailsTheAttemptWithTheCauseKeepsTheRecordingAndTheJobFinishesOnceSpaceReturns() throws Exception {
         Path appDir = dir.resolve("app");
         mountPoint = Files.createDirectories(appDir.resolve("out"));
-        mountTmpfs(mountPoint, "256k");
+        Tmpfs.mount(mountPoint, "256k");
         try (NgliveProcess app = new NgliveProcess(appDir)
                 .set("nglive.transcode.mode", "COPY")
                 .set("nglive.transcode.space-retry-delay", "500ms")
@@ -60,7 +57,7 @@ class DiskFullIT {
             assertThat(FailureAndRetryIT.filesUnder(app.archive())).as("nothing uploaded").isEmpty();
             assertThat(UploadFaultsIT.sha256(recording)).as("the recording is untouched").isEqualTo(hash);
 
-            remount(mountPoint, "64m");
+            Tmpfs.resize(mountPoint, "64m");
             Awaitility.await().atMost(Duration.ofSeconds(60))
                     .until(() -> app.job(jobId).path("status").asText().equals("DONE"));
 
@@ -80,7 +77,7 @@ class DiskFullIT {
     void sigtermWhileTheJobWaitsForSpaceStopsAtOnceAndTheJobResumesOnTheNextStart() throws Exception {
         Path appDir = dir.resolve("app");
         mountPoint = Files.createDirectories(appDir.resolve("out"));
-        mountTmpfs(mountPoint, "256k");
+        Tmpfs.mount(mountPoint, "256k");
         long jobId;
         try (NgliveProcess app = new NgliveProcess(appDir)
                 .set("nglive.transcode.mode", "COPY")
@@ -96,7 +93,7 @@ class DiskFullIT {
             assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("stop time, with a 10-minute retry pending")
                     .isLessThan(Duration.ofSeconds(10));
         }
-        remount(mountPoint, "64m");
+        Tmpfs.resize(mountPoint, "64m");
         try (NgliveProcess restarted = new NgliveProcess(appDir).start()) {
             Awaitility.await().atMost(Duration.ofSeconds(60))
                     .until(() -> restarted.job(jobId).path("status").asText().equals("DONE"));
@@ -107,22 +104,7 @@ class DiskFullIT {
     @AfterEach
     void unmount() throws Exception {
         if (mountPoint != null) {
-            run(List.of("umount", "-l", mountPoint.toString()));
+            Tmpfs.unmount(mountPoint);
         }
-    }
-
-    private static void mountTmpfs(Path at, String size) throws Exception {
-        Assumptions.assumeTrue(run(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString())) == 0,
-                "mounting a tmpfs needs root (CI runs as root)");
-    }
-
-    private static void remount(Path at, String size) throws Exception {
-        assertThat(run(List.of("mount", "-o", "remount,size=" + size, at.toString()))).isZero();
-    }
-
-    private static int run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return process.exitValue();
     }
 }

@@ -101,9 +101,18 @@ public final class TestMedia {
         return file;
     }
 
+    /** One top-level box of an MP4: its type, where it starts and how many bytes it takes, header included. */
+    public record Mp4Box(String type, long offset, long size) {
+    }
+
     /** The types of an MP4's top-level boxes in file order, e.g. {@code [ftyp, moov, free, mdat]}. */
     public static List<String> mp4TopLevelBoxes(Path mp4) {
-        List<String> boxes = new ArrayList<>();
+        return mp4Boxes(mp4).stream().map(Mp4Box::type).toList();
+    }
+
+    /** An MP4's top-level boxes in file order. */
+    public static List<Mp4Box> mp4Boxes(Path mp4) {
+        List<Mp4Box> boxes = new ArrayList<>();
         try (FileChannel channel = FileChannel.open(mp4, StandardOpenOption.READ)) {
             long position = 0;
             ByteBuffer header = ByteBuffer.allocate(16);
@@ -111,15 +120,16 @@ public final class TestMedia {
                 header.clear();
                 channel.read(header, position);
                 long size = Integer.toUnsignedLong(header.getInt(0));
-                boxes.add(new String(header.array(), 4, 4, StandardCharsets.ISO_8859_1));
+                String type = new String(header.array(), 4, 4, StandardCharsets.ISO_8859_1);
                 if (size == 1) {
                     size = header.getLong(8); // 64-bit "largesize"
                 } else if (size == 0) {
-                    break; // the box runs to the end of the file
+                    size = channel.size() - position; // the box runs to the end of the file
                 }
                 if (size < 8) {
                     throw new IOException("broken MP4 box at " + position + " in " + mp4);
                 }
+                boxes.add(new Mp4Box(type, position, size));
                 position += size;
             }
         } catch (IOException e) {

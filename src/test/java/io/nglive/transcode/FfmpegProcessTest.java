@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +76,71 @@ class FfmpegProcessTest {
         assertThat(seen).hasSizeGreaterThan(2).isSorted().allMatch(p -> p >= 0 && p <= 100);
         assertThat(seen.get(seen.size() - 1)).isEqualTo(100.0);
         assertThat(seen.get(0)).isLessThan(90.0);
+    }
+
+    @Test
+    void progressUsesADurationMeasuredWhileFfmpegRuns() throws Exception {
+        List<String> command = new ArrayList<>(TranscodeCommand.build(settings(TranscodeMode.COPY), recording,
+                dir.resolve("out.mp4.part")));
+        command.add(command.indexOf("-i"), "-re");
+        AtomicBoolean ffmpegRunningWhenAsked = new AtomicBoolean();
+        List<Double> seen = new CopyOnWriteArrayList<>();
+
+        new FfmpegProcess(command, () -> {
+            ffmpegRunningWhenAsked.set(ProcessHandle.current().children()
+                    .anyMatch(p -> p.info().command().orElse("").endsWith("ffmpeg")));
+            return FfmpegProcess.probeDurationSeconds("ffprobe", recording);
+        }, seen::add, Duration.ofMinutes(1)).start().await();
+
+        assertThat(ffmpegRunningWhenAsked).as("ffmpeg started before its input was probed").isTrue();
+        assertThat(seen).isSorted().anyMatch(p -> p > 0 && p < 100);
+        assertThat(seen.get(seen.size() - 1)).isEqualTo(100.0);
+    }
+
+    @Test
+    void aMeasurementStillRunningWhenFfmpegEndsIsStopped() throws Exception {
+        AtomicBoolean interrupted = new AtomicBoolean();
+        List<Double> seen = new CopyOnWriteArrayList<>();
+        FfmpegProcess ffmpeg = new FfmpegProcess(TranscodeCommand.build(settings(TranscodeMode.COPY), recording,
+                dir.resolve("copy.mp4.part")), () -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            }
+            return 0;
+        }, seen::add, Duration.ofMinutes(1));
+
+        long started = System.nanoTime();
+        ffmpeg.start().await();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        assertThat(interrupted).as("the measurement was interrupted").isTrue();
+        assertThat(seen).as("without a duration, 0 until the end").containsOnly(0.0, 100.0).last().isEqualTo(100.0);
+    }
+
+    @Test
+    void aRemuxOverBeforeTheDurationIsNeededRunsNoFfprobe() throws Exception {
+        List<String> children = new CopyOnWriteArrayList<>();
+        FfmpegProcess ffmpeg = FfmpegProcess.forTranscode(settings(TranscodeMode.COPY), recording,
+                dir.resolve("copy.mp4.part"), 0, ProgressListener.NONE);
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                ProcessHandle.current().descendants().forEach(p -> children.add(p.info().command().orElse("?")));
+                Thread.onSpinWait();
+            }
+        });
+        sampler.start();
+        long started = System.nanoTime();
+        try {
+            ffmpeg.start().await();
+        } finally {
+            sampler.interrupt();
+            sampler.join();
+        }
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(FfmpegProcess.MEASURE_AFTER);
+        assertThat(children).anyMatch(c -> c.endsWith("ffmpeg")).noneMatch(c -> c.endsWith("ffprobe"));
     }
 
     @Test

@@ -47,6 +47,7 @@ class TranscodeModesTest {
                 "veryfast", "ffmpeg", "ffprobe", 5, Duration.ofMinutes(1));
         FfmpegProcess.forTranscode(settings, input, output, 0, ProgressListener.NONE).start().await();
         assertThat(output).isNotEmptyFile();
+        Mp4Check.verify(output);
         return output;
     }
 
