@@ -147,12 +147,15 @@ public final class JobJournal {
     }
 
     public void stepCompleted(long jobId, String stage, String input, String output) {
-        transaction(dataSource, c -> {
-            String now = now();
-            update(c, "UPDATE job_step SET status = ?, output = ?, error = NULL, pid = NULL, finished = ? "
-                    + "WHERE job_id = ? AND stage = ? AND input = ?", DONE, output, now, jobId, stage, input);
-            return update(c, "UPDATE job SET error = NULL, updated = ? WHERE id = ?", now, jobId);
-        });
+        transaction(dataSource, c -> stepCompleted(c, jobId, stage, input, output));
+    }
+
+    /** As {@link #stepCompleted(long, String, String, String)}, in the caller's transaction (with its event). */
+    public int stepCompleted(Connection c, long jobId, String stage, String input, String output) throws SQLException {
+        String now = now();
+        update(c, "UPDATE job_step SET status = ?, output = ?, error = NULL, pid = NULL, finished = ? "
+                + "WHERE job_id = ? AND stage = ? AND input = ?", DONE, output, now, jobId, stage, input);
+        return update(c, "UPDATE job SET error = NULL, updated = ? WHERE id = ?", now, jobId);
     }
 
     /** One attempt of a step failed; the job keeps running while retries remain. */
@@ -167,9 +170,13 @@ public final class JobJournal {
 
     /** A RUNNING job failed for good; a job in any other state is left as it is. */
     public void jobFailed(long jobId, String error) {
-        transaction(dataSource, c -> update(c,
-                "UPDATE job SET status = ?, error = ?, updated = ? WHERE id = ? AND status = ?",
-                FAILED, clip(error), now(), jobId, RUNNING));
+        transaction(dataSource, c -> jobFailed(c, jobId, error));
+    }
+
+    /** As {@link #jobFailed(long, String)}, in the caller's transaction (with its event). */
+    public int jobFailed(Connection c, long jobId, String error) throws SQLException {
+        return update(c, "UPDATE job SET status = ?, error = ?, updated = ? WHERE id = ? AND status = ?",
+                FAILED, clip(error), now(), jobId, RUNNING);
     }
 
     public void jobDone(long jobId) {

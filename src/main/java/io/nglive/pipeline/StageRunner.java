@@ -94,10 +94,12 @@ public final class StageRunner {
                 }
                 throw failure;
             }
-            journal.stepCompleted(jobId, stage, input, output);
+            // the step and its event in one transaction: a crash between them would skip the step on resume and
+            // never send the event
+            events.record(names.ended(), with(fields, names == StageEvents.UPLOAD ? "url" : "output", output), null,
+                    (c, seq) -> journal.stepCompleted(c, jobId, stage, input, output));
             // from here a failure is no longer this stage's
             exchange.removeProperty(JobHeaders.STAGE);
-            events.record(names.ended(), with(fields, names == StageEvents.UPLOAD ? "url" : "output", output));
             return output;
         });
     }
@@ -105,7 +107,6 @@ public final class StageRunner {
     /** Called on the failure path once no retry is left: the job is FAILED and the last error is reported. */
     public void exhausted(Exchange exchange, Throwable failure) {
         long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
-        journal.jobFailed(jobId, failure.getMessage());
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("jobId", jobId);
         error.put("roomId", exchange.getMessage().getHeader(JobHeaders.ROOM_ID));
@@ -113,7 +114,8 @@ public final class StageRunner {
         error.put("attempt", exchange.getProperty(JobHeaders.ATTEMPT));
         error.put("error", failure.getMessage());
         error.put("retrying", false);
-        events.record(names.error(), error);
+        // FAILED and the last error together, or neither
+        events.record(names.error(), error, null, (c, seq) -> journal.jobFailed(c, jobId, failure.getMessage()));
     }
 
     public String stage() {
