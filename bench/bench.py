@@ -251,6 +251,10 @@ def transcode_ratio(work, source, props, runs, label):
                 command = sampled[0]
             if command is None:
                 raise RuntimeError("could not read nglive's ffmpeg command line")
+            if run == 0:
+                (app.dir / "out" / relative).with_suffix(".mp4").unlink(missing_ok=True)
+                (room / name).unlink()
+                continue
             # the same arguments, input and output replaced
             bare = list(command)
             bare[bare.index("-i") + 1] = str(source)
@@ -260,8 +264,7 @@ def transcode_ratio(work, source, props, runs, label):
             bare = ["nice", "-n", str(NICE), *bare]
             t0 = time.monotonic()
             subprocess.run(bare, check=True, stdout=subprocess.DEVNULL, env=ENV)
-            if run > 0:
-                bare_times.append(time.monotonic() - t0)
+            bare_times.append(time.monotonic() - t0)
             (app.dir / "out" / relative).with_suffix(".mp4").unlink(missing_ok=True)
             (room / name).unlink()
     finally:
