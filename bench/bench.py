@@ -122,12 +122,17 @@ class Events:
 
 
 class Nglive:
-    """The packaged application in a directory of its own, as a user runs it."""
+    """The packaged application in a directory of its own, run as the README says: java @jvm.options -jar
+    target/nglive.jar, with the project's application.properties, routes/ and target/ (linked, so that the class-data
+    archive, valid for that relative path, is used). `jvm` adds options after jvm.options, which they override."""
+
+    OPTIONS = ROOT / "jvm.options"
 
     def __init__(self, work, props, jvm=()):
         self.dir = Path(tempfile.mkdtemp(prefix="nglive-", dir=work))
         shutil.copy(ROOT / "application.properties", self.dir)
         shutil.copytree(ROOT / "routes", self.dir / "routes")
+        (self.dir / "target").symlink_to(JAR.parent)
         (self.dir / "works").mkdir()
         self.port = free_port()
         self.props = {"camel.server.port": str(self.port), "nglive.recorder.sync-interval": "1h",
@@ -136,7 +141,8 @@ class Nglive:
         self.proc = None
 
     def start(self):
-        args = ["java", *self.jvm, *[f"-D{k}={v}" for k, v in self.props.items()], "-jar", str(JAR)]
+        args = ["java", f"@{self.OPTIONS}", *self.jvm, *[f"-D{k}={v}" for k, v in self.props.items()],
+                "-jar", str(Path("target") / JAR.name)]
         started = time.monotonic()
         self.log = open(self.dir / "nglive.log", "ab")
         self.proc = subprocess.Popen(args, cwd=self.dir, stdout=self.log, stderr=subprocess.STDOUT, env=ENV)

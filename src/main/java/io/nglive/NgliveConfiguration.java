@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,7 +76,14 @@ public final class NgliveConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) throws Exception {
         Settings settings = new Settings(camel.getPropertiesComponent());
         camel.getPropertiesComponent().addPropertiesFunction(new MillisFunction(camel.getPropertiesComponent()));
+        int port = settings.integer("camel.server.port", 1, 65535);
+        requireFreePort(settings.required("camel.server.host"), port);
         Registry registry = camel.getRegistry();
+
+        // opening HSQLDB takes a few hundred ms (files, schema, a disk sync per statement): it runs on the second core
+        // while this thread builds what does not need it, Vert.x and the recorder's HTTP client (TLS) above all
+        CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> new Database(settings.dataPath),
+                task -> new Thread(task, "nglive-db-open").start());
         ObjectMapper json = new ObjectMapper();
 
         // one Vert.x for platform-http and the WebSocket, so that both serve the same port
@@ -87,7 +96,15 @@ public final class NgliveConfiguration implements CamelConfiguration {
             }
         });
 
-        Database database = new Database(settings.dataPath);
+        Access access = new Access(settings.apiToken, settings.webhookToken);
+        Exposure.warning(settings.required("camel.server.host"), port, settings.apiToken, settings.webhookToken,
+                System.getProperties()).ifPresent(LOG::warn);
+        registry.bind("vertx-websocket", new PlatformWebsocketComponent(port, new WebsocketGuard(access)));
+        answerTooLargeBodiesAsJson(camel, port, settings.optional("camel.server.max-body-size"));
+        RecorderClient recorder = new RecorderClient(settings.recorder);
+        SystemLoad systemLoad = new SystemLoad(settings.worksPath);
+
+        Database database = opened(opening);
         camel.addService(database);
         registry.bind("nglive-db", database.dataSource());
         JobJournal journal = new JobJournal(database.dataSource());
@@ -99,13 +116,6 @@ public final class NgliveConfiguration implements CamelConfiguration {
         }
         stopAbandonedProcesses(journal);
 
-        Access access = new Access(settings.apiToken, settings.webhookToken);
-        int port = settings.integer("camel.server.port", 1, 65535);
-        requireFreePort(settings.required("camel.server.host"), port);
-        Exposure.warning(settings.required("camel.server.host"), port, settings.apiToken, settings.webhookToken,
-                System.getProperties()).ifPresent(LOG::warn);
-        registry.bind("vertx-websocket", new PlatformWebsocketComponent(port, new WebsocketGuard(access)));
-        answerTooLargeBodiesAsJson(camel, port, settings.optional("camel.server.max-body-size"));
         // a fixed pool: one of 1..4 threads with a queue never grows past its first thread
         ExecutorService websocketWriters = camel.getExecutorServiceManager().newFixedThreadPool(this, "ws-subscribers",
                 Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors())));
@@ -143,7 +153,6 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("uploader", new Uploader(uploadStage, UploadTargets.create(settings.upload), roots,
                 settings.uploadDeleteLocal));
         RoomList rooms = new RoomList(database.dataSource(), events);
-        RecorderClient recorder = new RecorderClient(settings.recorder);
         RoomSync roomSync = new RoomSync(rooms, recorder, settings.roomBlacklist);
         registry.bind("roomSync", roomSync);
         registry.bind("roomsApi", new RoomsApi(rooms, roomSync, settings.roomBlacklist));
@@ -168,8 +177,23 @@ public final class NgliveConfiguration implements CamelConfiguration {
             registry.bind("central-health", new CentralHealth(channel));
             startWithTheRoutes(camel, channel);
         }
-        registry.bind("heartbeat", new Heartbeat(events, new SystemLoad(settings.worksPath), pipeline::load,
+        registry.bind("heartbeat", new Heartbeat(events, systemLoad, pipeline::load,
                 rooms::count, eventStream::size, version()));
+    }
+
+    /** The database opened in the background, or the reason it could not be, as if it had been opened here. */
+    private static Database opened(CompletableFuture<Database> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     /** Once platform-http's router exists: a body over the limit gets nglive's JSON error, not Vert.x's plain text. */
