@@ -346,29 +346,28 @@ def upload(work, source, runs):
             "runs": runs}
 
 
-def wrk(port, seconds, connections=16):
+def wrk(port, seconds, connections=16, rate=None):
+    """wrk's figures for POSTs of webhooks: as fast as `connections` go, or `rate` requests per second over them
+    (bench/webhook.lua: a send whose time has passed goes at once and is counted in `late`)."""
+    env = dict(ENV, WRK_RATE=str(rate), WRK_THREADS="2") if rate else ENV
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
                           str(ROOT / "bench" / "webhook.lua"), f"http://127.0.0.1:{port}/webhook"],
-                         check=True, capture_output=True, text=True).stdout
+                         check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
 
 
 def ingestion(work, seconds, runs, warmup):
     """Durable webhooks under wrk -c16: nglive against FastAPI + uvicorn + SQLite doing the same insert.
 
+    First as fast as each goes (requests per second, and the latency at saturation, which with 16 connections always
+    waiting is queueing: 16 / rate on average). Then nglive at twice the rate the baseline reached, paced
+    (bench/webhook.lua), for the goal's "2x its requests per second at p99 <= 8 ms": the latency at that rate.
+
     Both get the same warm-up under the same load before they are measured: the JVM spends most of its first
     twenty seconds of such load compiling (its JIT), which a server that runs for weeks pays once. What those
     first seconds give is kept too (`nglive_cold_rps`)."""
-    results = {"nglive": [], "baseline": [], "cold": []}
+    results = {"nglive": [], "baseline": [], "cold": [], "paced": []}
     for run in range(runs):
-        app = Nglive(work, {"nglive.upload.target": "none"})
-        try:
-            app.start()
-            results["cold"].append(wrk(app.port, 5))
-            wrk(app.port, warmup - 5)
-            results["nglive"].append(wrk(app.port, seconds))
-        finally:
-            app.stop()
         port = free_port()
         db = work / f"baseline-{run}.db"
         py = subprocess.Popen(["/usr/bin/python3", str(ROOT / "bench" / "baseline" / "receiver.py"), str(port),
@@ -387,23 +386,42 @@ def ingestion(work, seconds, runs, warmup):
             py.wait()
             for f in work.glob(f"baseline-{run}.db*"):
                 f.unlink()
+        target = 2 * median([r["rps"] for r in results["baseline"]])
+        app = Nglive(work, {"nglive.upload.target": "none"})
+        try:
+            app.start()
+            results["cold"].append(wrk(app.port, 5))
+            wrk(app.port, warmup - 5)
+            results["nglive"].append(wrk(app.port, seconds))
+            results["paced"].append(dict(wrk(app.port, seconds, rate=round(target)), target_rps=round(target)))
+        finally:
+            app.stop()
     n = {k: median([r[k] for r in results["nglive"]]) for k in ("rps", "p99_ms", "p50_ms")}
     b = {k: median([r[k] for r in results["baseline"]]) for k in ("rps", "p99_ms", "p50_ms")}
-    bad = sum(r["non2xx"] + r["errors"] for r in results["nglive"] + results["cold"])
+    paced = {k: median([r[k] for r in results["paced"]])
+             for k in ("target_rps", "rps", "p50_ms", "p99_ms", "max_ms", "late", "late_max_ms")}
+    bad = sum(r["non2xx"] + r["errors"] for r in results["nglive"] + results["cold"] + results["paced"])
     return {"nglive_rps": n["rps"], "nglive_p99_ms": n["p99_ms"], "nglive_p50_ms": n["p50_ms"],
             "baseline_rps": b["rps"], "baseline_p99_ms": b["p99_ms"], "ratio": n["rps"] / b["rps"],
+            "paced": paced, "paced_all": results["paced"],
             "nglive_cold_rps": median([r["rps"] for r in results["cold"]]), "nglive_failed_requests": bad,
             "runs": runs, "seconds": seconds, "warmup_s": warmup}
 
 
+BUSY_RATE = 500  # webhooks per second in `busy`: a hundred times what a recorder with many rooms sends
+
+
 def latency_under_transcode(work, source, seconds):
-    """Webhook latency (wrk, 16 connections) while two x264 jobs keep both cores busy, and without them."""
+    """Webhook latency while two x264 jobs keep both cores busy, and without them: wrk with 16 connections at a
+    steady BUSY_RATE requests per second (the latency a sender sees; at saturation wrk itself would take the cores
+    the jobs are measured against), and as fast as they go (for the record)."""
     app = Nglive(work, {"nglive.upload.target": "none", "nglive.transcode.workers": "2",
                         "nglive.transcode.mode": "CRF", "nglive.pipeline.jobs": "2"})
     try:
         app.start()
         wrk(app.port, 15)  # the JIT's warm-up, as in ingestion
-        idle = wrk(app.port, seconds)
+        idle = wrk(app.port, seconds, rate=BUSY_RATE)
+        idle_saturated = wrk(app.port, seconds)
         room = app.dir / "works" / "23058-3号直播间"
         room.mkdir()
         for i in range(2):
@@ -413,12 +431,16 @@ def latency_under_transcode(work, source, seconds):
         while count_ffmpeg(app.proc.pid) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
         running = count_ffmpeg(app.proc.pid)
-        busy = wrk(app.port, seconds)
+        busy = wrk(app.port, seconds, rate=BUSY_RATE)
+        busy_saturated = wrk(app.port, seconds)
         still = count_ffmpeg(app.proc.pid)
     finally:
         app.stop()
-    return {"idle_p99_ms": idle["p99_ms"], "busy_p99_ms": busy["p99_ms"], "busy_rps": busy["rps"],
-            "idle_rps": idle["rps"], "ffmpeg_running": min(running, still)}
+    return {"rate": BUSY_RATE, "idle_p99_ms": idle["p99_ms"], "busy_p99_ms": busy["p99_ms"], "busy_rps": busy["rps"],
+            "idle_rps": idle["rps"], "busy_late": busy["late"], "busy_max_ms": busy["max_ms"],
+            "saturated": {"idle_rps": idle_saturated["rps"], "idle_p99_ms": idle_saturated["p99_ms"],
+                          "busy_rps": busy_saturated["rps"], "busy_p99_ms": busy_saturated["p99_ms"]},
+            "ffmpeg_running": min(running, still)}
 
 
 def startup(work, runs):
@@ -560,10 +582,13 @@ GOALS = [
     ("upload", "upload to rclone webdav, throughput vs curl -T", lambda r: f"{r['ratio']:.3f} (RSS {r['rss_peak_mb']:.0f} MB, -Xmx128m)",
      "ratio ≥ 0.95", lambda r: r["ratio"] >= 0.95),
     ("ingest", "durable webhooks, wrk -c16, vs FastAPI+uvicorn+SQLite",
-     lambda r: f"{r['ratio']:.2f}× ({r['nglive_rps']:.0f} vs {r['baseline_rps']:.0f} req/s), p99 {r['nglive_p99_ms']:.1f} ms",
-     "≥ 2×, p99 ≤ 8 ms", lambda r: r["ratio"] >= 2 and r["nglive_p99_ms"] <= 8),
-    ("busy", "webhook p99 while two x264 jobs run", lambda r: f"{r['busy_p99_ms']:.1f} ms (idle {r['idle_p99_ms']:.1f} ms)",
-     "p99 ≤ 50 ms", lambda r: r["busy_p99_ms"] <= 50),
+     lambda r: f"{r['ratio']:.2f}× ({r['nglive_rps']:.0f} vs {r['baseline_rps']:.0f} req/s); "
+               f"at {r['paced']['rps']:.0f} req/s p99 {r['paced']['p99_ms']:.1f} ms",
+     "≥ 2×, p99 ≤ 8 ms at 2×", lambda r: r["ratio"] >= 2 and r["paced"]["rps"] >= 0.98 * r["paced"]["target_rps"]
+     and r["paced"]["p99_ms"] <= 8),
+    ("busy", "webhook p99 while two x264 jobs run",
+     lambda r: f"{r['busy_p99_ms']:.1f} ms at {r['rate']} req/s (idle {r['idle_p99_ms']:.1f} ms)",
+     "p99 ≤ 50 ms", lambda r: r["busy_p99_ms"] <= 50 and r["busy_rps"] >= 0.98 * r["rate"]),
     ("startup", "start to healthy; RSS idle", lambda r: f"{r['healthy_s']:.2f} s; {r['rss_idle_mb']:.0f} MB",
      "≤ 3 s; ≤ 150 MB", lambda r: r["healthy_s"] <= 3 and r["rss_idle_mb"] <= 150),
     ("burst", "burst of FileClosed, workers=2",

@@ -124,7 +124,8 @@ public final class CentralCommands {
             throw new ApiError(500, 5000, Redaction.secrets(String.valueOf(done.getException().getMessage())));
         }
         try {
-            return json.readTree(done.getMessage().getBody(byte[].class));
+            // direct:answer-json answers a String: as bytes it would be encoded in the platform's charset
+            return json.readTree(done.getMessage().getBody(String.class));
         } catch (IOException e) {
             throw new ApiError(500, 5000, "the command's answer is not JSON: " + e.getMessage());
         }

@@ -152,7 +152,9 @@ public final class NgliveProcess implements AutoCloseable {
             Files.writeString(dir.resolve("application.properties"), settingsText(), StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.APPEND);
             settings.clear();
-            List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m"));
+            // the options users run it with (jvm.options); its class-data archive, a path relative to the project, is
+            // not found from the test's directory and so not used
+            List<String> command = new ArrayList<>(List.of(javaExecutable(), "@" + projectRoot().resolve("jvm.options")));
             command.addAll(jvmOptions);
             command.addAll(List.of("-jar", jar().toString()));
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
