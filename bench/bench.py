@@ -245,6 +245,7 @@ def transcode_ratio(work, source, props, runs, label):
 
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
+            os.sync()  # each side starts with nothing left to write back from the other's 2 GB
             t0 = time.monotonic()
             job = app.file_closed(relative)["data"]["jobId"]
             at, event = events.wait(lambda e: e.get("jobId") == job, 3600)
@@ -268,6 +269,8 @@ def transcode_ratio(work, source, props, runs, label):
             (work / "bare-output.mp4").unlink(missing_ok=True)  # a fresh file, as nglive writes
             # at the niceness nglive gives its ffmpeg (nglive.transcode.nice), so that a busy machine weighs both alike
             bare = ["nice", "-n", str(NICE), *bare]
+            (app.dir / "out" / relative).with_suffix(".mp4").unlink(missing_ok=True)
+            os.sync()
             t0 = time.monotonic()
             subprocess.run(bare, check=True, stdout=subprocess.DEVNULL, env=ENV)
             bare_times.append(time.monotonic() - t0)
@@ -306,14 +309,17 @@ def upload(work, source, runs):
             os.link(source, room / name)
 
             def by_curl():
+                os.sync()  # nothing left to write back from the previous 2 GB
                 t0 = time.monotonic()
                 subprocess.run(["curl", "-sS", "-f", "-o", "/dev/null", "-T", str(source),
                                 f"http://127.0.0.1:{port}/curl-{run}.flv"], check=True)
                 curl_times.append(time.monotonic() - t0)
 
-            # who goes first alternates: the server's disk is still writing back the first 2 GB during the second
+            # who goes first alternates, and each starts after a sync: the second would otherwise run while the
+            # server's disk still writes back the first 2 GB
             if run % 2 == 1:
                 by_curl()
+            os.sync()
             job = app.file_closed(f"23058-3号直播间/{name}")["data"]["jobId"]
             start, _ = events.wait(lambda e: e.get("jobId") == job and e["type"] == "UpStarted", 600)
             peak = [0.0]
