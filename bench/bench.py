@@ -176,6 +176,15 @@ class Nglive:
                           "FileSize": 1, "Duration": 1.0, "RoomId": 23058, "ShortId": 3, "Name": "3号直播间",
                           "Title": "哔哩哔哩音悦台", "Recording": True, "Streaming": False}}))
 
+    def wait_finished(self, job, timeout=120):
+        """Until the job is DONE (its output may then go: a job whose file vanished before its last stage would
+        retry that stage and hold its pipeline slot meanwhile)."""
+        deadline = time.monotonic() + timeout
+        while (status := self.get(f"/api/jobs/{job}")["data"]["status"]) != "DONE":
+            if status == "FAILED" or time.monotonic() > deadline:
+                raise RuntimeError(f"job {job} is {status}")
+            time.sleep(0.05)
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -259,6 +268,7 @@ def transcode_ratio(work, source, props, runs, label):
             if command is None:
                 raise RuntimeError("could not read nglive's ffmpeg command line")
             if run == 0:
+                app.wait_finished(job)
                 (app.dir / "out" / relative).with_suffix(".mp4").unlink(missing_ok=True)
                 (room / name).unlink()
                 continue
@@ -269,11 +279,11 @@ def transcode_ratio(work, source, props, runs, label):
             (work / "bare-output.mp4").unlink(missing_ok=True)  # a fresh file, as nglive writes
             # at the niceness nglive gives its ffmpeg (nglive.transcode.nice), so that a busy machine weighs both alike
             bare = ["nice", "-n", str(NICE), *bare]
-            (app.dir / "out" / relative).with_suffix(".mp4").unlink(missing_ok=True)
             os.sync()
             t0 = time.monotonic()
             subprocess.run(bare, check=True, stdout=subprocess.DEVNULL, env=ENV)
             bare_times.append(time.monotonic() - t0)
+            app.wait_finished(job)
             (app.dir / "out" / relative).with_suffix(".mp4").unlink(missing_ok=True)
             (room / name).unlink()
     finally:
