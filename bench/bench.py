@@ -275,14 +275,16 @@ def transcode_ratio(work, source, props, runs, label):
             # the same arguments, input and output replaced
             bare = list(command)
             bare[bare.index("-i") + 1] = str(source)
-            bare[-1] = str(work / "bare-output.mp4")
-            (work / "bare-output.mp4").unlink(missing_ok=True)  # a fresh file, as nglive writes
+            bare[-1] = str(work / "bare-output.mp4")  # a fresh file, as nglive writes
             # at the niceness nglive gives its ffmpeg (nglive.transcode.nice), so that a busy machine weighs both alike
             bare = ["nice", "-n", str(NICE), *bare]
             os.sync()
             t0 = time.monotonic()
             subprocess.run(bare, check=True, stdout=subprocess.DEVNULL, env=ENV)
             bare_times.append(time.monotonic() - t0)
+            # each output goes as soon as it is done with, and before the next sync: this file system discards the
+            # blocks of a deleted file (mount option discard), which slows whatever writes right after the delete
+            (work / "bare-output.mp4").unlink()
             app.wait_finished(job)
             (app.dir / "out" / relative).with_suffix(".mp4").unlink(missing_ok=True)
             (room / name).unlink()
