@@ -228,12 +228,14 @@ def transcode_ratio(work, source, props, runs, label):
     events = Events()
     app = Nglive(work, {"nglive.upload.target": "none", "nglive.transcode.workers": "1",
                         "nglive.notify.urls": events.url(["TranscodeEnded", "TranscodeError"]), **props})
-    nglive_times, bare_times, command = [], [], None
+    nglive_times, bare_times = [], []
     try:
         app.start()
         room = app.dir / "works" / "23058-3号直播间"
         room.mkdir()
-        for run in range(runs + 1):  # run 0 is a warm-up, and gives the argument list nglive uses
+
+        def through_nglive(run):
+            """One FileClosed → TranscodeEnded; its time, and the ffmpeg argument list nglive ran."""
             name = NAME.replace(".flv", f"-{run}.flv")
             os.link(source, room / name)
             relative = f"23058-3号直播间/{name}"
@@ -261,33 +263,39 @@ def transcode_ratio(work, source, props, runs, label):
             stop.set()
             if event["type"] != "TranscodeEnded":
                 raise RuntimeError(f"{label}: {event}")
-            if run > 0:
-                nglive_times.append(at - t0)
-            if command is None and sampled:
-                command = sampled[0]
-            if command is None:
-                raise RuntimeError("could not read nglive's ffmpeg command line")
-            if run == 0:
-                app.wait_finished(job)
-                (app.dir / "out" / relative).with_suffix(".mp4").unlink(missing_ok=True)
-                (room / name).unlink()
-                continue
-            # the same arguments, input and output replaced
-            bare = list(command)
-            bare[bare.index("-i") + 1] = str(source)
-            bare[-1] = str(work / "bare-output.mp4")  # a fresh file, as nglive writes
-            # at the niceness nglive gives its ffmpeg (nglive.transcode.nice), so that a busy machine weighs both alike
-            bare = ["nice", "-n", str(NICE), *bare]
-            os.sync()
-            t0 = time.monotonic()
-            subprocess.run(bare, check=True, stdout=subprocess.DEVNULL, env=ENV)
-            bare_times.append(time.monotonic() - t0)
-            # each output goes as soon as it is done with, and before the next sync: this file system discards the
-            # blocks of a deleted file (mount option discard), which slows whatever writes right after the delete
-            (work / "bare-output.mp4").unlink()
+            # the output goes once the job is DONE (a job whose file vanished would retry its upload stage) and
+            # before the next sync: this file system discards the blocks of a deleted file (mount option discard),
+            # which slows whatever writes right after the delete
             app.wait_finished(job)
             (app.dir / "out" / relative).with_suffix(".mp4").unlink(missing_ok=True)
             (room / name).unlink()
+            return at - t0, sampled[0] if sampled else None
+
+        def bare():
+            """The same arguments, input and output replaced, at the niceness nglive gives its ffmpeg
+            (nglive.transcode.nice), so that a busy machine weighs both alike."""
+            args = list(command)
+            args[args.index("-i") + 1] = str(source)
+            args[-1] = str(work / "bare-output.mp4")  # a fresh file, as nglive writes
+            os.sync()
+            t0 = time.monotonic()
+            subprocess.run(["nice", "-n", str(NICE), *args], check=True, stdout=subprocess.DEVNULL, env=ENV)
+            took = time.monotonic() - t0
+            (work / "bare-output.mp4").unlink()
+            return took
+
+        # run 0 is a warm-up, and gives the argument list nglive uses
+        _, command = through_nglive(0)
+        if command is None:
+            raise RuntimeError("could not read nglive's ffmpeg command line")
+        for run in range(1, runs + 1):
+            # who goes first alternates: whatever one run leaves behind (the page cache, the disk's write-back)
+            # then weighs on both sides alike
+            if run % 2 == 1:
+                bare_times.append(bare())
+            nglive_times.append(through_nglive(run)[0])
+            if run % 2 == 0:
+                bare_times.append(bare())
     finally:
         app.stop()
         events.close()
