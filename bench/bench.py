@@ -372,11 +372,14 @@ def upload(work, source, runs):
             "runs": runs}
 
 
+WRK_THREADS = 2
+
+
 def wrk(port, seconds, connections=16, rate=None):
     """wrk's figures for POSTs of webhooks: as fast as `connections` go, or `rate` requests per second over them
     (bench/webhook.lua: a send whose time has passed goes at once and is counted in `late`)."""
-    env = dict(ENV, WRK_RATE=str(rate), WRK_THREADS="2") if rate else ENV
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
+    env = dict(ENV, WRK_RATE=str(rate), WRK_THREADS=str(WRK_THREADS)) if rate else ENV
+    out = subprocess.run(["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
                           str(ROOT / "bench" / "webhook.lua"), f"http://127.0.0.1:{port}/webhook"],
                          check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))

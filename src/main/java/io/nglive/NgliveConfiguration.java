@@ -76,8 +76,9 @@ public final class NgliveConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) throws Exception {
         Settings settings = new Settings(camel.getPropertiesComponent());
         camel.getPropertiesComponent().addPropertiesFunction(new MillisFunction(camel.getPropertiesComponent()));
+        String host = settings.required("camel.server.host");
         int port = settings.integer("camel.server.port", 1, 65535);
-        requireFreePort(settings.required("camel.server.host"), port);
+        requireFreePort(host, port);
         Registry registry = camel.getRegistry();
 
         // opening HSQLDB takes a few hundred ms (files, schema, a disk sync per statement): it runs on the second core
@@ -97,7 +98,7 @@ public final class NgliveConfiguration implements CamelConfiguration {
         });
 
         Access access = new Access(settings.apiToken, settings.webhookToken);
-        Exposure.warning(settings.required("camel.server.host"), port, settings.apiToken, settings.webhookToken,
+        Exposure.warning(host, port, settings.apiToken, settings.webhookToken,
                 System.getProperties()).ifPresent(LOG::warn);
         registry.bind("vertx-websocket", new PlatformWebsocketComponent(port, new WebsocketGuard(access)));
         answerTooLargeBodiesAsJson(camel, port, settings.optional("camel.server.max-body-size"));
