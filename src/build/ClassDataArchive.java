@@ -33,7 +33,7 @@ public final class ClassDataArchive {
     public static void main(String[] args) throws Exception {
         Files.deleteIfExists(ARCHIVE);
         delete(SCRATCH);
-        Files.createDirectories(SCRATCH);
+        Files.createDirectories(SCRATCH.resolve("works"));
         Path log = SCRATCH.resolve("nglive.log");
         int port = freePort();
         Map<String, String> settings = Map.ofEntries(

@@ -6,6 +6,8 @@ import io.nglive.recorder.RecorderSupervisor;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
+import org.slf4j.LoggerFactory;
 
 /** Starts nglive: camel-main with the YAML routes in ./routes and the settings in ./application.properties. */
 public final class Nglive {
@@ -25,9 +27,13 @@ public final class Nglive {
         };
         main.setPropertyPlaceholderLocations("file:application.properties");
         main.configure().addConfiguration(NgliveConfiguration.class);
+        // Startup turns SIGTERM, SIGINT and SIGHUP into a clean stop. The default strategy adds a JVM shutdown hook that
+        // also runs on the System.exit of a failed start and logs it as a SIGTERM (and cannot be disabled in 4.17)
+        main.setShutdownStrategy(new SimpleMainShutdownStrategy());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeStop(BaseMainSupport stopping) {
+                LoggerFactory.getLogger("io.nglive").info("stopping; unfinished jobs resume on the next start");
                 // a supervised recorder stops first, while /webhook still takes the FileClosed it sends on its way out
                 RecorderSupervisor recorder = stopping.getCamelContext().getRegistry()
                         .lookupByNameAndType("recorderSupervisor", RecorderSupervisor.class);

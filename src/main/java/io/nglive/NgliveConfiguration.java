@@ -28,6 +28,7 @@ import io.nglive.events.OutboxRetention;
 import io.nglive.events.PlatformWebsocketComponent;
 import io.nglive.events.SystemLoad;
 import io.nglive.events.WebsocketGuard;
+import io.nglive.journal.DataLock;
 import io.nglive.journal.Database;
 import io.nglive.journal.JobJournal;
 import io.nglive.notify.NotifyDelivery;
@@ -80,6 +81,11 @@ public final class NgliveConfiguration implements CamelConfiguration {
         int port = settings.integer("camel.server.port", 1, 65535);
         requireFreePort(host, port);
         Registry registry = camel.getRegistry();
+        Optional<DataLock> dataLock = DataLock.take(settings.dataPath);
+        if (dataLock.isPresent()) {
+            camel.addService(dataLock.get());
+        }
+        camel.addStartupListener(new StartupSummary(settings, host, port));
 
         // opening HSQLDB takes a few hundred ms (files, schema, a disk sync per statement): it runs on the second core
         // while this thread builds what does not need it, Vert.x and the recorder's HTTP client (TLS) above all

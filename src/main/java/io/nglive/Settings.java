@@ -29,6 +29,8 @@ import io.nglive.transcode.VideoEncoder;
 import io.nglive.upload.CommandLine;
 import io.nglive.upload.UploadSettings;
 import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every {@code nglive.*} setting, read and checked once at start. Defaults live in {@code application.properties}
@@ -38,6 +40,7 @@ import org.apache.camel.spi.PropertiesComponent;
  */
 public final class Settings {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Settings.class);
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final PropertiesComponent properties;
@@ -75,7 +78,7 @@ public final class Settings {
     public Settings(PropertiesComponent properties) {
         this.properties = properties;
         nodeName = optional("nglive.node.name").orElseGet(Settings::hostName);
-        worksPath = readableDirectory("nglive.works-path");
+        worksPath = worksPath("nglive.works-path");
         outPath = writableDirectory("nglive.out-path");
         dataPath = writableDirectory("nglive.data-path");
         apiToken = optional("nglive.api.token").orElse("");
@@ -92,6 +95,11 @@ public final class Settings {
                 required("nglive.transcode.ffprobe"),
                 integer("nglive.transcode.nice", 0, 19),
                 duration("nglive.transcode.timeout"));
+        if (transcode.mode() != TranscodeMode.NONE) {
+            // found now rather than by every job failing once it is tried
+            executable("nglive.transcode.ffmpeg");
+            executable("nglive.transcode.ffprobe");
+        }
         transcodeWorkers = integer("nglive.transcode.workers", 1, 64);
         transcodeRetries = integer("nglive.transcode.retries", 0, 100);
         transcodeSpaceRetries = integer("nglive.transcode.space-retries", 0, 100_000);
@@ -362,6 +370,32 @@ public final class Settings {
             return uri;
         } catch (URISyntaxException e) {
             throw new InvalidSetting(name, Redaction.url(value), "is not a valid URL: " + e.getReason());
+        }
+    }
+
+    /**
+     * The recorder's work directory must exist: nglive creating a misspelt one would take webhooks for files that are
+     * elsewhere. Only the default, ./works, is created, for a first run.
+     */
+    private Path worksPath(String name) {
+        String value = required(name);
+        if (!Files.exists(Path.of(value))) {
+            if (!value.equals(KnownSettings.bundled().defaultValue(name).orElse(null))) {
+                throw new InvalidSetting(name, value, "does not exist (create it, or point " + name
+                        + " at the recorder's work directory)");
+            }
+            LOG.info("{} {} did not exist: created it", name, Path.of(value).toAbsolutePath().normalize());
+        }
+        return readableDirectory(name);
+    }
+
+    private void executable(String name) {
+        String program = required(name);
+        if (Executables.find(program).isEmpty()) {
+            throw new InvalidSetting(name, program, (program.contains("/") || program.contains("\\")
+                    ? "is not an executable file" : "is not a program on the PATH")
+                    + " (install ffmpeg, e.g. apt-get install ffmpeg, or give its full path;"
+                    + " nglive.transcode.mode=NONE needs none)");
         }
     }
 

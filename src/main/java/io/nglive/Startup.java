@@ -1,14 +1,20 @@
 package io.nglive;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
 
 /**
  * Runs camel-main so that a stop by SIGTERM or Ctrl-C is a clean stop (exit code 0, children stopped) and a bad
- * configuration ends the start with one line that names the property.
+ * configuration ends the start with one line that names the property, before anything is opened.
  */
 final class Startup {
 
@@ -16,13 +22,14 @@ final class Startup {
     }
 
     static int run(Main main, String[] args) {
-        if (!Files.isRegularFile(Path.of("application.properties"))) {
-            System.err.println("nglive: no application.properties in " + Path.of("").toAbsolutePath()
-                    + " (run nglive from a directory that holds application.properties and routes/)");
+        List<String> problems = problems(Path.of("application.properties"));
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> System.err.println("nglive: " + problem));
             return 2;
         }
-        // replacing the JVM's default handlers turns the signal into a graceful stop instead of an exit with 143
-        for (String signal : new String[] {"TERM", "INT"}) {
+        // replacing the JVM's default handlers turns the signal into a graceful stop instead of an exit with 143;
+        // Camel's own shutdown hook is off (Nglive), so a failed start does not claim a SIGTERM
+        for (String signal : new String[] {"TERM", "INT", "HUP"}) {
             try {
                 Signal.handle(new Signal(signal), s -> main.completed());
             } catch (IllegalArgumentException unsupportedOnThisPlatform) {
@@ -36,6 +43,26 @@ final class Startup {
             System.err.println("nglive: " + (invalid != null ? invalid.getMessage() : e.getMessage()));
             return invalid != null ? 2 : 1;
         }
+    }
+
+    /** What stops the start before Camel is even built: no settings file, a locale, a misspelt setting. */
+    static List<String> problems(Path file) {
+        List<String> problems = new ArrayList<>();
+        FileNameEncoding.problem(System.getProperties(), System.getenv()).ifPresent(problems::add);
+        if (!Files.isRegularFile(file)) {
+            problems.add("no application.properties in " + Path.of("").toAbsolutePath()
+                    + " (run nglive from a directory that holds application.properties and routes/)");
+            return problems;
+        }
+        Properties settings = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            settings.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add("cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
+            return problems;
+        }
+        problems.addAll(KnownSettings.bundled().unknown(settings, System.getProperties(), System.getenv()));
+        return problems;
     }
 
     static <T extends Throwable> T find(Throwable e, Class<T> type) {

@@ -43,7 +43,7 @@ class SettingsTest {
                 props.put(name, file.getProperty(name).trim());
             }
         }
-        props.put("nglive.works-path", temp.resolve("works").toString());
+        props.put("nglive.works-path", Files.createDirectories(temp.resolve("works")).toString());
         props.put("nglive.out-path", temp.resolve("out").toString());
         props.put("nglive.data-path", temp.resolve("data").toString());
         props.put("nglive.upload.dir", temp.resolve("archive").toString());
@@ -293,6 +293,40 @@ class SettingsTest {
         props.put("nglive.works-path", file.toString());
 
         assertThat(invalid()).hasMessageStartingWith("nglive.works-path=");
+    }
+
+    @Test
+    void aWorksPathThatDoesNotExistIsNamedNotCreated() {
+        Path typo = temp.resolve("typo/works");
+        props.put("nglive.works-path", typo.toString());
+
+        assertThat(invalid()).hasMessage("nglive.works-path=" + typo
+                + ": does not exist (create it, or point nglive.works-path at the recorder's work directory)");
+        assertThat(temp.resolve("typo")).doesNotExist();
+    }
+
+    @Test
+    void aMissingFfmpegIsNamedAtStart() {
+        props.put("nglive.transcode.ffmpeg", temp.resolve("bin/ffmpeg").toString());
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.transcode.ffmpeg=" + temp.resolve("bin/ffmpeg")
+                + ": is not an executable file (install ffmpeg");
+    }
+
+    @Test
+    void aMissingFfprobeIsNamedAtStartWhenItIsLookedUpOnThePath() {
+        props.put("nglive.transcode.ffprobe", "ffprobe-nowhere");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.transcode.ffprobe=ffprobe-nowhere: is not a program on the PATH");
+    }
+
+    @Test
+    void withoutTranscodingFfmpegIsNotNeeded() {
+        props.put("nglive.transcode.mode", "NONE");
+        props.put("nglive.transcode.ffmpeg", "ffmpeg-nowhere");
+        props.put("nglive.transcode.ffprobe", "ffprobe-nowhere");
+
+        assertThat(settings().transcode.mode()).isEqualTo(TranscodeMode.NONE);
     }
 
     @Test
