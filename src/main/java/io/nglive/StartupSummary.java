@@ -45,7 +45,7 @@ final class StartupSummary implements StartupListener {
     List<String> lines(CamelContext camel) {
         List<String> lines = new ArrayList<>();
         lines.add("nglive " + NgliveConfiguration.version() + " (node " + settings.nodeName + ") listening on "
-                + listener() + ", API token " + (settings.apiToken.isEmpty() ? "off" : "on") + ", webhook token "
+                + listener() + ", tokens: API " + (settings.apiToken.isEmpty() ? "off" : "on") + ", webhooks "
                 + (settings.webhookToken.isEmpty() ? "off" : "on"));
         lines.add("  HTTP " + String.join(" ", httpPaths(camel)) + "; WebSocket " + String.join(" ", websocketPaths(camel))
                 + "; /observe/health /observe/metrics");

@@ -212,7 +212,8 @@ class SecurityIT {
                 assertThat(app.stop()).isZero();
                 String log = app.log();
                 assertThat(log).as("the default listener is loopback only, and says nothing about exposure")
-                        .contains("Vert.x HttpServer started on 127.0.0.1:" + app.port()).doesNotContain(EXPOSURE_WARNING);
+                        .contains("listening on http://127.0.0.1:" + app.port() + " (this machine only)")
+                        .doesNotContain(EXPOSURE_WARNING);
                 assertThat(log).as("the failures were logged").contains("401").contains("500");
                 assertNoSecrets("the log", log);
                 assertNoSecrets("the events", events.all().toString());
