@@ -12,6 +12,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.nglive.api.Access;
 import io.nglive.api.BodyTooLarge;
 import io.nglive.api.JobsApi;
@@ -35,6 +37,7 @@ import io.nglive.notify.NotifyDelivery;
 import io.nglive.notify.NotifyTarget;
 import io.nglive.pipeline.FileRoots;
 import io.nglive.pipeline.Pipeline;
+import io.nglive.pipeline.PipelineMetrics;
 import io.nglive.pipeline.StageEvents;
 import io.nglive.pipeline.StageRunner;
 import io.nglive.pipeline.StageSlots;
@@ -52,6 +55,7 @@ import io.nglive.upload.Uploader;
 import io.nglive.webhook.OpenRecordings;
 import io.nglive.webhook.RecordingScan;
 import io.nglive.webhook.WebhookIntake;
+import io.nglive.webhook.WebhookMetrics;
 import io.nglive.webhook.WebhookReader;
 import io.nglive.webhook.WorksPath;
 import io.vertx.core.Vertx;
@@ -59,6 +63,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -136,14 +141,22 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("outboxRetention",
                 new OutboxRetention(database.dataSource(), events, settings.eventsRetention, outboxConsumers));
 
+        // the registry /observe/metrics scrapes, bound by camel-micrometer-prometheus before this runs; a no-op one
+        // when camel.metrics is off
+        MeterRegistry meters = Optional.ofNullable(registry.lookupByNameAndType(
+                MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class)).orElseGet(CompositeMeterRegistry::new);
+        PipelineMetrics pipelineMetrics = new PipelineMetrics(meters);
+        WebhookMetrics webhookMetrics = new WebhookMetrics(meters);
         WorksPath works = new WorksPath(settings.worksPath);
         StageRunner transcodeStage = new StageRunner("transcode", StageEvents.TRANSCODE,
                 new StageSlots("transcode", settings.transcodeWorkers), journal, events, settings.progressInterval,
-                failure -> failure instanceof OutOfSpace ? settings.transcodeSpaceRetries : settings.transcodeRetries);
+                failure -> failure instanceof OutOfSpace ? settings.transcodeSpaceRetries : settings.transcodeRetries,
+                pipelineMetrics);
         StageRunner uploadStage = new StageRunner("upload", StageEvents.UPLOAD,
                 new StageSlots("upload", settings.uploadWorkers), journal, events, settings.progressInterval,
-                failure -> settings.uploadRetries);
-        Pipeline pipeline = new Pipeline(journal, works.root(), List.of(transcodeStage, uploadStage), camel);
+                failure -> settings.uploadRetries, pipelineMetrics);
+        Pipeline pipeline = new Pipeline(journal, works.root(), List.of(transcodeStage, uploadStage), camel,
+                pipelineMetrics);
 
         registry.bind("routes-started", new RoutesStartedCheck());
         registry.bind("settings", settings);
@@ -151,14 +164,16 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("journal", journal);
         registry.bind("access", access);
         OpenRecordings openRecordings = new OpenRecordings(database.dataSource());
-        registry.bind("webhook", new WebhookIntake(new WebhookReader(works), events, journal, openRecordings));
+        registry.bind("webhook", new WebhookIntake(new WebhookReader(works), events, journal, openRecordings,
+                webhookMetrics));
+        registry.bind("webhookMetrics", webhookMetrics);
         registry.bind("jobsApi", new JobsApi(journal));
         registry.bind("problems", new Problems());
         registry.bind("pipeline", pipeline);
         FileRoots roots = new FileRoots(works.root(), settings.outPath);
         registry.bind("transcoder", new Transcoder(transcodeStage, settings.transcode, journal, roots));
         registry.bind("uploader", new Uploader(uploadStage, UploadTargets.create(settings.upload), roots,
-                settings.uploadDeleteLocal));
+                settings.uploadDeleteLocal, pipelineMetrics));
         RoomList rooms = new RoomList(database.dataSource(), events);
         RoomSync roomSync = new RoomSync(rooms, recorder, settings.roomBlacklist);
         registry.bind("roomSync", roomSync);

@@ -20,6 +20,8 @@ public final class JobHeaders {
     public static final String STEP = "NgliveStep";
     /** Set once the pipeline owns a job: failures of this exchange are the job's failures. */
     public static final String OWNED_JOB = "NgliveOwnedJob";
+    /** When this exchange claimed its job ({@link System#nanoTime()}), for the job's log line. */
+    public static final String CLAIMED = "NgliveClaimed";
 
     private JobHeaders() {
     }

@@ -1,6 +1,7 @@
 package io.nglive.pipeline;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The journal side of the pipeline route: a job is claimed before its stages run and marked DONE after them; the
- * failure path marks it FAILED; and a periodic sweep brings back every job that is unfinished in the journal but
- * neither queued nor running here, at start (after a crash) and later (a worker that died, a queue that was lost).
+ * failure path marks it FAILED; either end is one log line ({@link JobLine}) and a count; and a periodic sweep brings
+ * back every job that is unfinished in the journal but neither queued nor running here, at start (after a crash) and
+ * later (a worker that died, a queue that was lost).
  */
 public final class Pipeline {
 
@@ -33,15 +35,19 @@ public final class Pipeline {
     private final Path worksPath;
     private final List<StageRunner> stages;
     private final CamelContext camel;
+    private final PipelineMetrics metrics;
     /** The jobs this process runs, each with the exchange that owns it. */
     private final Map<Long, String> active = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    public Pipeline(JobJournal journal, Path worksPath, List<StageRunner> stages, CamelContext camel) {
+    public Pipeline(JobJournal journal, Path worksPath, List<StageRunner> stages, CamelContext camel,
+                    PipelineMetrics metrics) {
         this.journal = journal;
         this.worksPath = worksPath;
         this.stages = stages;
         this.camel = camel;
+        this.metrics = metrics;
+        metrics.pipeline(() -> queued().size(), active::size);
     }
 
     /** Claims the job in the body; a job that is not PENDING any more (done, or running elsewhere) is skipped. */
@@ -66,6 +72,7 @@ public final class Pipeline {
             return;
         }
         exchange.setProperty(JobHeaders.OWNED_JOB, jobId);
+        exchange.setProperty(JobHeaders.CLAIMED, System.nanoTime());
         Map<String, Object> job = journal.find(jobId).orElseThrow();
         String recording = (String) job.get("file");
         exchange.getMessage().setHeader(JobHeaders.JOB_ID, jobId);
@@ -75,7 +82,10 @@ public final class Pipeline {
     }
 
     public void finish(Exchange exchange) {
-        journal.jobDone(exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class));
+        long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        journal.jobDone(jobId);
+        metrics.jobDone();
+        LOG.info(JobLine.done(journal.find(jobId).orElseThrow(), took(exchange)));
     }
 
     /**
@@ -97,12 +107,21 @@ public final class Pipeline {
         String stage = exchange.getProperty(JobHeaders.STAGE, String.class);
         Optional<StageRunner> runner = stages.stream().filter(s -> s.stage().equals(stage)).findFirst();
         Throwable reason = failure == null ? new IllegalStateException("unknown failure") : failure;
+        String message = reason.getMessage() == null ? reason.toString() : reason.getMessage();
         if (runner.isPresent()) {
             runner.get().exhausted(exchange, reason);
         } else {
-            journal.jobFailed(jobId, reason.getMessage() == null ? reason.toString() : reason.getMessage());
+            journal.jobFailed(jobId, message);
         }
-        LOG.warn("job {} FAILED in {}: {}", jobId, stage == null ? "the pipeline" : stage, reason.getMessage());
+        metrics.jobFailed();
+        // the attempt property is the failed stage's; a failure outside a stage has none
+        Integer attempt = runner.isPresent() ? exchange.getProperty(JobHeaders.ATTEMPT, Integer.class) : null;
+        String file = exchange.getMessage().getHeader(JobHeaders.RECORDING, String.class);
+        LOG.warn(JobLine.failed(jobId, file, stage, attempt, took(exchange), message));
+    }
+
+    private static Duration took(Exchange exchange) {
+        return Duration.ofNanos(System.nanoTime() - exchange.getProperty(JobHeaders.CLAIMED, Long.class));
     }
 
     /** Unfinished jobs to hand to the pipeline: pending ones not queued yet, and running ones nobody here runs. */

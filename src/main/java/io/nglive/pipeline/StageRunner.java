@@ -9,15 +9,20 @@ import java.util.function.ToIntFunction;
 import io.nglive.events.EventLog;
 import io.nglive.journal.JobJournal;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one stage for the job on an exchange, the same way for every stage: a step already DONE in the journal is
  * skipped (its output is reused); otherwise the attempt is journalled, the stage's events are emitted (start,
- * throttled progress, end), and a failure is journalled and reported before it is thrown back to the route's
- * error handler, which decides on redelivery. {@code retries} tells, for a failure, how many redeliveries the error
+ * throttled progress, end), and a failure is journalled and reported (logged only when a retry follows: the last
+ * one is the job's) before it is thrown back to the route's error handler, which decides on redelivery. Each run is
+ * counted and timed in {@link PipelineMetrics}. {@code retries} tells, for a failure, how many redeliveries the error
  * handler will make (as configured in 00-error-handling), so that the error event can say whether one follows.
  */
 public final class StageRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
 
     /** The stage's own work, given a progress listener; returns the output (a path or a URL). */
     @FunctionalInterface
@@ -36,9 +41,10 @@ public final class StageRunner {
     private final EventLog events;
     private final Duration progressInterval;
     private final ToIntFunction<StageFailure> retries;
+    private final PipelineMetrics.StageMeters meters;
 
     public StageRunner(String stage, StageEvents names, StageSlots slots, JobJournal journal, EventLog events,
-                       Duration progressInterval, ToIntFunction<StageFailure> retries) {
+                       Duration progressInterval, ToIntFunction<StageFailure> retries, PipelineMetrics metrics) {
         this.stage = stage;
         this.names = names;
         this.slots = slots;
@@ -46,6 +52,7 @@ public final class StageRunner {
         this.events = events;
         this.progressInterval = progressInterval;
         this.retries = retries;
+        this.meters = metrics.stage(stage, slots);
     }
 
     /** Runs the stage on the exchange's current file; returns the output, also when the step was done before. */
@@ -81,12 +88,18 @@ public final class StageRunner {
             ThrottledProgress progress = new ThrottledProgress(progressInterval,
                     percent -> events.record(names.progress(), with(fields, "progress", percent)));
             String output;
+            long started = System.nanoTime();
             try {
                 output = work.run(new Step(jobId, input, attempt), progress);
             } catch (StageFailure failure) {
+                meters.failed();
                 journal.stepFailed(jobId, stage, input, failure.getMessage());
                 int redelivery = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-                if (redelivery < retries.applyAsInt(failure)) {
+                int allowed = retries.applyAsInt(failure);
+                if (redelivery < allowed) {
+                    // the last failure is the job's, logged once by Pipeline.failed
+                    LOG.warn("job {} {} attempt {} failed, retry {} of {} follows: {}", jobId, stage, attempt,
+                            redelivery + 1, allowed, failure.getMessage());
                     Map<String, Object> error = with(fields, "attempt", attempt);
                     error.put("error", failure.getMessage());
                     error.put("retrying", true);
@@ -94,10 +107,12 @@ public final class StageRunner {
                 }
                 throw failure;
             }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
             // the step and its event in one transaction: a crash between them would skip the step on resume and
             // never send the event
             events.record(names.ended(), with(fields, names == StageEvents.UPLOAD ? "url" : "output", output), null,
                     (c, seq) -> journal.stepCompleted(c, jobId, stage, input, output));
+            meters.done(took);
             // from here a failure is no longer this stage's
             exchange.removeProperty(JobHeaders.STAGE);
             return output;

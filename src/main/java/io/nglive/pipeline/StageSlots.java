@@ -65,7 +65,15 @@ public final class StageSlots {
     }
 
     public Map<String, Integer> load() {
-        return Map.of("waiting", waiting.size(), "running", running.size(), "slots", size);
+        return Map.of("waiting", waiting(), "running", running(), "slots", size);
+    }
+
+    int waiting() {
+        return waiting.size();
+    }
+
+    int running() {
+        return running.size();
     }
 
     public String stage() {

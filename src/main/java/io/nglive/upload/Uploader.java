@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.nglive.pipeline.FileRoots;
 import io.nglive.pipeline.JobHeaders;
+import io.nglive.pipeline.PipelineMetrics;
 import io.nglive.pipeline.StageFailure;
 import io.nglive.pipeline.StageInterrupted;
 import io.nglive.pipeline.StageRunner;
@@ -30,12 +31,15 @@ public final class Uploader {
     private final UploadTarget target;
     private final FileRoots roots;
     private final boolean deleteLocal;
+    private final PipelineMetrics metrics;
 
-    public Uploader(StageRunner runner, UploadTarget target, FileRoots roots, boolean deleteLocal) {
+    public Uploader(StageRunner runner, UploadTarget target, FileRoots roots, boolean deleteLocal,
+                    PipelineMetrics metrics) {
         this.runner = runner;
         this.target = target;
         this.roots = roots;
         this.deleteLocal = deleteLocal;
+        this.metrics = metrics;
     }
 
     public void upload(Exchange exchange) throws StageFailure {
@@ -54,7 +58,9 @@ public final class Uploader {
                         return there.get();
                     }
                 }
-                return target.upload(file, relative, progress);
+                String uploaded = target.upload(file, relative, progress);
+                metrics.uploaded(file.toFile().length());
+                return uploaded;
             } catch (UploadFailed failed) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new StageInterrupted("upload of " + relative + " interrupted by shutdown");

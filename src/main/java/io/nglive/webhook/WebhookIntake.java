@@ -32,24 +32,34 @@ public final class WebhookIntake {
     private final EventLog events;
     private final JobJournal journal;
     private final OpenRecordings open;
+    private final WebhookMetrics metrics;
 
-    public WebhookIntake(WebhookReader reader, EventLog events, JobJournal journal, OpenRecordings open) {
+    public WebhookIntake(WebhookReader reader, EventLog events, JobJournal journal, OpenRecordings open,
+                         WebhookMetrics metrics) {
         this.reader = reader;
         this.events = events;
         this.journal = journal;
         this.open = open;
+        this.metrics = metrics;
     }
 
     public Accepted accept(String body) {
+        // a body refused here is counted where its 400 is answered, with those the route refuses
         RecorderEvent event = reader.read(body);
-        EventLog.Recorded<Optional<Long>> recorded = events.record(event.type(), event.fields(), event.id(),
-                (c, seq) -> {
-                    open.track(c, event);
-                    return event.closesRecording()
-                            ? journal.create(c, seq, event.roomId(), (String) event.fields().get("sessionId"),
-                                    event.file(), (String) event.fields().get("title"))
-                            : Optional.<Long>empty();
-                });
+        EventLog.Recorded<Optional<Long>> recorded;
+        try {
+            recorded = events.record(event.type(), event.fields(), event.id(), (c, seq) -> {
+                open.track(c, event);
+                return event.closesRecording()
+                        ? journal.create(c, seq, event.roomId(), (String) event.fields().get("sessionId"),
+                                event.file(), (String) event.fields().get("title"))
+                        : Optional.<Long>empty();
+            });
+        } catch (RuntimeException e) {
+            metrics.failed();
+            throw e;
+        }
+        metrics.stored(recorded.duplicate());
         Long jobId = recorded.extra() == null ? null : recorded.extra().orElse(null);
         return new Accepted(recorded.seq(), event.type(), recorded.duplicate(), jobId);
     }

@@ -4,18 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nglive.events.EventLog;
 import io.nglive.journal.Database;
 import io.nglive.journal.JobJournal;
+import io.nglive.testing.CapturedLog;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sweep: what it brings back from the journal, and what it leaves alone. */
+/** The sweep: what it brings back from the journal, and what it leaves alone; the line and count a job ends with. */
 class PipelineTest {
 
     @TempDir
@@ -23,6 +32,8 @@ class PipelineTest {
     Database database;
     JobJournal journal;
     CamelContext camel;
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    StageRunner upload;
     Pipeline pipeline;
 
     @BeforeEach
@@ -31,7 +42,11 @@ class PipelineTest {
         journal = new JobJournal(database.dataSource());
         camel = new DefaultCamelContext();
         camel.start();
-        pipeline = new Pipeline(journal, dir.resolve("works"), List.of(), camel);
+        PipelineMetrics metrics = new PipelineMetrics(meters);
+        upload = new StageRunner("upload", StageEvents.UPLOAD, new StageSlots("upload", 1), journal,
+                new EventLog(database.dataSource(), "node-a", new ObjectMapper()), Duration.ofSeconds(1),
+                failure -> 0, metrics);
+        pipeline = new Pipeline(journal, dir.resolve("works"), List.of(upload), camel, metrics);
     }
 
     @AfterEach
@@ -69,6 +84,63 @@ class PipelineTest {
         journal.jobFailed(failed, "ffmpeg exited with code 1");
 
         assertThat(pipeline.sweep()).isEmpty();
+    }
+
+    @Test
+    void aFinishedJobLeavesOneInfoLineWithItsStagesTimeAndOutputs() throws Exception {
+        long id = job("23058/a.flv");
+        Exchange exchange = claimed(id);
+        journal.stepStarted(id, "transcode", "/works/23058/a.flv");
+        journal.stepCompleted(id, "transcode", "/works/23058/a.flv", "/out/23058/a.mp4");
+        journal.stepStarted(id, "upload", "/out/23058/a.mp4");
+        journal.stepCompleted(id, "upload", "/out/23058/a.mp4", "https://dav.example/live/23058/a.mp4");
+
+        try (CapturedLog log = new CapturedLog("io.nglive")) {
+            pipeline.finish(exchange);
+
+            assertThat(log.lines(Level.INFO)).singleElement().asString()
+                    .matches("INFO job " + id + " DONE 23058/a.flv: transcode \\d+\\.\\d s, upload \\d+\\.\\d s, "
+                            + "took \\d+\\.\\d s -> /out/23058/a.mp4, https://dav.example/live/23058/a.mp4");
+        }
+        assertThat(meters.get("nglive.jobs").tag("status", "DONE").counter().count()).isEqualTo(1);
+        assertThat(journal.find(id).orElseThrow().get("status")).isEqualTo(JobJournal.DONE);
+    }
+
+    @Test
+    void aFailedJobLeavesOneWarningWithItsStageAttemptAndReason() throws Exception {
+        long id = job("23058/b.flv");
+        Exchange exchange = claimed(id);
+        try (CapturedLog log = new CapturedLog("io.nglive")) {
+            try {
+                upload.run(exchange, Map.of(), (step, progress) -> {
+                    throw new StageFailure("the target refused the file (HTTP 507)");
+                });
+            } catch (StageFailure failure) {
+                exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+            }
+            pipeline.failed(exchange);
+
+            assertThat(log.lines(Level.WARN)).as("the one line of the job's end, none for its last attempt")
+                    .singleElement().asString().matches("WARN job " + id + " FAILED 23058/b.flv in upload "
+                            + "\\(attempt 1\\), took \\d+\\.\\d s: the target refused the file \\(HTTP 507\\)");
+        }
+        assertThat(meters.get("nglive.jobs").tag("status", "FAILED").counter().count()).isEqualTo(1);
+        assertThat(meters.get("nglive.jobs").tag("status", "DONE").counter().count()).isZero();
+    }
+
+    @Test
+    void durationsReadAsPeopleWriteThem() {
+        assertThat(JobLine.readable(Duration.ofMillis(2149))).isEqualTo("2.1 s");
+        assertThat(JobLine.readable(Duration.ofSeconds(725))).isEqualTo("12 min 5 s");
+        assertThat(JobLine.readable(Duration.ofMinutes(200))).isEqualTo("3 h 20 min");
+    }
+
+    /** The job claimed by an exchange of the pipeline route, as {@code pipeline.start} leaves it. */
+    private Exchange claimed(long id) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody(id);
+        pipeline.start(exchange);
+        return exchange;
     }
 
     private long job(String file) throws Exception {

@@ -9,12 +9,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nglive.events.EventLog;
 import io.nglive.journal.Database;
 import io.nglive.journal.JobJournal;
 import io.nglive.journal.JournalAccess;
 import io.nglive.journal.JournalException;
+import io.nglive.testing.CapturedLog;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -24,7 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A step's outcome and its event are one transaction: the journal never holds one without the other. */
+/**
+ * A step's outcome and its event are one transaction: the journal never holds one without the other. Each run is
+ * counted and timed; a failed attempt that is retried leaves a warning.
+ */
 class StageRunnerTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -35,6 +41,7 @@ class StageRunnerTest {
     JobJournal journal;
     EventLog events;
     CamelContext camel;
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     StageRunner runner;
 
     @BeforeEach
@@ -44,7 +51,7 @@ class StageRunnerTest {
         events = new EventLog(database.dataSource(), "node-a", JSON);
         camel = new DefaultCamelContext();
         runner = new StageRunner("transcode", StageEvents.TRANSCODE, new StageSlots("transcode", 1), journal, events,
-                Duration.ofSeconds(1), failure -> 0);
+                Duration.ofSeconds(1), failure -> 0, new PipelineMetrics(meters));
     }
 
     @AfterEach
@@ -83,6 +90,42 @@ class StageRunnerTest {
         runner.exhausted(exchange(job, "b.flv"), new IllegalStateException("ffmpeg exited with 1"));
         assertThat(status(job)).isEqualTo("FAILED");
         assertThat(types()).containsExactly("TranscodeError");
+    }
+
+    @Test
+    void eachRunIsCountedAndASucceededOneTimedButNotADoneStepReused() throws Exception {
+        long job = job("c.flv");
+        Exchange exchange = exchange(job, "c.flv");
+
+        runner.run(exchange, Map.of(), (step, progress) -> "out/c.mp4");
+        runner.run(exchange, Map.of(), (step, progress) -> "out/c.mp4");
+
+        assertThat(meters.get("nglive.stage.runs").tags("stage", "transcode", "outcome", "done").counter().count())
+                .isEqualTo(1);
+        assertThat(meters.get("nglive.stage.duration").tag("stage", "transcode").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetriedAttemptIsLoggedWithItsNumberAndTheLastIsLeftToThePipeline() throws Exception {
+        StageRunner retriedOnce = new StageRunner("upload", StageEvents.UPLOAD, new StageSlots("upload", 1), journal,
+                events, Duration.ofSeconds(1), failure -> 1, new PipelineMetrics(meters));
+        long job = job("d.flv");
+        Exchange exchange = exchange(job, "d.flv");
+        StageRunner.Work refused = (step, progress) -> {
+            throw new StageFailure("HTTP 503");
+        };
+
+        try (CapturedLog log = new CapturedLog("io.nglive")) {
+            assertThatThrownBy(() -> retriedOnce.run(exchange, Map.of(), refused)).isInstanceOf(StageFailure.class);
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_COUNTER, 1);
+            assertThatThrownBy(() -> retriedOnce.run(exchange, Map.of(), refused)).isInstanceOf(StageFailure.class);
+
+            assertThat(log.lines(Level.WARN))
+                    .containsExactly("WARN job " + job + " upload attempt 1 failed, retry 1 of 1 follows: HTTP 503");
+        }
+        assertThat(meters.get("nglive.stage.runs").tags("stage", "upload", "outcome", "failed").counter().count())
+                .isEqualTo(2);
+        assertThat(meters.get("nglive.stage.duration").tag("stage", "upload").timer().count()).isZero();
     }
 
     private Exchange exchange(long job, String file) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nglive.events.EventLog;
 import io.nglive.journal.Database;
 import io.nglive.journal.FastTempDir;
@@ -54,7 +55,8 @@ class RecordingScanTest {
         journal = new JobJournal(database.dataSource());
         OpenRecordings open = new OpenRecordings(database.dataSource());
         WorksPath worksPath = new WorksPath(works.toRealPath());
-        intake = new WebhookIntake(new WebhookReader(worksPath), events, journal, open);
+        intake = new WebhookIntake(new WebhookReader(worksPath), events, journal, open,
+                new WebhookMetrics(new SimpleMeterRegistry()));
         scan = new RecordingScan(worksPath, List.of(works.toRealPath().resolve("out")), journal, events, open,
                 idleRooms::contains, QUIET, () -> firstStart);
     }

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nglive.events.EventLog;
 import io.nglive.journal.Database;
 import io.nglive.journal.FastTempDir;
@@ -42,6 +43,7 @@ class WebhookIntakeTest {
     @TempDir
     Path worksDir;
 
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Database database;
     EventLog events;
     JobJournal journal;
@@ -64,11 +66,15 @@ class WebhookIntakeTest {
         events = new EventLog(database.dataSource(), "test-node", JSON);
         journal = new JobJournal(database.dataSource());
         intake = new WebhookIntake(new WebhookReader(new WorksPath(worksDir)), events, journal,
-                new OpenRecordings(database.dataSource()));
+                new OpenRecordings(database.dataSource()), new WebhookMetrics(meters));
     }
 
     private List<Map<String, Object>> jobs() {
         return journal.list(null, null, 1000);
+    }
+
+    private double webhooks(String outcome) {
+        return meters.get("nglive.webhooks").tag("outcome", outcome).counter().count();
     }
 
     private List<EventLog.Stored> stored() {
@@ -119,6 +125,28 @@ class WebhookIntakeTest {
         assertThat(second.jobId()).isNull();
         assertThat(jobs()).hasSize(1);
         assertThat(stored()).hasSize(1);
+    }
+
+    @Test
+    void storedAndDuplicateWebhooksAreCountedByOutcome() {
+        intake.accept(v2("FileClosed"));
+        intake.accept(v2("FileClosed"));
+        intake.accept(v2("SessionStarted"));
+
+        assertThat(webhooks("accepted")).isEqualTo(2);
+        assertThat(webhooks("duplicate")).isEqualTo(1);
+        assertThat(webhooks("failed")).isZero();
+    }
+
+    @Test
+    void aWebhookThatCannotBeStoredIsCountedAsFailed() {
+        database.stop();
+
+        assertThatThrownBy(() -> intake.accept(v2("FileClosed"))).isInstanceOf(RuntimeException.class);
+
+        assertThat(webhooks("failed")).isEqualTo(1);
+        assertThat(webhooks("accepted")).isZero();
+        database = null;
     }
 
     @Test
@@ -243,6 +271,7 @@ class WebhookIntakeTest {
         assertThat(stored()).isEmpty();
         assertThat(jobs()).isEmpty();
         assertThat(events.lastSeq()).isZero();
+        assertThat(webhooks("failed")).as("counted where the 400 is answered, not here").isZero();
     }
 
     @Test
