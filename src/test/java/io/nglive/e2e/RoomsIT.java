@@ -136,6 +136,28 @@ class RoomsIT {
     }
 
     @Test
+    void aRoomBodyInTheRecordersCasingIsTakenAndAutoRecordIsHonoured() {
+        try (FakeRecorder recorder = FakeRecorder.start(0, null, null);
+             NgliveProcess app = nglive(recorder, null, null).set("nglive.api.token", TOKEN).start()) {
+            JsonNode recorders = answer(app, "POST", "/api/rooms", "{\"RoomId\":7777,\"AutoRecord\":true}", 200);
+            assertThat(recorders.path("data").path("roomId").asLong()).isEqualTo(7777);
+            assertThat(recorder.room(7777).orElseThrow()).containsEntry("autoRecord", true);
+
+            JsonNode manual = answer(app, "POST", "/api/rooms", "{\"roomId\":7778,\"autoRecord\":false}", 200);
+            assertThat(manual.path("data").path("autoRecord").asBoolean()).isFalse();
+            assertThat(manual.path("data").path("synced").asBoolean()).isTrue();
+            assertThat(recorder.room(7778).orElseThrow()).containsEntry("autoRecord", false);
+            answer(app, "PUT", "/api/rooms/7779", "{\"autoRecord\":false}", 200);
+            assertThat(recorder.room(7779).orElseThrow()).containsEntry("autoRecord", false);
+
+            JsonNode yes = answer(app, "POST", "/api/rooms", "{\"roomId\":7780,\"autoRecord\":\"yes\"}", 400);
+            assertThat(yes.path("code").asInt()).isEqualTo(4002);
+            assertThat(yes.path("message").asText()).contains("autoRecord");
+            assertThat(recorder.roomIds()).containsExactlyInAnyOrder(7777L, 7778L, 7779L);
+        }
+    }
+
+    @Test
     void nglivesWebhookIsRegisteredBesideTheUsersOwnUrlsAndWorks() {
         try (FakeRecorder recorder = FakeRecorder.start(0, null, null);
              NgliveProcess app = nglive(recorder, null, null).set("nglive.webhook.token", "hook tok")) {
