@@ -112,6 +112,11 @@ class RoomsIT {
                 Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
                         app.get("/observe/health?exposureLevel=full&data=true").body().contains("unreachable"));
                 assertThat(app.get("/observe/health").statusCode()).as("nglive itself stays healthy").isEqualTo(200);
+                JsonNode check = app.healthCheck("recorder");
+                assertThat(check.path("message").asText()).as("not escaped twice").doesNotContain("\\")
+                        .contains("api.problem");
+                assertThat(check.path("data").path("api.problem").asText())
+                        .contains("the recorder at " + recorder.url() + " is unreachable");
 
                 JsonNode added = answer(app, "GET", "/addroom?roomid=3", 200).path("data");
                 assertThat(added.path("synced").asBoolean()).isFalse();
