@@ -28,6 +28,8 @@ public final class RoomsApi {
     public static final int BLACKLISTED = 4033;
     public static final int ROOM_NOT_FOUND = 4042;
     public static final int NOT_IN_RECORDER = 4092;
+    /** nglive.recorder.url is empty (webhook-only): see {@link RecorderManagedRooms}. */
+    public static final int MANAGED_IN_RECORDER = 4093;
     public static final int RECORDER_UNAVAILABLE = 5020;
 
     /** The recorder's room actions nglive passes through. */

@@ -10,7 +10,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.util.json.Jsoner;
 import org.junit.jupiter.api.Test;
 
-/** The recorder's health check: what it says with an API that fails. */
+/** The recorder's health check: what it says with an API that fails, and in webhook-only mode. */
 class RecorderHealthTest {
 
     private static final String PROBLEM = "the recorder at http://127.0.0.1:2356 is unreachable (connection refused)";
@@ -30,6 +30,17 @@ class RecorderHealthTest {
         String message = result.getMessage().orElseThrow();
         assertThat(Jsoner.escape(message)).isEqualTo(message);
         assertThat(message).contains("api.problem");
+    }
+
+    @Test
+    void webhookOnlyIsUpAndSaysSoInItsDetails() throws Exception {
+        HealthCheck.Result result = call(RecorderHealth.webhookOnly());
+
+        assertThat(result.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(result.getDetails()).containsEntry("webhookOnly", true).doesNotContainKey("api.reachable");
+        String message = result.getMessage().orElseThrow();
+        assertThat(message).contains("webhook-only").contains("nglive.recorder.url is empty");
+        assertThat(Jsoner.escape(message)).isEqualTo(message);
     }
 
     private static HealthCheck.Result call(RecorderHealth check) throws Exception {
