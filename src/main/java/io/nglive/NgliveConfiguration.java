@@ -18,6 +18,7 @@ import io.nglive.api.Access;
 import io.nglive.api.BodyTooLarge;
 import io.nglive.api.JobsApi;
 import io.nglive.api.Problems;
+import io.nglive.api.RecorderManagedRooms;
 import io.nglive.api.RoomsApi;
 import io.nglive.central.CentralChannel;
 import io.nglive.central.CentralCommands;
@@ -113,7 +114,7 @@ public final class NgliveConfiguration implements CamelConfiguration {
                 System.getProperties()).ifPresent(LOG::warn);
         registry.bind("vertx-websocket", new PlatformWebsocketComponent(port, new WebsocketGuard(access)));
         answerTooLargeBodiesAsJson(camel, port, settings.optional("camel.server.max-body-size"));
-        RecorderClient recorder = new RecorderClient(settings.recorder);
+        RecorderClient recorder = settings.recorder.hasApi() ? new RecorderClient(settings.recorder) : null;
         SystemLoad systemLoad = new SystemLoad(settings.worksPath);
 
         Database database = opened(opening);
@@ -175,22 +176,31 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("uploader", new Uploader(uploadStage, UploadTargets.create(settings.upload), roots,
                 settings.uploadDeleteLocal, pipelineMetrics));
         RoomList rooms = new RoomList(database.dataSource(), events);
-        RoomSync roomSync = new RoomSync(rooms, recorder, settings.roomBlacklist);
-        registry.bind("roomSync", roomSync);
-        registry.bind("roomsApi", new RoomsApi(rooms, roomSync, settings.roomBlacklist));
-        registry.bind("webhookRegistration", new WebhookRegistration(recorder, settings.recorder.webhookUrl()));
+        RecordingScan.RoomIdle roomIdle;
+        if (recorder != null) {
+            RoomSync roomSync = new RoomSync(rooms, recorder, settings.roomBlacklist);
+            registry.bind("roomSync", roomSync);
+            registry.bind("roomsApi", new RoomsApi(rooms, roomSync, settings.roomBlacklist));
+            registry.bind("webhookRegistration", new WebhookRegistration(recorder, settings.recorder.webhookUrl()));
+            roomIdle = room -> roomSync.reachable() && roomSync.seen(room).map(r -> !r.recording()).orElse(false);
+            RecorderSupervisor supervisor = null;
+            if (settings.recorder.supervised()) {
+                supervisor = new RecorderSupervisor(settings.recorder, settings.worksPath, settings.dataPath, recorder,
+                        pid -> recorderStarted(camel, pid));
+                camel.addService(supervisor);
+                registry.bind("recorderSupervisor", supervisor);
+            }
+            registry.bind("recorder-health", new RecorderHealth(roomSync::status, supervisor));
+        } else {
+            // webhook-only (nglive.recorder.url empty): 80-recorder's sync routes are not created, the room API refuses
+            registry.bind("roomsApi", new RecorderManagedRooms());
+            registry.bind("recorder-health", RecorderHealth.webhookOnly());
+            // no recorder to ask: a file its webhooks left open stays open until one of them closes it
+            roomIdle = room -> false;
+        }
         registry.bind("recordingScan", new RecordingScan(works,
                 List.of(settings.outPath, settings.dataPath, settings.upload.dir()), journal, events, openRecordings,
-                room -> roomSync.reachable() && roomSync.seen(room).map(r -> !r.recording()).orElse(false),
-                settings.recorder.scanInterval(), database::firstStart));
-        RecorderSupervisor supervisor = null;
-        if (settings.recorder.supervised()) {
-            supervisor = new RecorderSupervisor(settings.recorder, settings.worksPath, settings.dataPath, recorder,
-                    pid -> recorderStarted(camel, pid));
-            camel.addService(supervisor);
-            registry.bind("recorderSupervisor", supervisor);
-        }
-        registry.bind("recorder-health", new RecorderHealth(roomSync::status, supervisor));
+                roomIdle, settings.recorder.scanInterval(), database::firstStart));
         CentralCommands centralCommands = new CentralCommands(camel, json);
         registry.bind("centralCommands", centralCommands);
         if (settings.central.isPresent()) {

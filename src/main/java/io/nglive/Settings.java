@@ -195,8 +195,9 @@ public final class Settings {
     }
 
     private RecorderSettings recorderSettings() {
-        URI url = httpUrl("nglive.recorder.url");
-        if (url.getUserInfo() != null) {
+        // empty: the recorder has no HTTP API (the desktop app), so nglive only takes its webhooks
+        URI url = optional("nglive.recorder.url").isPresent() ? httpUrl("nglive.recorder.url") : null;
+        if (url != null && url.getUserInfo() != null) {
             throw new InvalidSetting("nglive.recorder.url", Redaction.url(url.toString()),
                     "must not contain credentials: set nglive.recorder.user and nglive.recorder.password");
         }
@@ -212,6 +213,10 @@ public final class Settings {
                 throw new InvalidSetting("nglive.recorder.command", line.get(),
                         "names no executable file (give its full path, or a program on the PATH)");
             }
+            if (url == null) {
+                throw new InvalidSetting("nglive.recorder.command", line.get(), "needs nglive.recorder.url, the address "
+                        + "nglive binds the recorder's API to (nglive.recorder.url is empty: webhook-only mode)");
+            }
             if (!"http".equalsIgnoreCase(url.getScheme())) {
                 throw new InvalidSetting("nglive.recorder.url", url.toString(),
                         "must be an http:// URL when nglive starts the recorder (it binds it with --bind http://...)");
@@ -221,7 +226,7 @@ public final class Settings {
         return new RecorderSettings(url, optional("nglive.recorder.user").orElse(null),
                 optional("nglive.recorder.password").orElse(null), duration("nglive.recorder.timeout"), command,
                 duration("nglive.recorder.sync-interval"), scanInterval,
-                bool("nglive.recorder.register-webhook") ? webhookUrl() : null);
+                bool("nglive.recorder.register-webhook") && url != null ? webhookUrl() : null);
     }
 
     /** nglive's own webhook as the recorder must call it: {@code nglive.recorder.webhook-url}, or this server's. */

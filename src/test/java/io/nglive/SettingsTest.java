@@ -401,6 +401,27 @@ class SettingsTest {
     }
 
     @Test
+    void anEmptyRecorderUrlMeansWebhookOnlyWithNothingToRegister() {
+        props.put("nglive.recorder.url", " ");
+
+        Settings settings = settings();
+
+        assertThat(settings.recorder.hasApi()).isFalse();
+        assertThat(settings.recorder.url()).isNull();
+        assertThat(settings.recorder.webhookUrl()).isNull();
+        assertThat(settings.recorder.supervised()).isFalse();
+    }
+
+    @Test
+    void aRecorderCommandNeedsARecorderUrl() {
+        props.put("nglive.recorder.url", "");
+        props.put("nglive.recorder.command", "java -Dx=1");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.recorder.command=java -Dx=1")
+                .hasMessageContaining("needs nglive.recorder.url").hasMessageContaining("webhook-only");
+    }
+
+    @Test
     void theBlacklistIsAListOfRoomIds() {
         props.put("nglive.rooms.blacklist", "23058, 3 ,,7");
         assertThat(settings().roomBlacklist).containsExactlyInAnyOrder(23058L, 3L, 7L);

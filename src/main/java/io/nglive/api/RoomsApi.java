@@ -8,9 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.recorder.RecorderRejected;
 import io.nglive.recorder.RecorderRoom;
 import io.nglive.recorder.RecorderUnavailable;
@@ -31,6 +28,8 @@ public final class RoomsApi {
     public static final int BLACKLISTED = 4033;
     public static final int ROOM_NOT_FOUND = 4042;
     public static final int NOT_IN_RECORDER = 4092;
+    /** nglive.recorder.url is empty (webhook-only): see {@link RecorderManagedRooms}. */
+    public static final int MANAGED_IN_RECORDER = 4093;
     public static final int RECORDER_UNAVAILABLE = 5020;
 
     /** The recorder's room actions nglive passes through. */
@@ -39,7 +38,6 @@ public final class RoomsApi {
     private final RoomList list;
     private final RoomSync sync;
     private final Set<Long> blacklist;
-    private final ObjectMapper json = new ObjectMapper();
 
     public RoomsApi(RoomList list, RoomSync sync, Set<Long> blacklist) {
         this.list = list;
@@ -55,9 +53,21 @@ public final class RoomsApi {
         return ok(view(wanted(roomId(roomId))));
     }
 
-    /** Adds a room: {@code ?roomid=N}, or {@code {"roomId":N}} as the body of {@code POST /api/rooms}. */
+    /**
+     * Adds a room: {@code ?roomid=N}, or a {@link RoomRequest} body such as {@code {"roomId":N,"autoRecord":false}};
+     * without autoRecord the recorder records the room automatically.
+     */
     public Map<String, Object> add(@Header("roomid") String roomId, @Body String body) {
-        long id = roomId(roomId != null || body == null || body.isBlank() ? roomId : roomIdInBody(body));
+        RoomRequest request = RoomRequest.parse(body);
+        if (roomId == null && request != RoomRequest.EMPTY && request.roomId() == null) {
+            throw new ApiError(400, BAD_ROOM_ID, "the body names no room: give roomId (or RoomId, roomid)");
+        }
+        long id = roomId(roomId != null ? roomId : request.roomId());
+        if (roomId != null && request.roomId() != null && roomId(request.roomId()) != id) {
+            throw new ApiError(400, BAD_ROOM_ID, "the path names room " + id + " and the body room "
+                    + request.roomId());
+        }
+        boolean autoRecord = request.autoRecord() == null || request.autoRecord();
         // a short id is blacklisted with its room: the recorder knows both
         boolean blacklisted = blacklist.contains(id) || sync.seen(id)
                 .map(r -> blacklist.contains(r.roomId()) || blacklist.contains(r.shortId())).orElse(false);
@@ -65,7 +75,7 @@ public final class RoomsApi {
             throw new ApiError(403, BLACKLISTED, "room " + id + " is blacklisted (nglive.rooms.blacklist)");
         }
         return sync.locked(() -> {
-            if (find(id).isPresent() || !list.add(id, true, RoomList.FROM_API, Map.of())) {
+            if (find(id).isPresent() || !list.add(id, autoRecord, RoomList.FROM_API, Map.of())) {
                 throw new ApiError(409, ALREADY_ADDED, "room " + id + " is already added");
             }
             sync.applyAdd(id);
@@ -158,17 +168,6 @@ public final class RoomsApi {
 
     private static ApiError notInList(long id) {
         return new ApiError(404, ROOM_NOT_FOUND, "room " + id + " is not in the list");
-    }
-
-    private String roomIdInBody(String body) {
-        try {
-            JsonNode node = json.readTree(body);
-            JsonNode id = node == null ? null : node.get("roomId");
-            return id == null || id.isNull() ? null : id.asText();
-        } catch (JsonProcessingException e) {
-            throw new ApiError(400, BAD_ROOM_ID, "expected a JSON body like {\"roomId\": 23058}: "
-                    + e.getOriginalMessage());
-        }
     }
 
     /** A Bilibili room id: a whole number from 1 to 2147483647 (the recorder's range). */

@@ -11,26 +11,45 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * supervises it, its process. A recorder that is down does not make nglive unhealthy: nglive keeps receiving,
  * transcoding and uploading, and applies the rooms when the recorder is back. Only a supervised recorder that is
  * not running is reported DOWN, since then nothing is being recorded.
+ *
+ * <p>Camel 4.17 escapes a check's message twice (a {@code /} reads back as {@code \/}) and its details once, so the
+ * message is a fixed sentence without such characters and the details carry the reason, URLs and all.
  */
 public final class RecorderHealth extends AbstractHealthCheck {
+
+    static final String API_PROBLEM = "the recorder's API cannot be used now (api.problem says why)";
+    static final String WEBHOOK_ONLY = "webhook-only: nglive.recorder.url is empty, so nglive takes the recorder's "
+            + "webhooks and rooms are managed in the recorder itself";
 
     private final Supplier<Map<String, Object>> api;
     private final RecorderSupervisor supervisor;
 
-    /** @param supervisor null when nglive does not start the recorder */
+    /**
+     * @param api        the API's status ({@code RoomSync.status})
+     * @param supervisor null when nglive does not start the recorder
+     */
     public RecorderHealth(Supplier<Map<String, Object>> api, RecorderSupervisor supervisor) {
         super("nglive", "recorder");
         this.api = api;
         this.supervisor = supervisor;
     }
 
+    /** The check when {@code nglive.recorder.url} is empty: always UP, nothing to ask. */
+    public static RecorderHealth webhookOnly() {
+        return new RecorderHealth(null, null);
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        details(builder, "api.", api.get());
+        if (api == null) {
+            builder.detail("webhookOnly", true).message(WEBHOOK_ONLY).up();
+            return;
+        }
+        Map<String, Object> status = api.get();
+        details(builder, "api.", status);
         builder.detail("supervised", supervisor != null);
-        Object problem = api.get().get("problem");
-        if (problem != null) {
-            builder.message(String.valueOf(problem));
+        if (status.get("problem") != null) {
+            builder.message(API_PROBLEM);
         }
         if (supervisor == null) {
             builder.up();

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * How nglive reaches BililiveRecorder ({@code nglive.recorder.*}).
  *
- * @param url             the recorder's HTTP API, e.g. {@code http://127.0.0.1:2356}
+ * @param url             the recorder's HTTP API, e.g. {@code http://127.0.0.1:2356}; null: it has none (webhook-only)
  * @param user            Basic auth user (null: none); also given to a supervised recorder
  * @param password        Basic auth password (null: none)
  * @param timeout         longest one API call may take
@@ -18,6 +18,11 @@ import java.util.List;
  */
 public record RecorderSettings(URI url, String user, String password, Duration timeout, List<String> command,
                                Duration syncInterval, Duration scanInterval, String webhookUrl) {
+
+    /** Whether nglive can call the recorder: the desktop app has no HTTP API, and then nglive only takes webhooks. */
+    public boolean hasApi() {
+        return url != null;
+    }
 
     public boolean supervised() {
         return !command.isEmpty();

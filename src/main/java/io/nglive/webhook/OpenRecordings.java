@@ -14,8 +14,9 @@ import javax.sql.DataSource;
 
 /**
  * Recordings the recorder has opened and not closed, as its webhooks tell: a FileOpening adds one, its FileClosed
- * removes it, and so does the end of its session or the next FileOpening of the same room (the recorder writes one
- * file per room at a time), so that a lost FileClosed does not keep a file "open" for ever.
+ * removes it, and so does the end of its session, the end of the room's stream or the next FileOpening of the same
+ * room (the recorder writes one file per room at a time), so that a lost FileClosed does not keep a file "open" for
+ * ever, also when there is no recorder API to ask (webhook-only).
  */
 public final class OpenRecordings {
 
@@ -43,6 +44,7 @@ public final class OpenRecordings {
                     update(c, "DELETE FROM open_recording WHERE session_id = ?", session);
                 }
             }
+            case "StreamEnded" -> update(c, "DELETE FROM open_recording WHERE room_id = ?", event.roomId());
             default -> {
                 // other events do not open or close files
             }

@@ -2,8 +2,6 @@ package io.nglive.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,24 +115,11 @@ class RecorderFaultsIT {
     }
 
     private static boolean reachable(NgliveProcess app) {
-        return recorderHealth(app).path("data").path("api.reachable").asBoolean();
+        return app.healthCheck("recorder").path("data").path("api.reachable").asBoolean();
     }
 
     /** What the recorder check says is wrong; empty when nothing is. */
     private static String problem(NgliveProcess app) {
-        return recorderHealth(app).path("data").path("api.problem").asText("");
-    }
-
-    /** The recorder check of {@code /observe/health}, with its details. */
-    private static JsonNode recorderHealth(NgliveProcess app) {
-        HttpResponse<String> health = app.send(HttpRequest.newBuilder(
-                URI.create(app.uri("/observe/health") + "?exposureLevel=full&data=true")).GET());
-        JsonNode checks = app.json(health).path("checks");
-        for (JsonNode check : checks) {
-            if (check.path("name").asText().equals("recorder")) {
-                return check;
-            }
-        }
-        throw new AssertionError("no recorder check in " + health.body());
+        return app.healthCheck("recorder").path("data").path("api.problem").asText("");
     }
 }

@@ -49,8 +49,8 @@ class RecorderIT {
             app.start();
             Path pidFile = app.works().resolve("fake-recorder.pid");
             long first = awaitRecorder(pidFile, -1);
-            assertThat(recorderHealth(app).path("process.state").asText()).isEqualTo("running");
-            assertThat(recorderHealth(app).path("process.pid").asLong()).isEqualTo(first);
+            assertThat(app.healthCheck("recorder").path("data").path("process.state").asText()).isEqualTo("running");
+            assertThat(app.healthCheck("recorder").path("data").path("process.pid").asLong()).isEqualTo(first);
             assertThat(app.get("/addroom?roomid=23058").statusCode()).isEqualTo(200);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                     app.json(app.get("/getroom?roomid=23058")).path("data").path("synced").asBoolean());
@@ -64,8 +64,8 @@ class RecorderIT {
                 assertThat(recorderApi(port, "/api/room")).as("rooms re-applied to the new process").contains("23058");
                 assertThat(recorderApi(port, "/api/config/global"))
                         .contains("http://127.0.0.1:" + app.port() + "/webhook");
-                assertThat(recorderHealth(app).path("process.restarts").asInt()).isEqualTo(1);
-                assertThat(recorderHealth(app).path("process.pid").asLong()).isEqualTo(second);
+                assertThat(app.healthCheck("recorder").path("data").path("process.restarts").asInt()).isEqualTo(1);
+                assertThat(app.healthCheck("recorder").path("data").path("process.pid").asLong()).isEqualTo(second);
             });
             assertThat(app.log()).doesNotContain("s3cret");
 
@@ -161,16 +161,6 @@ class RecorderIT {
                                 .encodeToString("admin:s3cret pass".getBytes(StandardCharsets.UTF_8)))
                         .build(), HttpResponse.BodyHandlers.ofString());
         return response.body();
-    }
-
-    /** The details of the {@code recorder} health check. */
-    private static JsonNode recorderHealth(NgliveProcess app) {
-        for (JsonNode check : app.json(app.get("/observe/health?exposureLevel=full&data=true")).path("checks")) {
-            if ("recorder".equals(check.path("name").asText())) {
-                return check.path("data");
-            }
-        }
-        throw new AssertionError("no recorder health check");
     }
 
     private static JsonNode jobOf(NgliveProcess app, String file) {

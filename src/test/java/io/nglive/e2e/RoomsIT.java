@@ -112,6 +112,11 @@ class RoomsIT {
                 Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
                         app.get("/observe/health?exposureLevel=full&data=true").body().contains("unreachable"));
                 assertThat(app.get("/observe/health").statusCode()).as("nglive itself stays healthy").isEqualTo(200);
+                JsonNode check = app.healthCheck("recorder");
+                assertThat(check.path("message").asText()).as("not escaped twice").doesNotContain("\\")
+                        .contains("api.problem");
+                assertThat(check.path("data").path("api.problem").asText())
+                        .contains("the recorder at " + recorder.url() + " is unreachable");
 
                 JsonNode added = answer(app, "GET", "/addroom?roomid=3", 200).path("data");
                 assertThat(added.path("synced").asBoolean()).isFalse();
@@ -132,6 +137,28 @@ class RoomsIT {
                 assertThat(recorder.roomIds()).as("room 1 stays removed").containsExactlyInAnyOrder(2L, 3L);
                 assertCode(app, "GET", "/getroom?roomid=1", 404, 4042);
             }
+        }
+    }
+
+    @Test
+    void aRoomBodyInTheRecordersCasingIsTakenAndAutoRecordIsHonoured() {
+        try (FakeRecorder recorder = FakeRecorder.start(0, null, null);
+             NgliveProcess app = nglive(recorder, null, null).set("nglive.api.token", TOKEN).start()) {
+            JsonNode recorders = answer(app, "POST", "/api/rooms", "{\"RoomId\":7777,\"AutoRecord\":true}", 200);
+            assertThat(recorders.path("data").path("roomId").asLong()).isEqualTo(7777);
+            assertThat(recorder.room(7777).orElseThrow()).containsEntry("autoRecord", true);
+
+            JsonNode manual = answer(app, "POST", "/api/rooms", "{\"roomId\":7778,\"autoRecord\":false}", 200);
+            assertThat(manual.path("data").path("autoRecord").asBoolean()).isFalse();
+            assertThat(manual.path("data").path("synced").asBoolean()).isTrue();
+            assertThat(recorder.room(7778).orElseThrow()).containsEntry("autoRecord", false);
+            answer(app, "PUT", "/api/rooms/7779", "{\"autoRecord\":false}", 200);
+            assertThat(recorder.room(7779).orElseThrow()).containsEntry("autoRecord", false);
+
+            JsonNode yes = answer(app, "POST", "/api/rooms", "{\"roomId\":7780,\"autoRecord\":\"yes\"}", 400);
+            assertThat(yes.path("code").asInt()).isEqualTo(4002);
+            assertThat(yes.path("message").asText()).contains("autoRecord");
+            assertThat(recorder.roomIds()).containsExactlyInAnyOrder(7777L, 7778L, 7779L);
         }
     }
 

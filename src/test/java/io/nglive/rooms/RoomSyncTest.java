@@ -14,6 +14,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.api.ApiError;
+import io.nglive.api.JobsApi;
 import io.nglive.api.RoomsApi;
 import io.nglive.events.EventLog;
 import io.nglive.journal.Database;
@@ -291,6 +292,53 @@ class RoomSyncTest {
         assertThat(code(() -> api.add(null, "{\"roomId\": \"x\"}"))).isEqualTo(RoomsApi.BAD_ROOM_ID);
         assertThat(code(() -> api.add(null, "not json"))).isEqualTo(RoomsApi.BAD_ROOM_ID);
         assertThat(room(api.add(null, "{\"roomId\": 42}"))).containsEntry("roomId", 42L);
+    }
+
+    @Test
+    void aBodyInTheRecordersCasingAddsTheRoom() {
+        Map<String, Object> added = room(api.add(null, "{\"RoomId\":7777,\"AutoRecord\":true}"));
+        room(api.add(null, "{\"roomid\":7778}"));
+
+        assertThat(added).containsEntry("roomId", 7777L).containsEntry("autoRecord", true).containsEntry("synced", true);
+        assertThat(recorder.room(7777).orElseThrow()).containsEntry("autoRecord", true);
+        assertThat(recorder.room(7778).orElseThrow()).as("auto-record unless the body says otherwise")
+                .containsEntry("autoRecord", true);
+    }
+
+    @Test
+    void autoRecordFalseIsAddedToTheRecorderSoAndReportedSo() {
+        Map<String, Object> added = room(api.add(null, "{\"roomId\":7777,\"autoRecord\":false}"));
+        room(api.add("7778", "{\"AutoRecord\":false}"));
+
+        assertThat(added).containsEntry("autoRecord", false).containsEntry("synced", true);
+        assertThat(recorder.room(7777).orElseThrow()).containsEntry("autoRecord", false);
+        assertThat(recorder.room(7778).orElseThrow()).as("PUT /api/rooms/{id} with a body")
+                .containsEntry("autoRecord", false);
+        sync.sync();
+        assertThat(room(api.get("7777"))).containsEntry("autoRecord", false);
+        assertThat(list.find(7777).orElseThrow().autoRecord()).as("kept for a re-add").isFalse();
+    }
+
+    @Test
+    void aBodyWithAWrongTypeOrNoRoomIsRefusedNamingTheField() {
+        ApiError yes = catchThrowableOfType(ApiError.class, () -> api.add(null, "{\"roomId\":7777,\"autoRecord\":\"yes\"}"));
+        assertThat(yes.getStatus()).isEqualTo(400);
+        assertThat(yes.getCode()).isEqualTo(JobsApi.BAD_ARGUMENT);
+        assertThat(yes).hasMessageContaining("autoRecord").hasMessageContaining("\"yes\"");
+
+        ApiError noRoom = catchThrowableOfType(ApiError.class, () -> api.add(null, "{\"autoRecord\":true}"));
+        assertThat(noRoom.getCode()).isEqualTo(RoomsApi.BAD_ROOM_ID);
+        assertThat(noRoom).hasMessageContaining("roomId");
+
+        assertThat(catchThrowableOfType(ApiError.class, () -> api.add(null, "{\"roomId\":true}")))
+                .hasMessageContaining("roomId must be a whole number");
+        assertThat(catchThrowableOfType(ApiError.class, () -> api.add(null, "{\"roomId\":1,\"RoomId\":2}")))
+                .hasMessageContaining("roomId and RoomId");
+        assertThat(catchThrowableOfType(ApiError.class, () -> api.add("5", "{\"roomId\":6}")))
+                .hasMessageContaining("the path names room 5 and the body room 6");
+        assertThat(code(() -> api.add(null, "[7777]"))).isEqualTo(RoomsApi.BAD_ROOM_ID);
+        assertThat(list.ids()).as("nothing added").isEmpty();
+        assertThat(recorder.roomIds()).isEmpty();
     }
 
     @Test

@@ -266,6 +266,17 @@ public final class NgliveProcess implements AutoCloseable {
         return json(get("/api/jobs")).get("data");
     }
 
+    /** One check of {@code /observe/health} with its message and details ({@code data}), e.g. {@code recorder}. */
+    public JsonNode healthCheck(String name) {
+        HttpResponse<String> health = get("/observe/health?exposureLevel=full&data=true");
+        for (JsonNode check : json(health).path("checks")) {
+            if (name.equals(check.path("name").asText())) {
+                return check;
+            }
+        }
+        throw new AssertionError("no " + name + " check in " + health.body());
+    }
+
     public EventClient events(long since) {
         return EventClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws" + (since >= 0 ? "?since=" + since : "")));
     }

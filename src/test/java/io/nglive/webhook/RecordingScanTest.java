@@ -137,6 +137,19 @@ class RecordingScanTest {
     }
 
     @Test
+    void theEndOfTheRoomsStreamClosesAnOpenRecordingWithoutAskingTheRecorder() throws Exception {
+        recording(V2_FILE_CLOSED_PATH, ago(Duration.ofMinutes(10)));
+        intake.accept(v2("FileOpening"));
+        assertThat(twoScans()).isEmpty();
+
+        // FileClosed and SessionEnded lost, and no recorder API to ask (webhook-only): StreamEnded still says it
+        intake.accept(v2("StreamEnded"));
+
+        assertThat(idleRooms).isEmpty();
+        assertThat(twoScans()).hasSize(1);
+    }
+
+    @Test
     void theNextFileOfTheSameRoomClosesThePreviousOne() throws Exception {
         recording(V2_FILE_CLOSED_PATH, ago(Duration.ofMinutes(10)));
         recording(OTHER_PATH, ago(Duration.ofMinutes(5)));

@@ -1,0 +1,70 @@
+package io.nglive.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The JSON body of a request that adds a room: {@code {"roomId":23058,"autoRecord":false}}, in nglive's casing, the
+ * recorder's ({@code RoomId}, {@code AutoRecord}) or the original API's ({@code roomid}). Other fields are ignored.
+ *
+ * @param roomId     the room id as written (checked by the caller), or null when the body names none
+ * @param autoRecord null when the body does not say
+ */
+record RoomRequest(String roomId, Boolean autoRecord) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXAMPLE = "{\"roomId\": 23058, \"autoRecord\": true}";
+
+    static final RoomRequest EMPTY = new RoomRequest(null, null);
+
+    static RoomRequest parse(String body) {
+        if (body == null || body.isBlank()) {
+            return EMPTY;
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, RoomsApi.BAD_ROOM_ID, "expected a JSON body like " + EXAMPLE + ": "
+                    + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new ApiError(400, RoomsApi.BAD_ROOM_ID, "expected a JSON object like " + EXAMPLE);
+        }
+        JsonNode id = field(node, RoomsApi.BAD_ROOM_ID, "roomId", "RoomId", "roomid");
+        if (id != null && !id.isIntegralNumber() && !id.isTextual()) {
+            throw new ApiError(400, RoomsApi.BAD_ROOM_ID, "roomId must be a whole number, not " + shown(id));
+        }
+        JsonNode autoRecord = field(node, JobsApi.BAD_ARGUMENT, "autoRecord", "AutoRecord", "autorecord");
+        if (autoRecord != null && !autoRecord.isBoolean()) {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "autoRecord must be true or false, not " + shown(autoRecord));
+        }
+        return new RoomRequest(id == null ? null : id.asText(), autoRecord == null ? null : autoRecord.asBoolean());
+    }
+
+    private static String shown(JsonNode value) {
+        String text = value.toString();
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    /** The one field of these names that is present and not null; two of them at once are ambiguous. */
+    private static JsonNode field(JsonNode body, int code, String... names) {
+        List<String> present = new ArrayList<>();
+        JsonNode found = null;
+        for (String name : names) {
+            JsonNode value = body.get(name);
+            if (value != null && !value.isNull()) {
+                present.add(name);
+                found = value;
+            }
+        }
+        if (present.size() > 1) {
+            throw new ApiError(400, code, "give " + names[0] + " once, not as " + String.join(" and ", present));
+        }
+        return found;
+    }
+}
