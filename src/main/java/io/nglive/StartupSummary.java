@@ -72,6 +72,9 @@ final class StartupSummary implements StartupListener {
 
     private String recorder() {
         var recorder = settings.recorder;
+        if (!recorder.hasApi()) {
+            return "without an API (nglive.recorder.url is empty): webhooks only, rooms are managed in the recorder";
+        }
         String api = Redaction.url(recorder.url().toString());
         if (recorder.supervised()) {
             return "started by nglive (" + recorder.command().get(0) + "), API " + api;

@@ -84,7 +84,8 @@ class WebhookOnlyIT {
             assertThat(app.log().lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
                     .filter(line -> !line.contains("with no FileClosed from the recorder")))
                     .as("no warning about a recorder: there is none to reach").isEmpty();
-            assertThat(app.log()).doesNotContain("2356").doesNotContain("unreachable");
+            assertThat(app.log()).doesNotContain("2356").doesNotContain("unreachable")
+                    .contains("recorder without an API (nglive.recorder.url is empty)");
         }
     }
 }
