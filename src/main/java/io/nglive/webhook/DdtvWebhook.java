@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.nglive.api.Answers;
+
 /**
  * {@code POST /webhook/ddtv}: each recording a DDTV message closes is stored as /webhook stores a FileClosed, one
  * after the other, before the answer. DDTV does not retry; a file whose storing failed is found by the works-path
@@ -22,7 +24,7 @@ public final class DdtvWebhook {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("cmd", cmd);
             data.put("recordings", recordings.stream().map(WebhookIntake.Accepted::data).toList());
-            return WebhookIntake.ok(data);
+            return Answers.ok(data);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.nglive.api.Answers;
 import io.nglive.events.EventLog;
 import io.nglive.journal.JobJournal;
 
@@ -18,7 +19,7 @@ public final class WebhookIntake {
     /** What the webhook route needs to answer and to hand the job on. */
     public record Accepted(long seq, String type, boolean duplicate, Long jobId) {
         public Map<String, Object> answer() {
-            return ok(data());
+            return Answers.ok(data());
         }
 
         /** The job to hand to the pipeline, if the event created one. */
@@ -34,13 +35,6 @@ public final class WebhookIntake {
             data.put("jobId", jobId);
             return data;
         }
-    }
-
-    static Map<String, Object> ok(Object data) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("code", 0);
-        answer.put("data", data);
-        return answer;
     }
 
     private final WebhookReader reader;
