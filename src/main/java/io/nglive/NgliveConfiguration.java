@@ -53,6 +53,10 @@ import io.nglive.transcode.OutOfSpace;
 import io.nglive.transcode.Transcoder;
 import io.nglive.upload.UploadTargets;
 import io.nglive.upload.Uploader;
+import io.nglive.webhook.BlrecReader;
+import io.nglive.webhook.BlrecWebhook;
+import io.nglive.webhook.DdtvReader;
+import io.nglive.webhook.DdtvWebhook;
 import io.nglive.webhook.OpenRecordings;
 import io.nglive.webhook.RecordingScan;
 import io.nglive.webhook.WebhookIntake;
@@ -165,9 +169,12 @@ public final class NgliveConfiguration implements CamelConfiguration {
         registry.bind("journal", journal);
         registry.bind("access", access);
         OpenRecordings openRecordings = new OpenRecordings(database.dataSource());
-        registry.bind("webhook", new WebhookIntake(new WebhookReader(works), events, journal, openRecordings,
-                webhookMetrics));
+        WebhookIntake intake = new WebhookIntake(new WebhookReader(works), events, journal, openRecordings,
+                webhookMetrics);
+        registry.bind("webhook", intake);
         registry.bind("webhookMetrics", webhookMetrics);
+        registry.bind("blrecWebhook", new BlrecWebhook(new BlrecReader(works), intake));
+        registry.bind("ddtvWebhook", new DdtvWebhook(new DdtvReader(works), intake));
         registry.bind("jobsApi", new JobsApi(journal));
         registry.bind("problems", new Problems());
         registry.bind("pipeline", pipeline);

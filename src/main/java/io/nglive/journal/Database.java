@@ -62,6 +62,9 @@ public final class Database extends ServiceSupport {
           CONSTRAINT job_file_unique UNIQUE (file))
         """,
         "CREATE INDEX IF NOT EXISTS job_status ON job (status)",
+        // which kind of recorder reported the job (bililive-recorder, blrec, ddtv); added after the first release, so
+        // jobs of an older database have none
+        "ALTER TABLE job ADD COLUMN IF NOT EXISTS recorder VARCHAR(32)",
         """
         CREATE CACHED TABLE IF NOT EXISTS job_step (
           job_id BIGINT NOT NULL,

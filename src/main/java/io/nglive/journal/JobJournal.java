@@ -39,16 +39,19 @@ public final class JobJournal {
         this.dataSource = dataSource;
     }
 
-    /** Creates the job for a closed recording, in the caller's transaction; empty when the file has one already. */
-    public Optional<Long> create(Connection c, long eventSeq, Long roomId, String sessionId, String file, String title)
-            throws SQLException {
+    /**
+     * Creates the job for a closed recording, in the caller's transaction; empty when the file has one already.
+     * {@code recorder} is the kind of recorder that reported it, null when the works-path scan found it.
+     */
+    public Optional<Long> create(Connection c, long eventSeq, Long roomId, String sessionId, String file, String title,
+                                 String recorder) throws SQLException {
         if (!query(c, "SELECT id FROM job WHERE file = ?", file).isEmpty()) {
             return Optional.empty();
         }
         String now = now();
-        update(c, "INSERT INTO job (event_seq, room_id, session_id, file, title, status, created, updated) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", eventSeq, roomId, sessionId, file,
-                clip(title, 1000), PENDING, now, now);
+        update(c, "INSERT INTO job (event_seq, room_id, session_id, file, title, recorder, status, created, updated) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", eventSeq, roomId, sessionId, file,
+                clip(title, 1000), recorder, PENDING, now, now);
         return Optional.of(((Number) query(c, "SELECT id FROM job WHERE file = ?", file).get(0).get("id")).longValue());
     }
 
@@ -268,6 +271,7 @@ public final class JobJournal {
         job.put("sessionId", row.get("session_id"));
         job.put("file", row.get("file"));
         job.put("title", row.get("title"));
+        job.put("recorder", row.get("recorder"));
         job.put("status", row.get("status"));
         job.put("stage", row.get("stage"));
         job.put("attempts", row.get("attempts"));

@@ -2,21 +2,17 @@ package io.nglive.webhook;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -153,9 +149,9 @@ public final class RecordingScan {
         String title = title(relative);
         fields.put("title", title);
         fields.put("recovered", true);
-        Optional<Long> job = events.record("FileClosed", fields, "scan:" + sha256(relative), (c, seq) -> {
+        Optional<Long> job = events.record("FileClosed", fields, SourceIds.scan(relative), (c, seq) -> {
             open.closed(c, relative);
-            return journal.create(c, seq, roomId, null, relative, title);
+            return journal.create(c, seq, roomId, null, relative, title, null);
         }).extra();
         if (job != null && job.isPresent()) {
             LOG.warn("found {} with no FileClosed from the recorder (the webhook was lost): job {} created",
@@ -221,15 +217,6 @@ public final class RecordingScan {
             return Long.parseLong(digits);
         } catch (NumberFormatException e) {
             return null;
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,17 +1,15 @@
 package io.nglive.webhook;
 
+import static io.nglive.webhook.JsonBody.describe;
+import static io.nglive.webhook.JsonBody.limit;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 
 /**
@@ -52,47 +50,26 @@ public final class WebhookReader {
             "EndRecordTime", "FileCloseTime");
 
     /** Names nglive's events use for their own fields or for checked recorder fields: unknown fields never take them. */
-    private static final Set<String> RESERVED = Set.of("type", "seq", "time", "node", "jobId", "eventId",
+    private static final Set<String> RESERVED = Set.of("type", "seq", "time", "node", "jobId", "eventId", "recorder",
             "eventTimestamp", "webhookVersion", "file", "roomId", "shortId", "name", "title", "areaNameParent",
             "areaNameChild", "recording", "streaming", "danmakuConnected", "sessionId", "fileSize", "duration",
             "fileOpenTime", "fileCloseTime");
 
     /**
      * The longest body read, in characters. The recorder's events are under 2 KiB; this leaves room for a 4000-character
-     * path written in JSON's unicode escapes, and keeps what one request can make nglive store and hold in memory small,
-     * far below the HTTP limit (camel.server.max-body-size).
+     * path written in JSON's unicode escapes.
      */
     static final int MAX_BODY = 64 * 1024;
 
-    private final ObjectMapper json;
+    private final JsonBody json = new JsonBody();
     private final WorksPath works;
 
     public WebhookReader(WorksPath works) {
         this.works = works;
-        this.json = JsonMapper.builder().build();
-        json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(64).maxStringLength(1 << 20).build());
     }
 
     public RecorderEvent read(String body) {
-        if (body == null || body.isBlank()) {
-            throw new WebhookRejected("empty body: expected a BililiveRecorder webhook JSON object");
-        }
-        if (body.length() > MAX_BODY) {
-            throw new WebhookRejected("body of " + body.length() + " characters: longer than the " + MAX_BODY
-                    + " a BililiveRecorder event can need");
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (StreamConstraintsException e) {
-            throw new WebhookRejected("JSON too large or too deeply nested: " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw new WebhookRejected("malformed JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new WebhookRejected("expected a JSON object, got " + describe(root));
-        }
+        JsonNode root = json.object(body, "a BililiveRecorder webhook", MAX_BODY);
         if (root.has("EventType")) {
             return readV2(root);
         }
@@ -117,6 +94,7 @@ public final class WebhookReader {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("eventId", id);
         fields.put("eventTimestamp", timestamp);
+        fields.put("recorder", RecorderEvent.BILILIVE_RECORDER);
         fields.putAll(dataFields(data, "EventData."));
         if (known) {
             require(data, "RoomId", "EventData.");
@@ -140,6 +118,7 @@ public final class WebhookReader {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("eventId", id);
         fields.put("webhookVersion", 1);
+        fields.put("recorder", RecorderEvent.BILILIVE_RECORDER);
         for (Map.Entry<String, JsonNode> e : data.values.entrySet()) {
             fields.put(fieldName(e.getKey()), value(e.getValue(), e.getKey(), data.original.get(e.getKey())));
         }
@@ -180,7 +159,7 @@ public final class WebhookReader {
         if (name.equals("SessionId") && node.asText().length() > 128) {
             throw new WebhookRejected(displayName + ": longer than 128 characters");
         }
-        return json.convertValue(node, Object.class);
+        return json.plain(node);
     }
 
     private Map<String, Object> checkPath(Map<String, Object> fields) {
@@ -191,12 +170,6 @@ public final class WebhookReader {
         return fields;
     }
 
-    private static void limit(String name, String value, int max) {
-        if (value.length() > max) {
-            throw new WebhookRejected(name + ": longer than " + max + " characters");
-        }
-    }
-
     private static void require(JsonNode data, String name, String prefix) {
         if (!data.has(name)) {
             throw new WebhookRejected("missing " + prefix + name);
@@ -204,20 +177,7 @@ public final class WebhookReader {
     }
 
     private static String text(JsonNode root, String name, boolean required) {
-        JsonNode node = root.get(name);
-        if (node == null || node.isNull()) {
-            if (required) {
-                throw new WebhookRejected("missing " + name);
-            }
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw new WebhookRejected(name + ": expected a string, got " + describe(node));
-        }
-        if (node.asText().isBlank()) {
-            throw new WebhookRejected(name + ": must not be empty");
-        }
-        return node.asText();
+        return JsonBody.text(root, name, name, required);
     }
 
     /** RoomId → roomId, and RelativePath → file, the name nglive's events use. */
@@ -227,13 +187,6 @@ public final class WebhookReader {
         }
         return recorderName.isEmpty() ? recorderName
                 : Character.toLowerCase(recorderName.charAt(0)) + recorderName.substring(1);
-    }
-
-    private static String describe(JsonNode node) {
-        if (node == null || node.isMissingNode()) {
-            return "nothing";
-        }
-        return node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     /** v1 fields renamed to their v2 names, remembering the original name for error messages. */

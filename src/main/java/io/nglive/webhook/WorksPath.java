@@ -9,6 +9,7 @@ import java.nio.file.Path;
 /**
  * The recorder's work directory, and the one check that a RelativePath stays inside it: not absolute, no
  * {@code ..}, no NUL, no drive letter, and — through symbolic links too — resolving under the works path.
+ * Paths that blrec and DDTV send (absolute, or relative with {@code ./}) are turned into RelativePaths here too.
  */
 public final class WorksPath {
 
@@ -27,23 +28,68 @@ public final class WorksPath {
 
     /** The file a RelativePath names; refused with {@link WebhookRejected} when it would leave the works path. */
     public Path resolve(String relativePath) {
-        String problem = problem(relativePath);
-        if (problem != null) {
-            throw new WebhookRejected("RelativePath " + quote(relativePath) + ": " + problem);
+        return resolve("RelativePath", relativePath);
+    }
+
+    /** The RelativePath of an absolute path, which must lie inside the works path; {@code name} is its field. */
+    public String fromAbsolute(String name, String path) {
+        if (!looksAbsolute(path)) {
+            throw new WebhookRejected(name + " " + quote(path) + ": expected an absolute path");
         }
+        reject(name, path, problem(path, true));
+        Path file;
+        try {
+            file = Path.of(path).normalize();
+        } catch (InvalidPathException e) {
+            throw new WebhookRejected(name + " " + quote(path) + ": not a valid path (" + e.getReason() + ")");
+        }
+        // a drive letter or a share is a relative Path on Unix: it cannot be inside the works path either
+        if (!file.isAbsolute() || !file.startsWith(root)) {
+            throw new WebhookRejected(name + " " + quote(path) + ": lies outside the works path " + root);
+        }
+        if (file.equals(root)) {
+            throw new WebhookRejected(name + " " + quote(path) + ": names the works path itself, not a file");
+        }
+        if (!realPathInside(file)) {
+            throw new WebhookRejected(name + " " + quote(path) + ": resolves outside the works path");
+        }
+        return relative(file);
+    }
+
+    /** The RelativePath of a path that is absolute or relative to the works path ({@code ./Rec/a.flv} becomes {@code Rec/a.flv}). */
+    public String fromAbsoluteOrRelative(String name, String path) {
+        return looksAbsolute(path) ? fromAbsolute(name, path) : relative(resolve(name, path));
+    }
+
+    private Path resolve(String name, String relativePath) {
+        reject(name, relativePath, problem(relativePath, false));
         Path file;
         try {
             file = root.resolve(relativePath.replace('\\', '/')).normalize();
         } catch (InvalidPathException e) {
-            throw new WebhookRejected("RelativePath " + quote(relativePath) + ": not a valid path (" + e.getReason() + ")");
+            throw new WebhookRejected(name + " " + quote(relativePath) + ": not a valid path (" + e.getReason() + ")");
         }
         if (!file.startsWith(root) || !realPathInside(file)) {
-            throw new WebhookRejected("RelativePath " + quote(relativePath) + ": resolves outside the works path");
+            throw new WebhookRejected(name + " " + quote(relativePath) + ": resolves outside the works path");
         }
         return file;
     }
 
-    private static String problem(String path) {
+    private String relative(Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+
+    private static void reject(String name, String path, String problem) {
+        if (problem != null) {
+            throw new WebhookRejected(name + " " + quote(path) + ": " + problem);
+        }
+    }
+
+    private static boolean looksAbsolute(String path) {
+        return path.startsWith("/") || path.startsWith("\\") || path.matches("^[A-Za-z]:.*");
+    }
+
+    private static String problem(String path, boolean mayBeAbsolute) {
         if (path.isEmpty()) {
             return "must not be empty";
         }
@@ -53,7 +99,7 @@ public final class WorksPath {
         if (path.indexOf('\0') >= 0) {
             return "contains a NUL character";
         }
-        if (path.startsWith("/") || path.startsWith("\\") || path.matches("^[A-Za-z]:.*")) {
+        if (!mayBeAbsolute && looksAbsolute(path)) {
             return "must be relative, not absolute";
         }
         for (String segment : path.split("[/\\\\]")) {

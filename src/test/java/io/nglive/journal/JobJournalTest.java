@@ -40,7 +40,7 @@ class JobJournalTest {
 
     private long job(long roomId, String file) {
         return JournalAccess.transaction(database.dataSource(),
-                c -> journal.create(c, 1, roomId, "session", file, "title")).orElseThrow();
+                c -> journal.create(c, 1, roomId, "session", file, "title", "bililive-recorder")).orElseThrow();
     }
 
     private Map<String, Object> found(long id) {
@@ -63,6 +63,7 @@ class JobJournalTest {
                 .containsEntry("file", "room/a.flv")
                 .containsEntry("sessionId", "session")
                 .containsEntry("title", "title")
+                .containsEntry("recorder", "bililive-recorder")
                 .containsEntry("status", JobJournal.PENDING)
                 .containsEntry("stage", null)
                 .containsEntry("error", null)
@@ -71,11 +72,24 @@ class JobJournalTest {
     }
 
     @Test
+    void databaseMadeBeforeTheRecorderColumnStillOpensAndKeepsItsJobs() {
+        long old = job(23058, "room/old.flv");
+        // the job table as the first release created it
+        JournalAccess.transaction(database.dataSource(), c -> JournalAccess.update(c, "ALTER TABLE job DROP COLUMN recorder"));
+        database.stop();
+
+        open();
+
+        assertThat(found(old)).containsEntry("file", "room/old.flv").containsEntry("recorder", null);
+        assertThat(found(job(23058, "room/new.flv"))).containsEntry("recorder", "bililive-recorder");
+    }
+
+    @Test
     void secondJobForTheSameFileIsNotCreated() {
         long id = job(1, "room/a.flv");
 
         Optional<Long> again = JournalAccess.transaction(database.dataSource(),
-                c -> journal.create(c, 2, 1L, "other", "room/a.flv", "other"));
+                c -> journal.create(c, 2, 1L, "other", "room/a.flv", "other", "blrec"));
 
         assertThat(again).isEmpty();
         assertThat(journal.list(null, null, 10)).singleElement().satisfies(j -> assertThat(id(j)).isEqualTo(id));
@@ -85,7 +99,7 @@ class JobJournalTest {
     void createIsPartOfTheCallersTransaction() {
         try {
             JournalAccess.transaction(database.dataSource(), c -> {
-                journal.create(c, 1, 1L, null, "room/a.flv", null);
+                journal.create(c, 1, 1L, null, "room/a.flv", null, null);
                 throw new IllegalStateException("the event insert failed");
             });
         } catch (IllegalStateException expected) {

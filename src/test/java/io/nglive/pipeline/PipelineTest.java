@@ -145,7 +145,7 @@ class PipelineTest {
 
     private long job(String file) throws Exception {
         try (Connection c = database.dataSource().getConnection()) {
-            return journal.create(c, 1, 1L, "s", file, "t").orElseThrow();
+            return journal.create(c, 1, 1L, "s", file, "t", "bililive-recorder").orElseThrow();
         }
     }
 }

@@ -137,7 +137,7 @@ class StageRunnerTest {
 
     private long job(String file) throws Exception {
         try (Connection c = database.dataSource().getConnection()) {
-            return journal.create(c, 1, 1L, "s", file, "t").orElseThrow();
+            return journal.create(c, 1, 1L, "s", file, "t", "bililive-recorder").orElseThrow();
         }
     }
 

@@ -90,6 +90,7 @@ class WebhookIntakeTest {
         assertThat(accepted.jobId()).isNotNull();
         assertThat(jobs()).singleElement().satisfies(job -> {
             assertThat(job).containsEntry("file", V2_FILE_CLOSED_PATH)
+                    .containsEntry("recorder", "bililive-recorder")
                     .containsEntry("status", JobJournal.PENDING)
                     .containsEntry("title", "哔哩哔哩音悦台")
                     .containsEntry("sessionId", "7c7f3672-70ce-405a-aa12-886702ced6e5")
@@ -210,7 +211,7 @@ class WebhookIntakeTest {
 
         assertThat(accepted.jobId()).isNotNull();
         assertThat(jobs()).singleElement().satisfies(job -> {
-            assertThat(job).containsEntry("file", RecorderFixtures.V1_FILE_CLOSED_PATH);
+            assertThat(job).containsEntry("file", RecorderFixtures.V1_FILE_CLOSED_PATH).containsEntry("recorder", "bililive-recorder");
             assertThat(((Number) job.get("roomId")).longValue()).isEqualTo(14846654L);
         });
     }

@@ -52,6 +52,7 @@ class WebhookReaderTest {
         assertThat(event.fields())
                 .containsEntry("eventId", tree.get("EventId").asText())
                 .containsEntry("eventTimestamp", tree.get("EventTimestamp").asText())
+                .containsEntry("recorder", "bililive-recorder")
                 .containsEntry("shortId", 3)
                 .containsEntry("name", "3号直播间")
                 .containsEntry("title", "哔哩哔哩音悦台")
