@@ -22,9 +22,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,6 +120,53 @@ class DistributionIT {
     }
 
     @Test
+    void theImagesEnvironmentListensBeyondLoopbackWithItsVolumes() throws Exception {
+        Path app = unpack();
+        Map<String, String> image = new LinkedHashMap<>();
+        // the Dockerfile's ENV, with each volume (an absolute path) moved under this test's directory
+        Matcher env = Pattern.compile("(?m)^\\s*(?:ENV\\s+)?([A-Z_]+)=(\\S+)\\s*\\\\?$")
+                .matcher(Files.readString(app.resolve("Dockerfile")));
+        while (env.find()) {
+            String value = env.group(2);
+            image.put(env.group(1), value.startsWith("/") ? dir.resolve("volumes" + value).toString() : value);
+        }
+        assertThat(image).containsEntry("LANG", "C.UTF-8").containsEntry("CAMEL_SERVER_HOST", "0.0.0.0")
+                .containsKeys("NGLIVE_WORKS_PATH", "NGLIVE_DATA_PATH", "NGLIVE_OUT_PATH", "NGLIVE_UPLOAD_DIR");
+        for (String volume : List.of("works", "data", "out", "archive")) {
+            Files.createDirectories(dir.resolve("volumes").resolve(volume));
+        }
+        int port = NgliveProcess.freePort();
+
+        // no archive for this start (an empty ArchiveClassesAtExit unsets the script's): it is about the environment
+        Process nglive = start(app, dir, List.of(), image, port, "-XX:ArchiveClassesAtExit=");
+        awaitHealthy(nglive, port);
+        assertThat(stop(nglive)).isZero();
+        assertThat(log()).contains("started on 0.0.0.0:" + port);
+        assertThat(dir.resolve("volumes/data")).isNotEmptyDirectory();
+        assertThat(app.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void everyNgliveVariableOfTheDockerAndSystemdFilesIsASetting() throws Exception {
+        Path app = unpack();
+        Set<String> settings = Files.readAllLines(app.resolve("application.properties")).stream()
+                .filter(line -> line.startsWith("nglive."))
+                .map(line -> line.substring(0, line.indexOf('=')).strip().toUpperCase().replaceAll("[.-]", "_"))
+                .collect(Collectors.toSet());
+        Set<String> variables = new TreeSet<>();
+        for (String file : List.of("Dockerfile", "compose.yaml", "nglive.service")) {
+            Matcher variable = Pattern.compile("\\b(NGLIVE_[A-Z_]+)[=:]").matcher(Files.readString(app.resolve(file)));
+            while (variable.find()) {
+                variables.add(variable.group(1));
+            }
+        }
+        // NGLIVE_HOME is the scripts' own; nglive reads every other NGLIVE_ variable as a setting
+        variables.remove("NGLIVE_HOME");
+        assertThat(variables).isNotEmpty();
+        assertThat(settings).containsAll(variables);
+    }
+
+    @Test
     void zipHoldsOneFolderWithTheScriptsAndTheRepositorysSettingsAndOptions() throws IOException {
         Path root = NgliveProcess.projectRoot();
         try (FileSystem zip = FileSystems.newFileSystem(ZIP, Map.of("enablePosixFileAttributes", true))) {
@@ -121,7 +174,8 @@ class DistributionIT {
                 assertThat(top.map(p -> p.getFileName().toString().replace("/", ""))).containsExactly(FOLDER);
             }
             Path folder = zip.getPath("/", FOLDER);
-            for (String file : List.of("nglive.jar", "bin/nglive", "bin/nglive.cmd", "LICENSE", "README.md")) {
+            for (String file : List.of("nglive.jar", "bin/nglive", "bin/nglive.cmd", "LICENSE", "README.md",
+                    "Dockerfile", ".dockerignore", "compose.yaml", "nglive.service")) {
                 assertThat(folder.resolve(file)).as(file).isRegularFile();
             }
             for (String same : List.of("jvm.options", "application.properties", "routes/30-pipeline.camel.yaml")) {
