@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 import org.apache.camel.main.Main;
@@ -27,6 +29,7 @@ final class Startup {
             problems.forEach(problem -> System.err.println("nglive: " + problem));
             return 2;
         }
+        serverSettingsFromEnvironment(System.getenv(), System.getProperties());
         // replacing the JVM's default handlers turns the signal into a graceful stop instead of an exit with 143;
         // Camel's own shutdown hook is off (Nglive), so a failed start does not claim a SIGTERM
         for (String signal : new String[] {"TERM", "INT", "HUP"}) {
@@ -63,6 +66,22 @@ final class Startup {
         }
         problems.addAll(KnownSettings.bundled().unknown(settings, System.getProperties(), System.getenv()));
         return problems;
+    }
+
+    /**
+     * camel-main gives CAMEL_SERVER_PORT to the management server but not to the HTTP server (4.17), which then listen
+     * on two ports and serve no route; as a system property it reaches both. One set by -D wins, as it would.
+     */
+    static void serverSettingsFromEnvironment(Map<String, String> environment, Properties system) {
+        environment.forEach((variable, value) -> {
+            if (variable.startsWith("CAMEL_SERVER_")) {
+                String name = "camel.server." + variable.substring("CAMEL_SERVER_".length())
+                        .toLowerCase(Locale.ROOT).replace('_', '-');
+                if (system.getProperty(name) == null) {
+                    system.setProperty(name, value);
+                }
+            }
+        });
     }
 
     static <T extends Throwable> T find(Throwable e, Class<T> type) {

@@ -3,12 +3,17 @@ package io.nglive.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import io.nglive.testing.EventClient;
 import io.nglive.testing.NgliveProcess;
+import io.nglive.testing.Webhooks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,6 +141,22 @@ class ConfigurationIT {
             assertThat(log).doesNotContain("0.0.0.0", "HTTP endpoints summary", "Auto-configuration summary",
                     "Started webhook-receive");
             assertThat(log.split("listening on", -1)).hasSize(2);
+        }
+    }
+
+    @Test
+    void theListenerPortCanBeSetByAnEnvironmentVariable() {
+        int port = NgliveProcess.freePort();
+        try (NgliveProcess app = new NgliveProcess(dir.resolve("app")).env("CAMEL_SERVER_PORT", String.valueOf(port))
+                .launch()) {
+            URI health = URI.create("http://127.0.0.1:" + port + "/observe/health");
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                    app.send(HttpRequest.newBuilder(health)).body().contains("\"status\":\"UP\""));
+            HttpResponse<String> webhook = app.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhook"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Webhooks.sessionEnded(23058), StandardCharsets.UTF_8)));
+
+            assertThat(webhook.statusCode()).isEqualTo(200);
         }
     }
 }
