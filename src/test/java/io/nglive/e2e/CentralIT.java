@@ -258,6 +258,10 @@ class CentralIT {
                     .contains("refused the WebSocket handshake with HTTP 401").doesNotContain("wrong-token");
             assertThat(app.get("/observe/health?exposureLevel=full&data=true").body())
                     .contains("HTTP 401").doesNotContain("wrong-token");
+            JsonNode check = app.healthCheck("central");
+            assertThat(check.path("message").asText()).as("readable once parsed, not escaped twice by Camel")
+                    .isEqualTo("not connected to the central server now (problem says why)");
+            assertThat(check.path("data").path("problem").asText()).contains("HTTP 401");
             assertThat(attempts.size()).as("handshakes in 20 s with delays from 500ms to 4s; " + seen).isBetween(5, 15);
             assertThat(attempts.get(attempts.size() - 1)).as("still trying at the end; " + seen)
                     .isAfter(end.minusSeconds(8));

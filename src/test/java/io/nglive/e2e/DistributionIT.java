@@ -141,7 +141,7 @@ class DistributionIT {
         Process nglive = start(app, dir, List.of(), image, port, "-XX:ArchiveClassesAtExit=");
         awaitHealthy(nglive, port);
         assertThat(stop(nglive)).isZero();
-        assertThat(log()).contains("started on 0.0.0.0:" + port);
+        assertThat(log()).contains("listening on http://0.0.0.0:" + port + " (every interface)");
         assertThat(dir.resolve("volumes/data")).isNotEmptyDirectory();
         assertThat(app.resolve("data")).doesNotExist();
     }
