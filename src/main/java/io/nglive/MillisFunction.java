@@ -24,7 +24,7 @@ final class MillisFunction implements PropertiesFunction {
     public String apply(String property) {
         String value = properties.resolveProperty(property)
                 .orElseThrow(() -> new InvalidSetting(property, "", "is required"));
-        return Settings.parseDuration(value)
+        return SettingsReader.parseDuration(value)
                 .map(d -> String.valueOf(d.toMillis()))
                 .orElseThrow(() -> new InvalidSetting(property, value, "is not a duration"));
     }

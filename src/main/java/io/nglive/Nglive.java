@@ -1,21 +1,26 @@
 package io.nglive;
 
-import org.apache.camel.CamelContext;
 import io.nglive.pipeline.Pipeline;
 import io.nglive.recorder.RecorderSupervisor;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.slf4j.LoggerFactory;
 
-/** Starts nglive: camel-main with the YAML routes in ./routes and the settings in ./application.properties. */
+/** Starts nglive: camel-main with its role's YAML routes (./routes for a node) and the settings in ./application.properties. */
 public final class Nglive {
 
     private Nglive() {
     }
 
     public static void main(String[] args) {
+        System.exit(Startup.run(Nglive::main, args));
+    }
+
+    /** camel-main set up for the role: its route folder, its configuration classes. */
+    static Main main(Role role) {
         Main main = new Main() {
             @Override
             protected void configurePropertiesService(CamelContext camel) throws Exception {
@@ -26,7 +31,10 @@ public final class Nglive {
             }
         };
         main.setPropertyPlaceholderLocations("file:application.properties");
-        main.configure().addConfiguration(NgliveConfiguration.class);
+        // application.properties may name other routes; these are the role's own
+        main.configure().withRoutesIncludePattern(role.routes());
+        main.configure().withRoutesReloadDirectory(role.routesDirectory());
+        role.configurations().forEach(main.configure()::addConfiguration);
         // Startup turns SIGTERM, SIGINT and SIGHUP into a clean stop. The default strategy adds a JVM shutdown hook that
         // also runs on the System.exit of a failed start and logs it as a SIGTERM (and cannot be disabled in 4.17)
         main.setShutdownStrategy(new SimpleMainShutdownStrategy());
@@ -47,6 +55,6 @@ public final class Nglive {
                 }
             }
         });
-        System.exit(Startup.run(main, args));
+        return main;
     }
 }

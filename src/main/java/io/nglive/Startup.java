@@ -6,10 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
@@ -23,12 +26,13 @@ final class Startup {
     private Startup() {
     }
 
-    static int run(Main main, String[] args) {
-        List<String> problems = problems(Path.of("application.properties"));
-        if (!problems.isEmpty()) {
-            problems.forEach(problem -> System.err.println("nglive: " + problem));
+    static int run(Function<Role, Main> mains, String[] args) {
+        Checked checked = check(Path.of("application.properties"));
+        if (!checked.problems().isEmpty()) {
+            checked.problems().forEach(problem -> System.err.println("nglive: " + problem));
             return 2;
         }
+        Main main = mains.apply(checked.role());
         serverSettingsFromEnvironment(System.getenv(), System.getProperties());
         // replacing the JVM's default handlers turns the signal into a graceful stop instead of an exit with 143;
         // Camel's own shutdown hook is off (Nglive), so a failed start does not claim a SIGTERM
@@ -48,24 +52,48 @@ final class Startup {
         }
     }
 
+    /** The role to start, or what stops the start before Camel is even built. */
+    record Checked(List<String> problems, Role role) {
+    }
+
     /** What stops the start before Camel is even built: no settings file, a locale, a misspelt setting. */
     static List<String> problems(Path file) {
+        return check(file).problems();
+    }
+
+    static Checked check(Path file) {
         List<String> problems = new ArrayList<>();
         FileNameEncoding.problem(System.getProperties(), System.getenv()).ifPresent(problems::add);
         if (!Files.isRegularFile(file)) {
             problems.add("no application.properties in " + Path.of("").toAbsolutePath()
                     + " (run nglive from a directory that holds application.properties and routes/)");
-            return problems;
+            return new Checked(problems, null);
         }
         Properties settings = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             settings.load(in);
         } catch (IOException | IllegalArgumentException e) {
             problems.add("cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
-            return problems;
+            return new Checked(problems, null);
         }
         problems.addAll(KnownSettings.bundled().unknown(settings, System.getProperties(), System.getenv()));
-        return problems;
+        String role = role(settings, System.getProperties(), System.getenv());
+        Role named = Role.named(role).orElse(null);
+        if (named == null) {
+            problems.add(Role.SETTING + "=" + role + ": unknown role (expected one of "
+                    + Arrays.stream(Role.values()).map(Role::settingValue).toList() + ")");
+        }
+        return new Checked(problems, named);
+    }
+
+    /** -Dnglive.role, else NGLIVE_ROLE, else application.properties, else a node. */
+    static String role(Properties file, Properties system, Map<String, String> environment) {
+        return Optional.ofNullable(system.getProperty(Role.SETTING))
+                .or(() -> Optional.ofNullable(environment.get("NGLIVE_ROLE")))
+                .or(() -> Optional.ofNullable(file.getProperty(Role.SETTING)))
+                .map(String::trim)
+                .filter(value -> !value.isEmpty())
+                .orElse(Role.NODE.settingValue());
     }
 
     /**

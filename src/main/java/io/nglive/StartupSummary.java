@@ -5,11 +5,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.nglive.central.CentralChannelConfiguration;
+import io.nglive.pipeline.PipelineSettings;
+import io.nglive.recorder.RecorderSettings;
+import io.nglive.transcode.TranscodeSettings;
+import io.nglive.upload.UploadSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
-import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +28,10 @@ final class StartupSummary implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.nglive");
 
-    private final Settings settings;
-    private final String host;
-    private final int port;
+    private final Registry registry;
 
-    StartupSummary(Settings settings, String host, int port) {
-        this.settings = settings;
-        this.host = host;
-        this.port = port;
+    StartupSummary(Registry registry) {
+        this.registry = registry;
     }
 
     @Override
@@ -43,24 +45,33 @@ final class StartupSummary implements StartupListener {
     }
 
     List<String> lines(CamelContext camel) {
+        ServerSettings server = bean("serverSettings", ServerSettings.class);
+        NodeSettings node = bean("nodeSettings", NodeSettings.class);
+        SettingsReader settings = bean("settings", SettingsReader.class);
         List<String> lines = new ArrayList<>();
-        lines.add("nglive " + NgliveConfiguration.version() + " (node " + settings.nodeName + ") listening on "
-                + listener() + ", tokens: API " + (settings.apiToken.isEmpty() ? "off" : "on") + ", webhooks "
-                + (settings.webhookToken.isEmpty() ? "off" : "on"));
+        lines.add("nglive " + ServerConfiguration.version() + " (node " + node.name() + ") listening on "
+                + listener(server.host(), server.port()) + ", tokens: API " + (server.apiToken().isEmpty() ? "off" : "on")
+                + ", webhooks " + (server.webhookToken().isEmpty() ? "off" : "on"));
         lines.add("  HTTP " + String.join(" ", httpPaths(camel)) + "; WebSocket " + String.join(" ", websocketPaths(camel))
                 + "; /observe/health /observe/metrics");
-        lines.add("  routes " + settings.optional("camel.main.routes-include-pattern").orElse("")
+        lines.add("  routes " + settings.optional("camel.main.routes-include-pattern").orElse(Role.NODE.routes())
                 + (settings.optional("camel.main.routes-reload-enabled").orElse("false").equals("true")
                         ? " (a route file edited while nglive runs is reloaded)" : ""));
-        lines.add("  data " + settings.dataPath + "; recordings " + settings.worksPath + "; outputs " + settings.outPath);
-        lines.add("  recorder " + recorder());
-        lines.add("  transcode " + settings.transcode.mode() + " (at most " + settings.transcodeWorkers
-                + " at once); upload " + target());
-        settings.central.ifPresent(central -> lines.add("  central server " + Redaction.url(central.url().toString())));
+        lines.add("  data " + server.dataPath() + "; recordings " + node.worksPath() + "; outputs " + node.outPath());
+        lines.add("  recorder " + recorder(bean("recorderSettings", RecorderSettings.class)));
+        lines.add("  transcode " + bean("transcodeSettings", TranscodeSettings.class).mode() + " (at most "
+                + bean("pipelineSettings", PipelineSettings.class).transcodeWorkers() + " at once); upload "
+                + target(bean("uploadSettings", UploadSettings.class)));
+        CentralChannelConfiguration.settings(registry)
+                .ifPresent(central -> lines.add("  central server " + Redaction.url(central.url().toString())));
         return lines;
     }
 
-    private String listener() {
+    private <T> T bean(String name, Class<T> type) {
+        return registry.lookupByNameAndType(name, type);
+    }
+
+    private static String listener(String host, int port) {
         String address = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         String reach = switch (host) {
             case "0.0.0.0", "::", "[::]" -> " (every interface)";
@@ -70,8 +81,7 @@ final class StartupSummary implements StartupListener {
         return "http://" + address + ":" + port + reach;
     }
 
-    private String recorder() {
-        var recorder = settings.recorder;
+    private static String recorder(RecorderSettings recorder) {
         if (!recorder.hasApi()) {
             return "without an API (nglive.recorder.url is empty): webhooks only, rooms are managed in the recorder";
         }
@@ -82,8 +92,7 @@ final class StartupSummary implements StartupListener {
         return "API " + api + (recorder.webhookUrl() != null ? ", nglive's webhook registered there" : "");
     }
 
-    private String target() {
-        var upload = settings.upload;
+    private static String target(UploadSettings upload) {
         return switch (upload.target()) {
             case "file" -> "to the folder " + upload.dir();
             case "http" -> "by HTTP PUT to " + Redaction.url(upload.url().toString());

@@ -1,4 +1,4 @@
-// In package io.nglive (not io.nglive.settings) so that it can call Settings.parseDuration, which is package-private.
+// In package io.nglive so that it can call SettingsReader.parseDuration, which is package-private.
 package io.nglive;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,11 +9,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
+import io.nglive.central.CentralSettings;
+import io.nglive.events.EventsSettings;
+import io.nglive.notify.NotifySettings;
+import io.nglive.pipeline.PipelineSettings;
+import io.nglive.recorder.RecorderSettings;
+import io.nglive.rooms.RoomSettings;
 import io.nglive.transcode.TranscodeMode;
+import io.nglive.transcode.TranscodeSettings;
 import io.nglive.transcode.VideoEncoder;
+import io.nglive.upload.UploadSettings;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +34,54 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SettingsTest {
+
+    /** Every domain's settings of a node, read in the order the node's configuration classes read them. */
+    private static final class Settings {
+        final String nodeName;
+        final Path worksPath;
+        final Path outPath;
+        final Path dataPath;
+        final String apiToken;
+        final TranscodeSettings transcode;
+        final int transcodeWorkers;
+        final int uploadWorkers;
+        final int uploadRetries;
+        final boolean uploadDeleteLocal;
+        final Duration progressInterval;
+        final UploadSettings upload;
+        final Duration heartbeatInterval;
+        final Duration eventsRetention;
+        final Duration eventsPruneInterval;
+        final Optional<CentralSettings> central;
+        final RecorderSettings recorder;
+        final Set<Long> roomBlacklist;
+
+        Settings(SettingsReader reader) {
+            ServerSettings server = ServerSettings.read(reader);
+            NodeSettings node = NodeSettings.read(reader);
+            nodeName = node.name();
+            worksPath = node.worksPath();
+            outPath = node.outPath();
+            dataPath = server.dataPath();
+            apiToken = server.apiToken();
+            transcode = TranscodeSettings.read(reader);
+            PipelineSettings pipeline = PipelineSettings.read(reader);
+            transcodeWorkers = pipeline.transcodeWorkers();
+            uploadWorkers = pipeline.uploadWorkers();
+            uploadRetries = pipeline.uploadRetries();
+            uploadDeleteLocal = pipeline.uploadDeleteLocal();
+            progressInterval = pipeline.progressInterval();
+            upload = UploadSettings.read(reader);
+            EventsSettings events = EventsSettings.read(reader);
+            heartbeatInterval = events.heartbeatInterval();
+            eventsRetention = events.retention();
+            eventsPruneInterval = events.pruneInterval();
+            recorder = RecorderSettings.read(reader, server);
+            roomBlacklist = RoomSettings.read(reader).blacklist();
+            NotifySettings.read(reader);
+            central = CentralSettings.read(reader);
+        }
+    }
 
     @TempDir
     Path temp;
@@ -56,7 +115,7 @@ class SettingsTest {
         DefaultCamelContext context = new DefaultCamelContext();
         try {
             context.getPropertiesComponent().setInitialProperties(initial);
-            return new Settings(context.getPropertiesComponent());
+            return new Settings(new SettingsReader(context.getPropertiesComponent()));
         } finally {
             context.stop();
         }
@@ -117,25 +176,25 @@ class SettingsTest {
         "0s, PT0S",
         "1m500ms, PT1M0.5S"})
     void parseDurationAccepts(String text, String expected) {
-        assertThat(Settings.parseDuration(text)).contains(Duration.parse(expected));
+        assertThat(SettingsReader.parseDuration(text)).contains(Duration.parse(expected));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "abc", "5", "5x", "-5s", "s", "5 5s", "1h-30m", "1.5h", "5s!", "PT5S", "ms"})
     void parseDurationRejects(String text) {
-        assertThat(Settings.parseDuration(text)).isEmpty();
+        assertThat(SettingsReader.parseDuration(text)).isEmpty();
     }
 
     @Test
     void parseDurationRejectsANumberTooLongForALong() {
-        Throwable thrown = catchThrowable(() -> assertThat(Settings.parseDuration("99999999999999999999s")).isEmpty());
+        Throwable thrown = catchThrowable(() -> assertThat(SettingsReader.parseDuration("99999999999999999999s")).isEmpty());
 
         assertThat(thrown).isNull();
     }
 
     @Test
     void parseDurationRejectsADurationTooLongForADuration() {
-        Throwable thrown = catchThrowable(() -> assertThat(Settings.parseDuration("9999999999999999d")).isEmpty());
+        Throwable thrown = catchThrowable(() -> assertThat(SettingsReader.parseDuration("9999999999999999d")).isEmpty());
 
         assertThat(thrown).isNull();
     }

@@ -27,15 +27,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nglive.Backoff;
+import io.nglive.NodeSettings;
 import io.nglive.Redaction;
 import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
 import io.nglive.events.EventsPruned;
+import io.nglive.protocol.Ack;
+import io.nglive.protocol.Command;
+import io.nglive.protocol.Frame;
+import io.nglive.protocol.Frames;
+import io.nglive.protocol.Hello;
+import io.nglive.protocol.Reply;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,13 +80,12 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     private static final long ACK_STORE_DELAY_MS = 100;
 
     private final CentralSettings settings;
-    private final String node;
+    private final NodeSettings node;
     private final String nodeId;
     private final String version;
     private final EventLog log;
     private final Cursors cursors;
     private final CentralCommands commands;
-    private final ObjectMapper json;
     private final HttpClient client;
     private final Backoff backoff;
     private final AtomicReference<EventLog.Stored> heartbeat = new AtomicReference<>();
@@ -108,8 +110,8 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     /** The last seq the server acknowledged (written on {@link #loop} only); stored up to {@link #ackStored}. */
     private volatile long acked;
 
-    public CentralChannel(CentralSettings settings, String node, String nodeId, String version, EventLog log,
-                          Cursors cursors, CentralCommands commands, ObjectMapper json) {
+    public CentralChannel(CentralSettings settings, NodeSettings node, String nodeId, String version, EventLog log,
+                          Cursors cursors, CentralCommands commands) {
         this.settings = settings;
         this.node = node;
         this.nodeId = nodeId;
@@ -117,7 +119,6 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         this.log = log;
         this.cursors = cursors;
         this.commands = commands;
-        this.json = json;
         this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
         this.backoff = new Backoff(settings.retryDelay(), settings.retryMaxDelay());
     }
@@ -220,13 +221,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         c.lastHeard = System.nanoTime();
         // acked is the stored position: read at start, written when the last connection ended (storeAck)
         c.cursor = acked;
-        ObjectNode hello = json.createObjectNode();
-        hello.put("type", "hello");
-        hello.put("node", node);
-        hello.put("nodeId", nodeId);
-        hello.put("version", version);
-        hello.put("lastAcked", acked);
-        c.frames.add(hello.toString());
+        c.frames.add(Frames.write(new Hello(node.name(), nodeId, version, acked, node.capacity(), node.labels())));
         heartbeat.set(null); // one from before this connection is stale: the next comes within the interval
         changeState("connected", null);
         LOG.info("connected to the central server {} (sending the events after seq {})", settings.shown(), acked);
@@ -258,28 +253,25 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
             return;
         }
         c.lastHeard = System.nanoTime();
-        JsonNode frame;
+        Frame frame;
         try {
-            frame = json.readTree(text);
-        } catch (JsonProcessingException e) {
-            LOG.warn("the central server sent a frame that is not JSON (ignored): {}", e.getOriginalMessage());
+            frame = Frames.read(text);
+        } catch (Frames.BadFrame e) {
+            LOG.warn("the central server sent a frame that nglive cannot read (ignored): {}", e.getMessage());
             return;
         }
-        String type = frame == null ? "" : frame.path("type").asText();
-        switch (type) {
-            case "ack" -> ack(c, frame.get("seq"));
-            case "command" -> command(c, frame);
-            default -> LOG.debug("ignored a frame of type '{}' from the central server", type);
+        if (frame instanceof Ack ack) {
+            ack(c, ack.seq());
+        } else if (frame instanceof Command command) {
+            command(c, command);
+        } else {
+            LOG.debug("ignored a frame of type '{}' from the central server", frame.type());
         }
     }
 
     /** Everything up to {@code seq} reached the server: stored, never past what was sent on this connection. */
-    private void ack(Connection c, JsonNode seq) {
-        if (seq == null || !seq.canConvertToLong()) {
-            LOG.warn("the central server sent an ack without a seq number (ignored): {}", seq);
-            return;
-        }
-        long upTo = Math.min(seq.asLong(), c.cursor);
+    private void ack(Connection c, long seq) {
+        long upTo = Math.min(seq, c.cursor);
         serverAnswered();
         if (upTo > acked) {
             acked = upTo;
@@ -307,19 +299,19 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     }
 
     /** Runs the command on the command threads, never on the loop (a room change may wait for the recorder). */
-    private void command(Connection c, JsonNode frame) {
+    private void command(Connection c, Command command) {
         serverAnswered();
         try {
             commandPool.execute(() -> {
-                ObjectNode reply = commands.run(frame);
+                Reply reply = commands.run(command);
                 onLoop(() -> reply(c, reply));
             });
         } catch (RejectedExecutionException busy) {
-            reply(c, commands.busy(frame));
+            reply(c, commands.busy(command));
         }
     }
 
-    private void reply(Connection c, ObjectNode reply) {
+    private void reply(Connection c, Reply reply) {
         if (c != current) {
             return; // the connection the command came on is gone; the server knows it got no reply
         }
@@ -327,7 +319,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
             lost(c, MAX_PENDING_FRAMES + " replies waiting: the central server sends commands but does not read");
             return;
         }
-        c.frames.add(reply.toString());
+        c.frames.add(Frames.write(reply));
         pump(c);
     }
 

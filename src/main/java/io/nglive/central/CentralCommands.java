@@ -12,9 +12,10 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nglive.Redaction;
 import io.nglive.api.ApiError;
+import io.nglive.protocol.Command;
+import io.nglive.protocol.Reply;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -23,7 +24,7 @@ import org.apache.camel.ProducerTemplate;
 /**
  * The central server's commands: checked here (name and arguments), then run by the route {@code central-command}
  * (routes/90-central.camel.yaml) through the same beans as the HTTP API, so that a command answers exactly what
- * its HTTP twin would. The answer becomes the reply {@code {"type":"reply","id":X,"code":...}}.
+ * its HTTP twin would. The answer becomes the {@link Reply}.
  */
 public final class CentralCommands {
 
@@ -76,30 +77,22 @@ public final class CentralCommands {
         return List.copyOf(COMMANDS.keySet());
     }
 
-    /** Runs one command frame and returns its reply (never throws: every failure is a reply with a code). */
-    public ObjectNode run(JsonNode frame) {
-        JsonNode id = frame.get("id");
+    /** Runs one command and returns its reply (never throws: every failure is a reply with a code). */
+    public Reply run(Command command) {
         JsonNode answer;
         try {
-            answer = answer(frame);
+            answer = answer(command);
         } catch (ApiError e) {
             answer = json.valueToTree(e.getAnswer());
         }
-        ObjectNode reply = json.createObjectNode();
-        reply.put("type", "reply");
-        reply.set("id", id == null ? json.nullNode() : id);
-        answer.fields().forEachRemaining(field -> reply.set(field.getKey(), field.getValue()));
-        return reply;
+        return new Reply(command.id() == null ? json.nullNode() : command.id(), answer.path("code").asInt(),
+                answer.path("message").isTextual() ? answer.get("message").asText() : null, answer.get("data"));
     }
 
     /** The reply to a command that could not run because too many are waiting. */
-    public ObjectNode busy(JsonNode frame) {
-        ObjectNode reply = json.createObjectNode();
-        reply.put("type", "reply");
-        reply.set("id", frame.has("id") ? frame.get("id") : json.nullNode());
-        reply.put("code", BUSY);
-        reply.put("message", "too many commands at once: try again when earlier ones have been answered");
-        return reply;
+    public Reply busy(Command command) {
+        return new Reply(command.id() == null ? json.nullNode() : command.id(), BUSY,
+                "too many commands at once: try again when earlier ones have been answered", null);
     }
 
     /** The route's answer to a command name it has no branch for (one added here but not to the route). */
@@ -107,17 +100,16 @@ public final class CentralCommands {
         throw unknownCommand(command);
     }
 
-    private JsonNode answer(JsonNode frame) {
-        JsonNode name = frame.get("command");
-        if (name == null || !name.isTextual()) {
+    private JsonNode answer(Command frame) {
+        String command = frame.command();
+        if (command == null) {
             throw new ApiError(400, BAD_ARGUMENTS, "a command needs \"command\": one of " + names());
         }
-        String command = name.asText();
         Arguments expected = COMMANDS.get(command);
         if (expected == null) {
             throw unknownCommand(command);
         }
-        Map<String, Object> headers = arguments(command, expected, frame.get("args"));
+        Map<String, Object> headers = arguments(command, expected, frame.args());
         headers.put(COMMAND_HEADER, command);
         Exchange done = template().send(ENDPOINT, exchange -> exchange.getMessage().setHeaders(headers));
         if (done.getException() != null) {

@@ -4,8 +4,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
+import io.nglive.InvalidSetting;
 import io.nglive.Redaction;
+import io.nglive.SettingsReader;
 
 /**
  * Where the central server is and how the node keeps its connection to it.
@@ -42,5 +45,21 @@ public record CentralSettings(URI url, Duration retryDelay, Duration retryMaxDel
     /** The URL without its secrets, for logs and the health check. */
     public String shown() {
         return Redaction.url(url.toString());
+    }
+
+    /** Reads {@code nglive.central.*}; empty when no central server is configured. */
+    public static Optional<CentralSettings> read(SettingsReader settings) {
+        Optional<String> url = settings.optional("nglive.central.url");
+        Duration first = settings.duration("nglive.central.retry-delay");
+        Duration max = settings.maxDelay("nglive.central.retry-max-delay", "nglive.central.retry-delay");
+        Duration timeout = settings.positiveDuration("nglive.central.timeout");
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new CentralSettings(url(url.get()), first, max, timeout));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSetting("nglive.central.url", Redaction.url(url.get()), e.getMessage());
+        }
     }
 }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
@@ -115,7 +115,13 @@ public final class EventLog {
      *                          database failed
      */
     public <T> Recorded<T> record(String type, Map<String, Object> fields, String sourceId, InTransaction<T> extra) {
-        Append<T> append = new Append<>(type, fields, sourceId, extra);
+        return recordFor(node, type, fields, sourceId, extra);
+    }
+
+    /** {@link #record} of an event another node emitted (the central server stores its nodes' events so). */
+    public <T> Recorded<T> recordFor(String node, String type, Map<String, Object> fields, String sourceId,
+                                     InTransaction<T> extra) {
+        Append<T> append = new Append<>(node, type, fields, sourceId, extra);
         synchronized (waiting) {
             waiting.add(append);
             if (!writing) {
@@ -216,7 +222,7 @@ public final class EventLog {
         } finally {
             appendLock.unlock();
         }
-        String text = serialise(type, seq, fields);
+        String text = serialise(node, type, seq, fields);
         for (Listener l : listeners) {
             l.transientEvent(seq, text);
         }
@@ -323,6 +329,7 @@ public final class EventLog {
 
     /** One caller's event, waiting to be committed with whatever else waits; written by the writer thread only. */
     private final class Append<T> {
+        private final String node;
         private final String type;
         private final Map<String, Object> fields;
         private final String sourceId;
@@ -332,7 +339,8 @@ public final class EventLog {
         private RuntimeException failure;
         private final CompletableFuture<Void> committed = new CompletableFuture<>();
 
-        Append(String type, Map<String, Object> fields, String sourceId, InTransaction<T> extra) {
+        Append(String node, String type, Map<String, Object> fields, String sourceId, InTransaction<T> extra) {
+            this.node = node;
             this.type = type;
             this.fields = fields;
             this.sourceId = sourceId;
@@ -352,7 +360,7 @@ public final class EventLog {
                     }
                 }
                 long seq = JournalAccess.nextValue(c, "event_seq");
-                json = serialise(type, seq, fields);
+                json = serialise(node, type, seq, fields);
                 JournalAccess.update(c, "INSERT INTO event (seq, type, time, source_id, body) VALUES (?, ?, ?, ?, ?)",
                         seq, type, OffsetDateTime.now().toString(), sourceId, json);
                 recorded = new Recorded<>(seq, false, extra.run(c, seq));
@@ -380,7 +388,7 @@ public final class EventLog {
         }
     }
 
-    private String serialise(String type, long seq, Map<String, Object> fields) {
+    private String serialise(String node, String type, long seq, Map<String, Object> fields) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("type", type);
         event.put("seq", seq);

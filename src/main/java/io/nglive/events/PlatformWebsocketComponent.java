@@ -1,6 +1,12 @@
 package io.nglive.events;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketComponent;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConsumer;
@@ -19,12 +25,19 @@ import org.apache.camel.spi.annotations.Component;
 public class PlatformWebsocketComponent extends VertxWebsocketComponent {
 
     private final int port;
-    private final WebsocketGuard guard;
-    private final java.util.Set<String> guardedPaths = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Handler<RoutingContext> guard;
+    private final Map<String, Handler<RoutingContext>> guards = new ConcurrentHashMap<>();
+    private final Set<String> guardedPaths = ConcurrentHashMap.newKeySet();
 
-    public PlatformWebsocketComponent(int port, WebsocketGuard guard) {
+    /** @param guard checks every handshake before it is upgraded (the API token), unless a path has its own */
+    public PlatformWebsocketComponent(int port, Handler<RoutingContext> guard) {
         this.port = port;
         this.guard = guard;
+    }
+
+    /** A path whose handshakes another guard checks (the central server's {@code /nodes}: the node token). */
+    public void guard(String path, Handler<RoutingContext> pathGuard) {
+        guards.put(path, pathGuard);
     }
 
     @Override
@@ -39,7 +52,7 @@ public class PlatformWebsocketComponent extends VertxWebsocketComponent {
         }
         String path = consumer.getEndpoint().getConfiguration().getWebsocketURI().getPath();
         if (guardedPaths.add(path)) {
-            getRouter().route(path).order(-1).handler(guard);
+            getRouter().route(path).order(-1).handler(guards.getOrDefault(path, guard));
         }
         super.connectConsumer(consumer);
     }

@@ -2,6 +2,8 @@ package io.nglive.transcode;
 
 import java.time.Duration;
 
+import io.nglive.SettingsReader;
+
 /**
  * Everything that decides how ffmpeg runs, read once from {@code nglive.transcode.*}.
  *
@@ -24,4 +26,26 @@ public record TranscodeSettings(
         String ffprobe,
         int nice,
         Duration timeout) {
+
+    /** Reads {@code nglive.transcode.*}; ffmpeg and ffprobe must be found unless the mode is NONE. */
+    public static TranscodeSettings read(SettingsReader settings) {
+        TranscodeSettings transcode = new TranscodeSettings(
+                settings.choice("nglive.transcode.mode", TranscodeMode.class),
+                settings.choice("nglive.transcode.encoder", VideoEncoder.class),
+                settings.integer("nglive.transcode.crf", 0, 51),
+                settings.integer("nglive.transcode.cq", 0, 51),
+                settings.integer("nglive.transcode.bitrate", 1, 1_000_000),
+                settings.integer("nglive.transcode.bufsize", 1, 10_000_000),
+                settings.preset("nglive.transcode.preset"),
+                settings.required("nglive.transcode.ffmpeg"),
+                settings.required("nglive.transcode.ffprobe"),
+                settings.integer("nglive.transcode.nice", 0, 19),
+                settings.duration("nglive.transcode.timeout"));
+        if (transcode.mode() != TranscodeMode.NONE) {
+            // found now rather than by every job failing once it is tried
+            settings.executable("nglive.transcode.ffmpeg");
+            settings.executable("nglive.transcode.ffprobe");
+        }
+        return transcode;
+    }
 }

@@ -4,6 +4,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+
+import io.nglive.InvalidSetting;
+import io.nglive.SettingsReader;
 
 /**
  * The upload target and its options, read once from {@code nglive.upload.*}.
@@ -23,4 +27,37 @@ public record UploadSettings(
         String password,
         List<String> command,
         Duration timeout) {
+
+    public static UploadSettings read(SettingsReader settings) {
+        String target = settings.required("nglive.upload.target").toLowerCase(Locale.ROOT);
+        List<String> accepted = List.of("none", "file", "http", "command");
+        if (!accepted.contains(target)) {
+            throw new InvalidSetting("nglive.upload.target", target, "unknown target (expected one of " + accepted + ")");
+        }
+        URI url = null;
+        List<String> command = List.of();
+        if (target.equals("http")) {
+            url = settings.httpUrl("nglive.upload.url");
+        }
+        if (target.equals("command")) {
+            String line = settings.required("nglive.upload.command");
+            try {
+                command = CommandLine.split(line);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSetting("nglive.upload.command", line, e.getMessage());
+            }
+            if (command.isEmpty()) {
+                throw new InvalidSetting("nglive.upload.command", line, "names no executable");
+            }
+        }
+        return new UploadSettings(
+                target,
+                target.equals("file") ? settings.writableDirectory("nglive.upload.dir")
+                        : Path.of(settings.optional("nglive.upload.dir").orElse(".")),
+                url,
+                settings.optional("nglive.upload.user").orElse(null),
+                settings.optional("nglive.upload.password").orElse(null),
+                command,
+                settings.duration("nglive.upload.timeout"));
+    }
 }

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nglive.NodeSettings;
 import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
 import io.nglive.events.OutboxRetention;
@@ -143,8 +144,9 @@ class CentralChannelTest {
     private CentralChannel channel(int port, Duration timeout) {
         CentralSettings settings = new CentralSettings(URI.create("ws://127.0.0.1:" + port + "/node?token=t"),
                 Duration.ofMillis(200), Duration.ofMillis(400), timeout);
-        return new CentralChannel(settings, "node-a", "id-a", "test", log, cursors,
-                new CentralCommands(new DefaultCamelContext(), JSON), JSON);
+        NodeSettings node = new NodeSettings("node-a", Path.of("works"), Path.of("out"), 0, List.of());
+        return new CentralChannel(settings, node, "id-a", "test", log, cursors,
+                new CentralCommands(new DefaultCamelContext(), JSON));
     }
 
     private int server(io.vertx.core.Handler<ServerWebSocket> handler) throws Exception {

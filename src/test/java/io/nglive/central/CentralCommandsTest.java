@@ -9,6 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nglive.protocol.Command;
+import io.nglive.protocol.Frames;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -25,7 +28,7 @@ class CentralCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     CamelContext camel;
-    CentralCommands commands;
+    Commands commands;
     final List<Map<String, Object>> seen = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -45,7 +48,7 @@ class CentralCommandsTest {
             }
         });
         camel.start();
-        commands = new CentralCommands(camel, JSON);
+        commands = new Commands(new CentralCommands(camel, JSON));
     }
 
     @AfterEach
@@ -130,7 +133,21 @@ class CentralCommandsTest {
         return reply.path("message").asText();
     }
 
-    private static JsonNode frame(String text) throws Exception {
-        return JSON.readTree(text);
+    /** A command frame as the channel reads it (the tests leave out "type"). */
+    private static Command frame(String text) throws Exception {
+        ObjectNode frame = (ObjectNode) JSON.readTree(text);
+        frame.put("type", "command");
+        return (Command) Frames.read(frame.toString());
+    }
+
+    /** The replies as they go on the wire. */
+    private record Commands(CentralCommands commands) {
+        JsonNode run(Command command) throws Exception {
+            return JSON.readTree(Frames.write(commands.run(command)));
+        }
+
+        JsonNode busy(Command command) throws Exception {
+            return JSON.readTree(Frames.write(commands.busy(command)));
+        }
     }
 }

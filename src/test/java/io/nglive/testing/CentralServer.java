@@ -18,7 +18,10 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.nglive.protocol.Ack;
+import io.nglive.protocol.Command;
+import io.nglive.protocol.Frames;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -190,13 +193,10 @@ public final class CentralServer implements AutoCloseable {
      */
     public CompletableFuture<JsonNode> command(String name, Object args) {
         String id = "cmd-" + commandIds.incrementAndGet();
-        ObjectNode frame = JSON.createObjectNode().put("type", "command").put("id", id).put("command", name);
-        if (args != null) {
-            frame.set("args", JSON.valueToTree(args));
-        }
+        Command frame = new Command(TextNode.valueOf(id), name, args == null ? null : JSON.valueToTree(args), null);
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pendingReplies.put(id, reply);
-        send(frame);
+        send(Frames.write(frame));
         return reply;
     }
 
@@ -387,7 +387,7 @@ public final class CentralServer implements AutoCloseable {
 
         private Future<Void> ack(long seq) {
             lastAck = Math.max(lastAck, seq);
-            return socket.writeTextMessage("{\"type\":\"ack\",\"seq\":" + seq + "}");
+            return socket.writeTextMessage(Frames.write(new Ack(seq)));
         }
 
         private void close() {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The beans of POST /webhook/blrec and /webhook/ddtv, wired as NgliveConfiguration wires them, with a real file
+ * The beans of POST /webhook/blrec and /webhook/ddtv, wired as WebhookConfiguration wires them, with a real file
  * database: what blrec's events and DDTV's RecordingEnd become in the journal and the outbox.
  */
 class OtherRecordersWebhookTest {

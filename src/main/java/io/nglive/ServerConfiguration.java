@@ -1,0 +1,161 @@
+package io.nglive;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.nglive.api.Access;
+import io.nglive.api.BodyTooLarge;
+import io.nglive.api.Problems;
+import io.nglive.events.PlatformWebsocketComponent;
+import io.nglive.events.WebsocketGuard;
+import io.nglive.journal.DataLock;
+import io.vertx.core.Vertx;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both roles serve: one HTTP port (platform-http and the WebSocket on one Vert.x), its tokens, the JSON error
+ * answers, and the data directory, taken for this process alone. Beans are lazy: each is made when first needed, so
+ * the configurations of a role may refer to one another's beans in any order.
+ */
+public final class ServerConfiguration implements CamelConfiguration {
+
+    @BindToRegistry(lazy = true)
+    public SettingsReader settings(CamelContext camel) {
+        return new SettingsReader(camel.getPropertiesComponent());
+    }
+
+    @BindToRegistry(lazy = true)
+    public ServerSettings serverSettings(@BeanInject("settings") SettingsReader settings) {
+        ServerSettings server = ServerSettings.read(settings);
+        requireFreePort(server.host(), server.port());
+        return server;
+    }
+
+    @BindToRegistry(lazy = true)
+    public ObjectMapper json() {
+        return new ObjectMapper();
+    }
+
+    /** One Vert.x for platform-http and the WebSocket, so that both serve the same port. */
+    @BindToRegistry(lazy = true)
+    public Vertx vertx(CamelContext camel) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                vertx.close();
+            }
+        });
+        return vertx;
+    }
+
+    @BindToRegistry(lazy = true)
+    public Access access(@BeanInject("serverSettings") ServerSettings server) {
+        return new Access(server.apiToken(), server.webhookToken());
+    }
+
+    @BindToRegistry(value = "vertx-websocket", lazy = true)
+    public PlatformWebsocketComponent websocket(@BeanInject("serverSettings") ServerSettings server,
+                                                @BeanInject("access") Access access) {
+        return new PlatformWebsocketComponent(server.port(), new WebsocketGuard(access));
+    }
+
+    @BindToRegistry(lazy = true)
+    public Problems problems() {
+        return new Problems();
+    }
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        camel.getPropertiesComponent().addPropertiesFunction(new MillisFunction(camel.getPropertiesComponent()));
+        // a health check: bound as it is, so that the health registry gives it the context
+        camel.getRegistry().bind("routes-started", new RoutesStartedCheck());
+        ServerSettings server = camel.getRegistry().lookupByNameAndType("serverSettings", ServerSettings.class);
+        // before anything opens the database: a second nglive on the same data is refused at once, naming the first
+        Optional<DataLock> dataLock = DataLock.take(server.dataPath());
+        if (dataLock.isPresent()) {
+            camel.addService(dataLock.get());
+        }
+        Exposure.warning(server.host(), server.port(), server.apiToken(), server.webhookToken(),
+                System.getProperties()).ifPresent(LoggerFactory.getLogger(ServerConfiguration.class)::warn);
+        answerTooLargeBodiesAsJson(camel, server.port(), server.maxBodySize());
+    }
+
+    /**
+     * The registry /observe/metrics scrapes, bound by camel-micrometer-prometheus before the beans are made; a no-op one
+     * when camel.metrics is off.
+     */
+    public static MeterRegistry meters(CamelContext camel) {
+        return Optional.ofNullable(camel.getRegistry().lookupByNameAndType(
+                MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class)).orElseGet(CompositeMeterRegistry::new);
+    }
+
+    /** Starts {@code service} once every route runs (it may send into them), and stops it with Camel. */
+    public static void startWithTheRoutes(CamelContext camel, ServiceSupport service) throws Exception {
+        camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+                context.addService(service);
+            }
+        });
+    }
+
+    /** Once platform-http's router exists: a body over the limit gets nglive's JSON error, not Vert.x's plain text. */
+    private static void answerTooLargeBodiesAsJson(CamelContext camel, int port, Optional<Long> limit)
+            throws Exception {
+        if (limit.isEmpty()) {
+            return;
+        }
+        BodyTooLarge answer = new BodyTooLarge(limit.get());
+        camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                        VertxPlatformHttpRouter.getRouterNameFromPort(port));
+                if (router != null) {
+                    router.route().failureHandler(answer);
+                }
+            }
+        });
+    }
+
+    /**
+     * platform-http only logs a failed bind and starts anyway, without a server: check first, so that a port in use
+     * stops the start with a reason instead.
+     */
+    private static void requireFreePort(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new InvalidSetting("camel.server.port", String.valueOf(port),
+                    "cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")");
+        }
+    }
+
+    public static String version() {
+        String version = ServerConfiguration.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}
