@@ -65,8 +65,11 @@ public final class JournalAccess {
         }
     }
 
+    /** The next value of {@code sequence}: HSQLDB (the embedded journal) and PostgreSQL share no statement for it. */
     public static long nextValue(Connection c, String sequence) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("CALL NEXT VALUE FOR " + sequence);
+        String sql = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())
+                ? "SELECT nextval('" + sequence + "')" : "CALL NEXT VALUE FOR " + sequence;
+        try (PreparedStatement s = c.prepareStatement(sql);
              ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getLong(1);

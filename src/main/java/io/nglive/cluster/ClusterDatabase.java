@@ -1,0 +1,175 @@
+package io.nglive.cluster;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.commons.dbcp2.BasicDataSource;
+
+/**
+ * The central server's database: the embedded HSQLDB file {@code <data path>/central}, or any JDBC URL (PostgreSQL,
+ * where several central instances share it). Every statement here and in {@link ClusterStore} is the same text on
+ * both, so the schema is created on first start whichever it is.
+ */
+public final class ClusterDatabase extends ServiceSupport {
+
+    private static final String[] SCHEMA = {
+        // the outbox, as the node's journal has it (io.nglive.journal.Database), so that EventLog, Cursors and
+        // OutboxRetention run on it unchanged: the central's own ordered event stream
+        "CREATE SEQUENCE IF NOT EXISTS event_seq AS BIGINT START WITH 1",
+        """
+        CREATE TABLE IF NOT EXISTS event (
+          seq BIGINT PRIMARY KEY,
+          type VARCHAR(64) NOT NULL,
+          time VARCHAR(40) NOT NULL,
+          source_id VARCHAR(128),
+          body VARCHAR(2000000) NOT NULL,
+          CONSTRAINT event_source_unique UNIQUE (source_id))
+        """,
+        "CREATE TABLE IF NOT EXISTS event_transient (id INT PRIMARY KEY, seq BIGINT NOT NULL)",
+        "INSERT INTO event_transient (id, seq) SELECT 1, 0 FROM (VALUES (0)) AS one (x) "
+                + "WHERE NOT EXISTS (SELECT id FROM event_transient WHERE id = 1)",
+        "CREATE TABLE IF NOT EXISTS installation (name VARCHAR(64) PRIMARY KEY, value VARCHAR(200) NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS consumer (name VARCHAR(1000) PRIMARY KEY, acked BIGINT NOT NULL)",
+        // every node that ever said hello; times are epoch milliseconds. last_acked is the highest node seq stored
+        """
+        CREATE TABLE IF NOT EXISTS cluster_node (
+          node_id VARCHAR(64) PRIMARY KEY,
+          name VARCHAR(200) NOT NULL,
+          capacity INT DEFAULT 0 NOT NULL,
+          labels VARCHAR(4000) DEFAULT '' NOT NULL,
+          version VARCHAR(64),
+          connected BOOLEAN DEFAULT FALSE NOT NULL,
+          first_seen BIGINT NOT NULL,
+          last_seen BIGINT NOT NULL,
+          last_acked BIGINT DEFAULT 0 NOT NULL,
+          heartbeat VARCHAR(1000000),
+          free_disk BIGINT,
+          load DOUBLE PRECISION)
+        """,
+        // the cluster's rooms (desired state) and where each is placed. epoch grows with every change of placement,
+        // so a decision taken on an older placement fails; removed = TRUE is a removal the node has not applied yet
+        """
+        CREATE TABLE IF NOT EXISTS cluster_room (
+          room_id BIGINT PRIMARY KEY,
+          auto_record BOOLEAN NOT NULL,
+          labels VARCHAR(4000) DEFAULT '' NOT NULL,
+          node_id VARCHAR(64),
+          epoch BIGINT DEFAULT 0 NOT NULL,
+          placed_at BIGINT,
+          unplaced_reason VARCHAR(1000),
+          view VARCHAR(1000000),
+          added BIGINT NOT NULL,
+          updated BIGINT NOT NULL,
+          removed BOOLEAN DEFAULT FALSE NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS cluster_room_node ON cluster_room (node_id)",
+        // rooms a node gives up when its current session ends: they were placed elsewhere while it was lost
+        """
+        CREATE TABLE IF NOT EXISTS cluster_release (
+          room_id BIGINT NOT NULL,
+          node_id VARCHAR(64) NOT NULL,
+          epoch BIGINT NOT NULL,
+          PRIMARY KEY (room_id, node_id))
+        """,
+        // the jobs of every node, as their events last reported them
+        """
+        CREATE TABLE IF NOT EXISTS cluster_job (
+          node_id VARCHAR(64) NOT NULL,
+          job_id BIGINT NOT NULL,
+          room_id BIGINT,
+          status VARCHAR(16) NOT NULL,
+          file VARCHAR(4000),
+          updated BIGINT NOT NULL,
+          body VARCHAR(1000000) NOT NULL,
+          PRIMARY KEY (node_id, job_id))
+        """,
+        "CREATE INDEX IF NOT EXISTS cluster_job_status ON cluster_job (status)",
+        "CREATE INDEX IF NOT EXISTS cluster_job_updated ON cluster_job (updated)",
+    };
+
+    /** After a crash the previous process's lock on the embedded files is only taken for stale once it lapsed. */
+    private static final long OPEN_TIMEOUT_MILLIS = 30_000;
+
+    private final BasicDataSource dataSource;
+    private final boolean embedded;
+
+    /** The embedded database under {@code dataPath}; its plain tables are disk (cached) tables, not held in memory. */
+    public ClusterDatabase(Path dataPath) {
+        this("jdbc:hsqldb:file:" + dataPath.resolve("central").toAbsolutePath()
+                + ";hsqldb.write_delay=false;hsqldb.tx=mvcc;hsqldb.default_table_type=cached", "SA", "", true);
+    }
+
+    /** A database at {@code url} (PostgreSQL 15 or later), with its driver on the class path. */
+    public ClusterDatabase(String url, String user, String password) {
+        this(url, user, password, false);
+    }
+
+    private ClusterDatabase(String url, String user, String password, boolean embedded) {
+        this.embedded = embedded;
+        dataSource = new BasicDataSource();
+        dataSource.setUrl(url);
+        dataSource.setUsername(user);
+        dataSource.setPassword(password);
+        dataSource.setMaxTotal(8);
+        dataSource.setMaxIdle(8);
+        dataSource.setPoolPreparedStatements(true);
+        dataSource.setMaxOpenPreparedStatements(200);
+        openWithin(OPEN_TIMEOUT_MILLIS);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Connects, waiting while another process's lock may still lapse or the server is starting, then creates the schema. */
+    private void openWithin(long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            try (Connection c = dataSource.getConnection()) {
+                break;
+            } catch (SQLException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("cannot open the cluster database: " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the cluster database was opening", e);
+                }
+            }
+        }
+        createSchema();
+    }
+
+    private void createSchema() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String ddl : SCHEMA) {
+                s.execute(ddl);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the cluster database: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (dataSource.isClosed()) {
+            return;
+        }
+        try {
+            if (embedded) {
+                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                    s.execute("SHUTDOWN");
+                }
+            }
+        } finally {
+            dataSource.close();
+        }
+    }
+}

@@ -1,0 +1,337 @@
+package io.nglive.cluster;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import javax.sql.DataSource;
+
+import io.nglive.journal.JournalAccess;
+
+/**
+ * The central server's state: nodes, the cluster's rooms and their placement, handover releases and the nodes' jobs
+ * ({@link ClusterDatabase} holds the tables). Every statement runs on HSQLDB and PostgreSQL alike.
+ */
+public final class ClusterStore {
+
+    /** A node as last heard of; {@code rooms} is how many rooms are placed on it. */
+    public record Node(String nodeId, String name, int capacity, List<String> labels, String version,
+                       boolean connected, Instant firstSeen, Instant lastSeen, long lastAcked, String heartbeat,
+                       Long freeDisk, Double load, int rooms) {
+    }
+
+    /** A room of the cluster; {@code nodeId} and {@code node} (its name) are null while it is not placed. */
+    public record Room(long roomId, boolean autoRecord, List<String> labels, String nodeId, String node, long epoch,
+                       Instant placedAt, String unplacedReason, String view, Instant added, Instant updated,
+                       boolean removed) {
+    }
+
+    /** A room {@code nodeId} must give up when its current session ends; placed elsewhere at {@code epoch}. */
+    public record Release(long roomId, String nodeId, long epoch) {
+    }
+
+    /** A job as a node's event last reported it; {@code body} is its JSON. */
+    public record Job(String nodeId, long jobId, Long roomId, String status, String file, Instant updated,
+                      String body) {
+    }
+
+    /** A job with the name of the node that reported it. */
+    public record NodeJob(String node, Job job) {
+    }
+
+    /** What {@link #removeRoom} did. */
+    public enum Removal {
+        /** No such room, or its removal is already pending. */
+        NOT_FOUND,
+        /** Not placed: gone at once. */
+        DELETED,
+        /** Placed: kept as a tombstone until its node has applied the removal ({@link #removalApplied}). */
+        PENDING_ON_NODE
+    }
+
+    private static final String ROOM_COLUMNS = "r.room_id, r.auto_record, r.labels, r.node_id, n.name AS node, "
+            + "r.epoch, r.placed_at, r.unplaced_reason, r.view, r.added, r.updated, r.removed "
+            + "FROM cluster_room r LEFT JOIN cluster_node n ON n.node_id = r.node_id";
+    private static final String NODE_COLUMNS = "n.node_id, n.name, n.capacity, n.labels, n.version, n.connected, "
+            + "n.first_seen, n.last_seen, n.last_acked, n.heartbeat, n.free_disk, n.load, "
+            + "(SELECT COUNT(*) FROM cluster_room r WHERE r.node_id = n.node_id AND r.removed = FALSE) AS rooms "
+            + "FROM cluster_node n";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public ClusterStore(DataSource dataSource) {
+        this(dataSource, Clock.systemUTC());
+    }
+
+    ClusterStore(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    // ---- nodes
+
+    /** A node said hello: records what it said and that it is connected; true when it was never seen before. */
+    public boolean hello(String nodeId, String name, int capacity, List<String> labels, String version) {
+        long now = clock.millis();
+        return JournalAccess.transaction(dataSource, c -> {
+            if (JournalAccess.update(c, "UPDATE cluster_node SET name = ?, capacity = ?, labels = ?, version = ?, "
+                    + "connected = TRUE, last_seen = ? WHERE node_id = ?",
+                    name, capacity, joined(labels), version, now, nodeId) == 1) {
+                return false;
+            }
+            JournalAccess.update(c, "INSERT INTO cluster_node (node_id, name, capacity, labels, version, connected, "
+                    + "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?)",
+                    nodeId, name, capacity, joined(labels), version, now, now);
+            return true;
+        });
+    }
+
+    /** A node's heartbeat: its JSON, cpu load and free disk, and that it was alive now; false for an unknown node. */
+    public boolean heartbeat(String nodeId, Double load, Long freeDisk, String json) {
+        long now = clock.millis();
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.update(c, "UPDATE cluster_node SET load = ?, "
+                + "free_disk = ?, heartbeat = ?, last_seen = ? WHERE node_id = ?", load, freeDisk, json, now, nodeId)) == 1;
+    }
+
+    /** The node's connection closed, or it was found lost; its last_seen stays when it was last heard. */
+    public void disconnected(String nodeId) {
+        JournalAccess.transaction(dataSource, c -> JournalAccess.update(c,
+                "UPDATE cluster_node SET connected = FALSE WHERE node_id = ?", nodeId));
+    }
+
+    /** Every node ever seen, by name. */
+    public List<Node> nodes() {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + NODE_COLUMNS
+                + " ORDER BY n.name, n.node_id")).stream().map(ClusterStore::node).toList();
+    }
+
+    /** One node, if it was ever seen. */
+    public Optional<Node> node(String nodeId) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + NODE_COLUMNS
+                + " WHERE n.node_id = ?", nodeId)).stream().map(ClusterStore::node).findFirst();
+    }
+
+    /** The highest node seq stored from {@code nodeId} (0 for a node never seen): what the hello is answered with. */
+    public long lastAcked(String nodeId) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c,
+                "SELECT last_acked FROM cluster_node WHERE node_id = ?", nodeId)).stream()
+                .mapToLong(row -> ((Number) row.get("last_acked")).longValue()).findFirst().orElse(0);
+    }
+
+    /** In the transaction that stored the node's event {@code nodeSeq}: its ack position moves up, never back. */
+    public static void eventStored(Connection c, String nodeId, long nodeSeq) throws SQLException {
+        JournalAccess.update(c, "UPDATE cluster_node SET last_acked = GREATEST(last_acked, ?) WHERE node_id = ?",
+                nodeSeq, nodeId);
+    }
+
+    // ---- rooms
+
+    /** Adds a room, not placed; false when it is already there (a pending removal is cancelled instead). */
+    public boolean addRoom(long roomId, boolean autoRecord, List<String> labels) {
+        long now = clock.millis();
+        return JournalAccess.transaction(dataSource, c -> {
+            List<Map<String, Object>> rows =
+                    JournalAccess.query(c, "SELECT removed FROM cluster_room WHERE room_id = ?", roomId);
+            if (rows.isEmpty()) {
+                JournalAccess.update(c, "INSERT INTO cluster_room (room_id, auto_record, labels, added, updated) "
+                        + "VALUES (?, ?, ?, ?, ?)", roomId, autoRecord, joined(labels), now, now);
+                return true;
+            }
+            if (Boolean.TRUE.equals(rows.get(0).get("removed"))) {
+                JournalAccess.update(c, "UPDATE cluster_room SET removed = FALSE, auto_record = ?, labels = ?, "
+                        + "updated = ? WHERE room_id = ?", autoRecord, joined(labels), now, roomId);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Removes a room: at once when it is not placed, else as a tombstone its node must apply first. */
+    public Removal removeRoom(long roomId) {
+        long now = clock.millis();
+        return JournalAccess.transaction(dataSource, c -> {
+            if (JournalAccess.update(c, "DELETE FROM cluster_room WHERE room_id = ? AND node_id IS NULL", roomId) == 1) {
+                return Removal.DELETED;
+            }
+            return JournalAccess.update(c, "UPDATE cluster_room SET removed = TRUE, updated = ? "
+                    + "WHERE room_id = ? AND removed = FALSE", now, roomId) == 1 ? Removal.PENDING_ON_NODE : Removal.NOT_FOUND;
+        });
+    }
+
+    /** The node {@code nodeId} no longer has the removed room: the tombstone goes; false when there was none. */
+    public boolean removalApplied(long roomId, String nodeId) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.update(c,
+                "DELETE FROM cluster_room WHERE room_id = ? AND node_id = ? AND removed = TRUE", roomId, nodeId)) == 1;
+    }
+
+    /** One room, a pending removal included. */
+    public Optional<Room> room(long roomId) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c,
+                "SELECT " + ROOM_COLUMNS + " WHERE r.room_id = ?", roomId)).stream().map(ClusterStore::room).findFirst();
+    }
+
+    /** The cluster's rooms (pending removals left out), by room id. */
+    public List<Room> rooms() {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c,
+                "SELECT " + ROOM_COLUMNS + " WHERE r.removed = FALSE ORDER BY r.room_id")).stream()
+                .map(ClusterStore::room).toList();
+    }
+
+    /** The rooms placed on {@code nodeId}, pending removals included (the node must still apply them). */
+    public List<Room> roomsOf(String nodeId) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c,
+                "SELECT " + ROOM_COLUMNS + " WHERE r.node_id = ? ORDER BY r.room_id", nodeId)).stream()
+                .map(ClusterStore::room).toList();
+    }
+
+    /** Rooms to place: those on no node, and those whose node was last heard before {@code silentSince}. */
+    public List<Room> orphaned(Instant silentSince) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + ROOM_COLUMNS
+                + " WHERE r.removed = FALSE AND (r.node_id IS NULL OR n.last_seen < ?) ORDER BY r.room_id",
+                silentSince.toEpochMilli())).stream().map(ClusterStore::room).toList();
+    }
+
+    /**
+     * Places the room on {@code nodeId} if its epoch is still {@code expectedEpoch}; returns the new epoch, or empty
+     * when the placement changed meanwhile (a concurrent decision won). A release of it by that node is void.
+     */
+    public OptionalLong place(long roomId, String nodeId, long expectedEpoch) {
+        long now = clock.millis();
+        return JournalAccess.transaction(dataSource, c -> {
+            // the epoch check is in the same statement as the write: no read-then-write race between instances
+            if (JournalAccess.update(c, "UPDATE cluster_room SET node_id = ?, epoch = epoch + 1, placed_at = ?, "
+                    + "unplaced_reason = NULL, view = NULL, updated = ? WHERE room_id = ? AND epoch = ? AND removed = FALSE",
+                    nodeId, now, now, roomId, expectedEpoch) == 0) {
+                return OptionalLong.empty();
+            }
+            JournalAccess.update(c, "DELETE FROM cluster_release WHERE room_id = ? AND node_id = ?", roomId, nodeId);
+            return OptionalLong.of(expectedEpoch + 1);
+        });
+    }
+
+    /** Takes the room off its node, saying why, if its epoch is still {@code expectedEpoch}; returns the new epoch. */
+    public OptionalLong unplace(long roomId, String reason, long expectedEpoch) {
+        long now = clock.millis();
+        int updated = JournalAccess.transaction(dataSource, c -> JournalAccess.update(c, "UPDATE cluster_room SET "
+                + "node_id = NULL, epoch = epoch + 1, placed_at = NULL, unplaced_reason = ?, view = NULL, updated = ? "
+                + "WHERE room_id = ? AND epoch = ? AND removed = FALSE", reason, now, roomId, expectedEpoch));
+        return updated == 1 ? OptionalLong.of(expectedEpoch + 1) : OptionalLong.empty();
+    }
+
+    /** The node's view of a room it holds (JSON: recording, streaming, title...); false when it does not hold it. */
+    public boolean viewed(long roomId, String nodeId, String view) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.update(c,
+                "UPDATE cluster_room SET view = ? WHERE room_id = ? AND node_id = ?", view, roomId, nodeId)) == 1;
+    }
+
+    // ---- releases
+
+    /** {@code nodeId} must give the room up at the end of its current session; the latest epoch is kept. */
+    public void addRelease(long roomId, String nodeId, long epoch) {
+        JournalAccess.transaction(dataSource, c -> {
+            if (JournalAccess.update(c, "UPDATE cluster_release SET epoch = GREATEST(epoch, ?) "
+                    + "WHERE room_id = ? AND node_id = ?", epoch, roomId, nodeId) == 0) {
+                JournalAccess.update(c, "INSERT INTO cluster_release (room_id, node_id, epoch) VALUES (?, ?, ?)",
+                        roomId, nodeId, epoch);
+            }
+            return null;
+        });
+    }
+
+    /** The rooms {@code nodeId} must still give up. */
+    public List<Release> releases(String nodeId) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c,
+                "SELECT room_id, node_id, epoch FROM cluster_release WHERE node_id = ? ORDER BY room_id", nodeId)).stream()
+                .map(row -> new Release(longOf(row, "room_id"), (String) row.get("node_id"), longOf(row, "epoch")))
+                .toList();
+    }
+
+    /** The node gave the room up; false when it had no release of it. */
+    public boolean removeRelease(long roomId, String nodeId) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.update(c,
+                "DELETE FROM cluster_release WHERE room_id = ? AND node_id = ?", roomId, nodeId)) == 1;
+    }
+
+    // ---- jobs
+
+    /** In the transaction that stored the node's job event: the job as it reported it, replacing what was known. */
+    public static void jobReported(Connection c, Job job) throws SQLException {
+        long updated = job.updated().toEpochMilli();
+        if (JournalAccess.update(c, "UPDATE cluster_job SET room_id = ?, status = ?, file = ?, updated = ?, body = ? "
+                + "WHERE node_id = ? AND job_id = ?", job.roomId(), job.status(), job.file(), updated, job.body(),
+                job.nodeId(), job.jobId()) == 0) {
+            JournalAccess.update(c, "INSERT INTO cluster_job (node_id, job_id, room_id, status, file, updated, body) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?)", job.nodeId(), job.jobId(), job.roomId(), job.status(), job.file(),
+                    updated, job.body());
+        }
+    }
+
+    /** The jobs matching each filter that is not null, most recently updated first, one page of them. */
+    public List<NodeJob> jobs(String nodeId, String status, Long roomId, int limit, int offset) {
+        StringBuilder sql = new StringBuilder("SELECT n.name AS node, j.node_id, j.job_id, j.room_id, j.status, j.file, "
+                + "j.updated, j.body FROM cluster_job j LEFT JOIN cluster_node n ON n.node_id = j.node_id WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        // a filter's condition is only written when it is given: PostgreSQL cannot type a bare "? IS NULL"
+        if (nodeId != null) {
+            sql.append(" AND j.node_id = ?");
+            args.add(nodeId);
+        }
+        if (status != null) {
+            sql.append(" AND j.status = ?");
+            args.add(status);
+        }
+        if (roomId != null) {
+            sql.append(" AND j.room_id = ?");
+            args.add(roomId);
+        }
+        sql.append(" ORDER BY j.updated DESC, j.node_id, j.job_id DESC LIMIT ? OFFSET ?");
+        args.add(limit);
+        args.add(offset);
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, sql.toString(), args.toArray()))
+                .stream().map(row -> new NodeJob((String) row.get("node"), new Job((String) row.get("node_id"),
+                        longOf(row, "job_id"), nullableLong(row, "room_id"), (String) row.get("status"),
+                        (String) row.get("file"), Instant.ofEpochMilli(longOf(row, "updated")), (String) row.get("body"))))
+                .toList();
+    }
+
+    private static Node node(Map<String, Object> row) {
+        return new Node((String) row.get("node_id"), (String) row.get("name"), ((Number) row.get("capacity")).intValue(),
+                labels((String) row.get("labels")), (String) row.get("version"), (Boolean) row.get("connected"),
+                Instant.ofEpochMilli(longOf(row, "first_seen")), Instant.ofEpochMilli(longOf(row, "last_seen")),
+                longOf(row, "last_acked"), (String) row.get("heartbeat"), nullableLong(row, "free_disk"),
+                row.get("load") instanceof Number n ? n.doubleValue() : null, ((Number) row.get("rooms")).intValue());
+    }
+
+    private static Room room(Map<String, Object> row) {
+        Long placedAt = nullableLong(row, "placed_at");
+        return new Room(longOf(row, "room_id"), (Boolean) row.get("auto_record"), labels((String) row.get("labels")),
+                (String) row.get("node_id"), (String) row.get("node"), longOf(row, "epoch"),
+                placedAt == null ? null : Instant.ofEpochMilli(placedAt), (String) row.get("unplaced_reason"),
+                (String) row.get("view"), Instant.ofEpochMilli(longOf(row, "added")),
+                Instant.ofEpochMilli(longOf(row, "updated")), (Boolean) row.get("removed"));
+    }
+
+    private static String joined(List<String> labels) {
+        return String.join(",", labels);
+    }
+
+    private static List<String> labels(String text) {
+        return Arrays.stream(text.split(",")).map(String::trim).filter(label -> !label.isEmpty()).toList();
+    }
+
+    private static long longOf(Map<String, Object> row, String column) {
+        return ((Number) row.get(column)).longValue();
+    }
+
+    private static Long nullableLong(Map<String, Object> row, String column) {
+        return row.get(column) instanceof Number n ? n.longValue() : null;
+    }
+}
