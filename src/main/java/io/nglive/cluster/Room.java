@@ -19,4 +19,12 @@ public record Room(long roomId, Set<String> requiredLabels, String nodeId, long 
     public long nextEpoch() {
         return epoch + 1;
     }
+
+    /**
+     * Whether a node's message about this room comes from before its latest placement, so that a node the room
+     * moved away from cannot overwrite what the room's current node says.
+     */
+    public boolean isStale(long messageEpoch) {
+        return messageEpoch < epoch;
+    }
 }
