@@ -39,6 +39,6 @@ public final class NodeConfiguration implements CamelConfiguration {
         camel.getRegistry().lookupByName("nodeSettings");
         // Vert.x takes a few hundred ms to make: now, while JournalConfiguration opens the database on another thread
         camel.getRegistry().lookupByName("vertx");
-        camel.addStartupListener(new StartupSummary(camel.getRegistry()));
+        camel.addStartupListener(new StartupSummary(camel.getRegistry(), Role.NODE));
     }
 }

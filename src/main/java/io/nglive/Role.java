@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.nglive.central.CentralChannelConfiguration;
+import io.nglive.cluster.ClusterConfiguration;
 import io.nglive.events.EventsConfiguration;
 import io.nglive.journal.JournalConfiguration;
 import io.nglive.pipeline.PipelineConfiguration;
@@ -21,7 +22,10 @@ public enum Role {
 
     NODE("routes", List.of(ServerConfiguration.class, JournalConfiguration.class, NodeConfiguration.class,
             EventsConfiguration.class, PipelineConfiguration.class, WebhookConfiguration.class,
-            RecorderConfiguration.class, CentralChannelConfiguration.class));
+            RecorderConfiguration.class, CentralChannelConfiguration.class)),
+
+    CENTRAL("routes/central", List.of(ServerConfiguration.class, ClusterConfiguration.class,
+            EventsConfiguration.class));
 
     public static final String SETTING = "nglive.role";
 

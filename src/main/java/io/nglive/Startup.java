@@ -82,8 +82,21 @@ final class Startup {
         if (named == null) {
             problems.add(Role.SETTING + "=" + role + ": unknown role (expected one of "
                     + Arrays.stream(Role.values()).map(Role::settingValue).toList() + ")");
+        } else if (settings.getProperty("camel.main.routes-include-pattern") == null
+                && System.getProperty("camel.main.routes-include-pattern") == null
+                && !hasRoutes(file.toAbsolutePath().getParent().resolve(named.routesDirectory()))) {
+            problems.add(Role.SETTING + "=" + named.settingValue() + ": " + named.routesDirectory()
+                    + " holds no *.camel.yaml route files (copy the folder from the distribution)");
         }
         return new Checked(problems, named);
+    }
+
+    private static boolean hasRoutes(Path directory) {
+        try (var files = Files.list(directory)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".camel.yaml"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** -Dnglive.role, else NGLIVE_ROLE, else application.properties, else a node. */

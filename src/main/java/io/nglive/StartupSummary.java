@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.nglive.central.CentralChannelConfiguration;
+import io.nglive.cluster.ClusterSettings;
 import io.nglive.pipeline.PipelineSettings;
 import io.nglive.recorder.RecorderSettings;
 import io.nglive.transcode.TranscodeSettings;
@@ -24,14 +25,16 @@ import org.slf4j.LoggerFactory;
  * exposes there (read from the routes that run, so it cannot drift from them), where its files are, which recorder and
  * which target.
  */
-final class StartupSummary implements StartupListener {
+public final class StartupSummary implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.nglive");
 
     private final Registry registry;
+    private final Role role;
 
-    StartupSummary(Registry registry) {
+    public StartupSummary(Registry registry, Role role) {
         this.registry = registry;
+        this.role = role;
     }
 
     @Override
@@ -46,17 +49,26 @@ final class StartupSummary implements StartupListener {
 
     List<String> lines(CamelContext camel) {
         ServerSettings server = bean("serverSettings", ServerSettings.class);
-        NodeSettings node = bean("nodeSettings", NodeSettings.class);
         SettingsReader settings = bean("settings", SettingsReader.class);
         List<String> lines = new ArrayList<>();
-        lines.add("nglive " + ServerConfiguration.version() + " (node " + node.name() + ") listening on "
+        String who = role == Role.NODE ? "node " + bean("nodeSettings", NodeSettings.class).name() : "central server";
+        lines.add("nglive " + ServerConfiguration.version() + " (" + who + ") listening on "
                 + listener(server.host(), server.port()) + ", tokens: API " + (server.apiToken().isEmpty() ? "off" : "on")
-                + ", webhooks " + (server.webhookToken().isEmpty() ? "off" : "on"));
+                + (role == Role.NODE ? ", webhooks " + (server.webhookToken().isEmpty() ? "off" : "on")
+                        : ", nodes " + (bean("clusterSettings", ClusterSettings.class).nodeToken().isEmpty()
+                                ? "off (nodes on this machine only)" : "on")));
         lines.add("  HTTP " + String.join(" ", httpPaths(camel)) + "; WebSocket " + String.join(" ", websocketPaths(camel))
                 + "; /observe/health /observe/metrics");
-        lines.add("  routes " + settings.optional("camel.main.routes-include-pattern").orElse(Role.NODE.routes())
+        lines.add("  routes " + settings.optional("camel.main.routes-include-pattern").orElse(role.routes())
                 + (settings.optional("camel.main.routes-reload-enabled").orElse("false").equals("true")
                         ? " (a route file edited while nglive runs is reloaded)" : ""));
+        if (role == Role.CENTRAL) {
+            lines.add("  data " + server.dataPath() + "; a node silent for "
+                    + bean("clusterSettings", ClusterSettings.class).nodeTimeout().toSeconds()
+                    + " s is lost and its rooms are placed elsewhere");
+            return lines;
+        }
+        NodeSettings node = bean("nodeSettings", NodeSettings.class);
         lines.add("  data " + server.dataPath() + "; recordings " + node.worksPath() + "; outputs " + node.outPath());
         lines.add("  recorder " + recorder(bean("recorderSettings", RecorderSettings.class)));
         lines.add("  transcode " + bean("transcodeSettings", TranscodeSettings.class).mode() + " (at most "

@@ -43,4 +43,33 @@ class StartupTest {
         assertThat(Startup.problems(file)).contains(
                 "unknown setting nglive.upload.targte in application.properties: did you mean nglive.upload.target?");
     }
+
+    @Test
+    void theRoleComesFromTheCommandLineThenTheEnvironmentThenTheFile() {
+        Properties file = new Properties();
+        file.setProperty("nglive.role", "node");
+        Properties system = new Properties();
+
+        assertThat(Startup.role(file, system, Map.of())).isEqualTo("node");
+        assertThat(Startup.role(file, system, Map.of("NGLIVE_ROLE", "central"))).isEqualTo("central");
+        system.setProperty("nglive.role", "node");
+        assertThat(Startup.role(file, system, Map.of("NGLIVE_ROLE", "central"))).isEqualTo("node");
+        assertThat(Startup.role(new Properties(), new Properties(), Map.of())).isEqualTo("node");
+    }
+
+    @Test
+    void anUnknownRoleAndARoleWithoutItsRoutesAreProblems() throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/10-webhook.camel.yaml"), "- route: {}\n");
+        Path file = Files.writeString(dir.resolve("application.properties"), "nglive.role = centre\n");
+        assertThat(Startup.problems(file)).contains("nglive.role=centre: unknown role (expected one of [node, central])");
+
+        Files.writeString(file, "nglive.role = central\n");
+        assertThat(Startup.problems(file)).contains("nglive.role=central: routes/central holds no *.camel.yaml route "
+                + "files (copy the folder from the distribution)");
+
+        Files.createDirectories(dir.resolve("routes/central"));
+        Files.writeString(dir.resolve("routes/central/10-nodes.camel.yaml"), "- route: {}\n");
+        assertThat(Startup.problems(file)).noneMatch(problem -> problem.contains("nglive.role"));
+    }
 }

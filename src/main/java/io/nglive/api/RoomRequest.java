@@ -14,14 +14,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param roomId     the room id as written (checked by the caller), or null when the body names none
  * @param autoRecord null when the body does not say
  */
-record RoomRequest(String roomId, Boolean autoRecord) {
+public record RoomRequest(String roomId, Boolean autoRecord) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EXAMPLE = "{\"roomId\": 23058, \"autoRecord\": true}";
 
     static final RoomRequest EMPTY = new RoomRequest(null, null);
 
-    static RoomRequest parse(String body) {
+    public static RoomRequest parse(String body) {
         if (body == null || body.isBlank()) {
             return EMPTY;
         }
@@ -44,6 +44,16 @@ record RoomRequest(String roomId, Boolean autoRecord) {
             throw new ApiError(400, JobsApi.BAD_ARGUMENT, "autoRecord must be true or false, not " + shown(autoRecord));
         }
         return new RoomRequest(id == null ? null : id.asText(), autoRecord == null ? null : autoRecord.asBoolean());
+    }
+
+    /** A true or false given as text (a query parameter, a command's argument). */
+    static Boolean bool(String name, String text) {
+        String value = text.trim();
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, name + " must be true or false, not '"
+                    + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static String shown(JsonNode value) {

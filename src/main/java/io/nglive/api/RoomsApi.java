@@ -54,11 +54,17 @@ public final class RoomsApi {
     }
 
     /**
-     * Adds a room: {@code ?roomid=N}, or a {@link RoomRequest} body such as {@code {"roomId":N,"autoRecord":false}};
+     * Adds a room: {@code ?roomid=N} (and {@code &autoRecord=false}), or a {@link RoomRequest} body such as
+     * {@code {"roomId":N,"autoRecord":false}};
      * without autoRecord the recorder records the room automatically.
      */
-    public Map<String, Object> add(@Header("roomid") String roomId, @Body String body) {
+    public Map<String, Object> add(@Header("roomid") String roomId, @Header("autoRecord") String autoRecordParameter,
+                                   @Body String body) {
         RoomRequest request = RoomRequest.parse(body);
+        if (autoRecordParameter != null && request.autoRecord() == null) {
+            // ?autoRecord=false, or the central server's addroom command
+            request = new RoomRequest(request.roomId(), RoomRequest.bool("autoRecord", autoRecordParameter));
+        }
         if (roomId == null && request != RoomRequest.EMPTY && request.roomId() == null) {
             throw new ApiError(400, BAD_ROOM_ID, "the body names no room: give roomId (or RoomId, roomid)");
         }
@@ -171,7 +177,7 @@ public final class RoomsApi {
     }
 
     /** A Bilibili room id: a whole number from 1 to 2147483647 (the recorder's range). */
-    static long roomId(String value) {
+    public static long roomId(String value) {
         if (value == null || value.isBlank()) {
             throw new ApiError(400, BAD_ROOM_ID, "missing room id (roomid=N, a positive whole number)");
         }

@@ -53,7 +53,7 @@ public final class CentralCommands {
         Map<String, Arguments> commands = new LinkedHashMap<>();
         commands.put("allroom", Arguments.of());
         commands.put("getroom", Arguments.of("roomid"));
-        commands.put("addroom", Arguments.of("roomid"));
+        commands.put("addroom", new Arguments(Set.of("roomid"), Set.of("autoRecord")));
         commands.put("removeroom", Arguments.of("roomid"));
         commands.put("jobs", new Arguments(Set.of(), Set.of("status", "roomid", "limit")));
         commands.put("retryjob", Arguments.of("id"));

@@ -7,12 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.Test;
-
 import io.nglive.cluster.Handover.Decision;
 import io.nglive.cluster.Handover.HeldRoom;
 import io.nglive.cluster.Handover.Step;
 import io.nglive.cluster.Node.Presence;
+import org.junit.jupiter.api.Test;
 
 class HandoverTest {
 

@@ -7,9 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.Test;
-
 import io.nglive.cluster.Node.Presence;
+import org.junit.jupiter.api.Test;
 
 class PlacementManualMoveTest {
 

@@ -14,9 +14,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Test;
-
 import io.nglive.cluster.Node.Presence;
+import org.junit.jupiter.api.Test;
 
 /** The placement rules over a few hundred random clusters, each from a fixed seed so that a failure replays. */
 class PlacementPropertyTest {

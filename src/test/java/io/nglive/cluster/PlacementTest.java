@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Test;
-
 import io.nglive.cluster.Node.Presence;
+import org.junit.jupiter.api.Test;
 
 class PlacementTest {
 

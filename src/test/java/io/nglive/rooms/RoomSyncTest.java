@@ -71,7 +71,7 @@ class RoomSyncTest {
         recorder.stop();
         assertThat(sync.sync()).containsKey("unreachable");
 
-        Map<String, Object> added = room(api.add("23058", null));
+        Map<String, Object> added = room(api.add("23058", null, null));
 
         assertThat(added).containsEntry("roomId", 23058L).containsEntry("synced", false);
         assertThat((String) added.get("syncError")).contains("unreachable");
@@ -89,7 +89,7 @@ class RoomSyncTest {
 
     @Test
     void aRoomAddedWhileTheRecorderIsUpIsAppliedAtOnce() {
-        Map<String, Object> added = room(api.add("23058", null));
+        Map<String, Object> added = room(api.add("23058", null, null));
 
         assertThat(recorder.roomIds()).containsExactly(23058L);
         assertThat(added).containsEntry("synced", true).containsEntry("source", "api")
@@ -98,8 +98,8 @@ class RoomSyncTest {
 
     @Test
     void aRoomRemovedWhileTheRecorderIsDownIsRemovedWhenItComesBack() {
-        api.add("1", null);
-        api.add("2", null);
+        api.add("1", null, null);
+        api.add("2", null, null);
         recorder.stop();
         sync.sync();
 
@@ -119,8 +119,8 @@ class RoomSyncTest {
 
     @Test
     void aRemovedRoomIsNotResurrectedByARecorderThatComesBackEmpty() {
-        api.add("1", null);
-        api.add("2", null);
+        api.add("1", null, null);
+        api.add("2", null, null);
         recorder.stop();
         sync.sync();
         api.remove("1");
@@ -150,7 +150,7 @@ class RoomSyncTest {
 
     @Test
     void aRoomRemovedWhileASynchronisationWaitsForTheRecorderIsNotAdoptedBack() throws Exception {
-        api.add("1", null);
+        api.add("1", null, null);
         assertThat(recorder.roomIds()).containsExactly(1L);
         recorder.delayResponses(Duration.ofMillis(1000));
         Thread slow = new Thread(sync::sync);
@@ -167,7 +167,7 @@ class RoomSyncTest {
 
     @Test
     void twoSynchronisationsAtOnceDoNotAdoptBackWhatTheFirstRemoved() throws Exception {
-        api.add("1", null);
+        api.add("1", null, null);
         recorder.stop();
         api.remove("1");
         recorder.restart(true);
@@ -217,7 +217,7 @@ class RoomSyncTest {
 
     @Test
     void aBlacklistedRoomIsNeitherAddedNorAdopted() {
-        ApiError refused = catchThrowableOfType(ApiError.class, () -> api.add(String.valueOf(BLACKLISTED), null));
+        ApiError refused = catchThrowableOfType(ApiError.class, () -> api.add(String.valueOf(BLACKLISTED), null, null));
         assertThat(refused.getCode()).isEqualTo(RoomsApi.BLACKLISTED);
         assertThat(refused.getStatus()).isEqualTo(403);
 
@@ -232,21 +232,21 @@ class RoomSyncTest {
     void aRoomAddedByItsShortIdIsKnownByItsRealId() {
         recorder.shortId(3, 23058);
 
-        api.add("3", null);
+        api.add("3", null, null);
         sync.sync();
 
         assertThat(list.ids()).containsExactly(23058L);
         assertThat(recorder.roomIds()).containsExactly(23058L);
         assertThat(room(api.get("3"))).containsEntry("roomId", 23058L).containsEntry("shortId", 3L);
-        assertThat(code(() -> api.add("3", null))).isEqualTo(RoomsApi.ALREADY_ADDED);
-        assertThat(code(() -> api.add("23058", null))).isEqualTo(RoomsApi.ALREADY_ADDED);
+        assertThat(code(() -> api.add("3", null, null))).isEqualTo(RoomsApi.ALREADY_ADDED);
+        assertThat(code(() -> api.add("23058", null, null))).isEqualTo(RoomsApi.ALREADY_ADDED);
     }
 
     @Test
     void aRoomAddedByItsShortIdIsSyncedAtOnce() {
         recorder.shortId(3, 23058);
 
-        Map<String, Object> added = room(api.add("3", null));
+        Map<String, Object> added = room(api.add("3", null, null));
 
         assertThat(added).containsEntry("synced", true).containsEntry("shortId", 3L);
     }
@@ -254,12 +254,12 @@ class RoomSyncTest {
     @Test
     void aRoomRemovedAndAddedBackByItsShortIdWhileTheRecorderWasDownStaysWanted() {
         recorder.shortId(3, 23058);
-        api.add("23058", null);
+        api.add("23058", null, null);
         recorder.stop();
         sync.sync();
 
         api.remove("23058");
-        api.add("3", null);
+        api.add("3", null, null);
         recorder.restart(true);
         sync.sync();
 
@@ -274,7 +274,7 @@ class RoomSyncTest {
         recorder.addRoomDirectly(BLACKLISTED, 4, "x", "y", true);
         sync.sync();
 
-        assertThat(code(() -> api.add("4", null))).isEqualTo(RoomsApi.BLACKLISTED);
+        assertThat(code(() -> api.add("4", null, null))).isEqualTo(RoomsApi.BLACKLISTED);
         assertThat(list.ids()).isEmpty();
     }
 
@@ -282,22 +282,22 @@ class RoomSyncTest {
     void badRoomIdsAreRefusedWith4031() {
         for (String bad : new String[] {null, "", " ", "0", "-1", "abc", "1.5", "2147483648", "99999999999999999999",
                 "23058; rm -rf /"}) {
-            ApiError error = catchThrowableOfType(ApiError.class, () -> api.add(bad, null));
+            ApiError error = catchThrowableOfType(ApiError.class, () -> api.add(bad, null, null));
             assertThat(error).as("roomid=%s", bad).isNotNull();
             assertThat(error.getCode()).isEqualTo(RoomsApi.BAD_ROOM_ID);
             assertThat(error.getStatus()).isEqualTo(400);
             assertThat(code(() -> api.get(bad))).isEqualTo(RoomsApi.BAD_ROOM_ID);
             assertThat(code(() -> api.remove(bad))).isEqualTo(RoomsApi.BAD_ROOM_ID);
         }
-        assertThat(code(() -> api.add(null, "{\"roomId\": \"x\"}"))).isEqualTo(RoomsApi.BAD_ROOM_ID);
-        assertThat(code(() -> api.add(null, "not json"))).isEqualTo(RoomsApi.BAD_ROOM_ID);
-        assertThat(room(api.add(null, "{\"roomId\": 42}"))).containsEntry("roomId", 42L);
+        assertThat(code(() -> api.add(null, null, "{\"roomId\": \"x\"}"))).isEqualTo(RoomsApi.BAD_ROOM_ID);
+        assertThat(code(() -> api.add(null, null, "not json"))).isEqualTo(RoomsApi.BAD_ROOM_ID);
+        assertThat(room(api.add(null, null, "{\"roomId\": 42}"))).containsEntry("roomId", 42L);
     }
 
     @Test
     void aBodyInTheRecordersCasingAddsTheRoom() {
-        Map<String, Object> added = room(api.add(null, "{\"RoomId\":7777,\"AutoRecord\":true}"));
-        room(api.add(null, "{\"roomid\":7778}"));
+        Map<String, Object> added = room(api.add(null, null, "{\"RoomId\":7777,\"AutoRecord\":true}"));
+        room(api.add(null, null, "{\"roomid\":7778}"));
 
         assertThat(added).containsEntry("roomId", 7777L).containsEntry("autoRecord", true).containsEntry("synced", true);
         assertThat(recorder.room(7777).orElseThrow()).containsEntry("autoRecord", true);
@@ -307,8 +307,8 @@ class RoomSyncTest {
 
     @Test
     void autoRecordFalseIsAddedToTheRecorderSoAndReportedSo() {
-        Map<String, Object> added = room(api.add(null, "{\"roomId\":7777,\"autoRecord\":false}"));
-        room(api.add("7778", "{\"AutoRecord\":false}"));
+        Map<String, Object> added = room(api.add(null, null, "{\"roomId\":7777,\"autoRecord\":false}"));
+        room(api.add("7778", null, "{\"AutoRecord\":false}"));
 
         assertThat(added).containsEntry("autoRecord", false).containsEntry("synced", true);
         assertThat(recorder.room(7777).orElseThrow()).containsEntry("autoRecord", false);
@@ -321,31 +321,31 @@ class RoomSyncTest {
 
     @Test
     void aBodyWithAWrongTypeOrNoRoomIsRefusedNamingTheField() {
-        ApiError yes = catchThrowableOfType(ApiError.class, () -> api.add(null, "{\"roomId\":7777,\"autoRecord\":\"yes\"}"));
+        ApiError yes = catchThrowableOfType(ApiError.class, () -> api.add(null, null, "{\"roomId\":7777,\"autoRecord\":\"yes\"}"));
         assertThat(yes.getStatus()).isEqualTo(400);
         assertThat(yes.getCode()).isEqualTo(JobsApi.BAD_ARGUMENT);
         assertThat(yes).hasMessageContaining("autoRecord").hasMessageContaining("\"yes\"");
 
-        ApiError noRoom = catchThrowableOfType(ApiError.class, () -> api.add(null, "{\"autoRecord\":true}"));
+        ApiError noRoom = catchThrowableOfType(ApiError.class, () -> api.add(null, null, "{\"autoRecord\":true}"));
         assertThat(noRoom.getCode()).isEqualTo(RoomsApi.BAD_ROOM_ID);
         assertThat(noRoom).hasMessageContaining("roomId");
 
-        assertThat(catchThrowableOfType(ApiError.class, () -> api.add(null, "{\"roomId\":true}")))
+        assertThat(catchThrowableOfType(ApiError.class, () -> api.add(null, null, "{\"roomId\":true}")))
                 .hasMessageContaining("roomId must be a whole number");
-        assertThat(catchThrowableOfType(ApiError.class, () -> api.add(null, "{\"roomId\":1,\"RoomId\":2}")))
+        assertThat(catchThrowableOfType(ApiError.class, () -> api.add(null, null, "{\"roomId\":1,\"RoomId\":2}")))
                 .hasMessageContaining("roomId and RoomId");
-        assertThat(catchThrowableOfType(ApiError.class, () -> api.add("5", "{\"roomId\":6}")))
+        assertThat(catchThrowableOfType(ApiError.class, () -> api.add("5", null, "{\"roomId\":6}")))
                 .hasMessageContaining("the path names room 5 and the body room 6");
-        assertThat(code(() -> api.add(null, "[7777]"))).isEqualTo(RoomsApi.BAD_ROOM_ID);
+        assertThat(code(() -> api.add(null, null, "[7777]"))).isEqualTo(RoomsApi.BAD_ROOM_ID);
         assertThat(list.ids()).as("nothing added").isEmpty();
         assertThat(recorder.roomIds()).isEmpty();
     }
 
     @Test
     void duplicatesAndUnknownRoomsGetTheirCodes() {
-        api.add("5", null);
+        api.add("5", null, null);
 
-        ApiError duplicate = catchThrowableOfType(ApiError.class, () -> api.add("5", null));
+        ApiError duplicate = catchThrowableOfType(ApiError.class, () -> api.add("5", null, null));
         assertThat(duplicate.getCode()).isEqualTo(RoomsApi.ALREADY_ADDED);
         assertThat(duplicate.getStatus()).isEqualTo(409);
         ApiError unknown = catchThrowableOfType(ApiError.class, () -> api.get("6"));
@@ -356,12 +356,12 @@ class RoomSyncTest {
 
         api.remove("5");
         assertThat(code(() -> api.remove("5"))).as("removed twice").isEqualTo(RoomsApi.ROOM_NOT_FOUND);
-        assertThat(room(api.add("5", null))).as("added again").containsEntry("synced", true);
+        assertThat(room(api.add("5", null, null))).as("added again").containsEntry("synced", true);
     }
 
     @Test
     void actionsArePassedThroughToTheRecorder() {
-        api.add("5", null);
+        api.add("5", null, null);
 
         assertThat(room(api.action("5", "start"))).containsEntry("recording", true);
         assertThat(room(api.action("5", "split"))).containsEntry("recording", true);
@@ -383,7 +383,7 @@ class RoomSyncTest {
 
     @Test
     void addingAndRemovingAreEvents() throws Exception {
-        api.add("5", null);
+        api.add("5", null, null);
         api.remove("5");
 
         assertThat(events("RoomAdded")).singleElement()
@@ -394,11 +394,11 @@ class RoomSyncTest {
 
     @Test
     void theListSurvivesARestart() {
-        api.add("5", null);
+        api.add("5", null, null);
         recorder.stop();
         sync.sync();
         api.remove("5");
-        api.add("6", null);
+        api.add("6", null, null);
         database.stop();
 
         database = new Database(data);

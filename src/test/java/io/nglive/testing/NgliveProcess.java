@@ -311,9 +311,15 @@ public final class NgliveProcess implements AutoCloseable {
             }
             Files.createDirectories(routes());
             Files.copy(root.resolve("application.properties"), dir.resolve("application.properties"));
-            try (Stream<Path> files = Files.list(root.resolve("routes"))) {
+            // the node's routes and, in routes/central, the central server's
+            try (Stream<Path> files = Files.walk(root.resolve("routes"))) {
                 for (Path f : files.toList()) {
-                    Files.copy(f, routes().resolve(f.getFileName()));
+                    Path copy = routes().resolve(root.resolve("routes").relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(copy);
+                    } else {
+                        Files.copy(f, copy);
+                    }
                 }
             }
         } catch (IOException e) {

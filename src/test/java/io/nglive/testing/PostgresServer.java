@@ -18,12 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Debian's PostgreSQL 15, started once per test JVM on a port and socket directory of its own (about 2 s) and stopped
+ * Debian's PostgreSQL (15 on Debian 12; the newest installed), started once per test JVM on a port and socket directory of its own (about 2 s) and stopped
  * when the JVM ends. The tests run as root, which PostgreSQL refuses, so it runs as the {@code postgres} user.
  */
 public final class PostgresServer {
 
-    private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+    private static final Path BIN = newestInstalled(Path.of("/usr/lib/postgresql"));
     public static final String USER = "postgres";
     private static PostgresServer shared;
 
@@ -60,9 +60,20 @@ public final class PostgresServer {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres" + parameters;
     }
 
+    /** /usr/lib/postgresql/N/bin of the highest N, or 15's when there is none (named in the error). */
+    private static Path newestInstalled(Path versions) {
+        try (var dirs = Files.list(versions)) {
+            return dirs.filter(d -> d.getFileName().toString().matches("\\d+"))
+                    .max(java.util.Comparator.comparingInt(d -> Integer.parseInt(d.getFileName().toString())))
+                    .map(d -> d.resolve("bin")).orElse(versions.resolve("15/bin"));
+        } catch (IOException e) {
+            return versions.resolve("15/bin");
+        }
+    }
+
     private static PostgresServer start() {
         if (!Files.isExecutable(BIN.resolve("pg_ctl"))) {
-            throw new IllegalStateException("PostgreSQL 15 is not installed (" + BIN + "): apt-get install postgresql");
+            throw new IllegalStateException("PostgreSQL is not installed (no " + BIN + "/pg_ctl): apt-get install postgresql");
         }
         try {
             Path shm = Path.of("/dev/shm");

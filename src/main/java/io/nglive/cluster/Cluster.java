@@ -1,0 +1,550 @@
+package io.nglive.cluster;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nglive.events.EventLog;
+import io.nglive.protocol.Event;
+import io.nglive.protocol.Hello;
+import io.nglive.protocol.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The central server's decisions: which node records which room. Nodes join and leave through {@link NodeSessions};
+ * their events are stored in the central's outbox; every placement is decided on one thread (the coordinator), written
+ * under the room's epoch, then sent to the node as a command. The database holds the cluster's desired state, so a
+ * restart of the central server only has to wait for its nodes to come back.
+ */
+public final class Cluster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+    private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {
+    };
+    /** Node events that say something about a room's live state, and what they say. */
+    private static final Set<String> VIEW_FIELDS = Set.of("title", "name", "areaNameParent", "areaNameChild");
+
+    private final ClusterStore store;
+    private final EventLog events;
+    private final NodeSessions sessions;
+    private final Duration nodeTimeout;
+    private final ObjectMapper json;
+    private final ScheduledExecutorService coordinator;
+    private final Instant started = Instant.now();
+    /** Nodes declared lost, until they say hello again. */
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
+    /** Nodes whose rooms are managed in their recorder (webhook-only): they take no rooms. */
+    private final Set<String> roomsManagedElsewhere = ConcurrentHashMap.newKeySet();
+    /** Nodes in the session of their first hello: a room their recorder had before they joined is adopted. */
+    private final Set<String> firstSession = ConcurrentHashMap.newKeySet();
+    /** Rooms a node refused to add, and the nodes that refused, until they reconnect. */
+    private final Map<Long, Set<String>> refusals = new ConcurrentHashMap<>();
+
+    public Cluster(ClusterStore store, EventLog events, NodeSessions sessions, Duration nodeTimeout, ObjectMapper json,
+                   ScheduledExecutorService coordinator) {
+        this.store = store;
+        this.events = events;
+        this.sessions = sessions;
+        this.nodeTimeout = nodeTimeout;
+        this.json = json;
+        this.coordinator = coordinator;
+        sessions.handTo(this);
+    }
+
+    // ---- what the nodes say (on the node's own worker, in the order it said it)
+
+    void joined(Hello hello) {
+        boolean first = store.hello(hello.nodeId(), hello.node(), Math.max(0, hello.capacity()), hello.labels(),
+                hello.version());
+        lost.remove(hello.nodeId());
+        if (first) {
+            firstSession.add(hello.nodeId());
+        }
+        refusals.values().forEach(nodes -> nodes.remove(hello.nodeId()));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("nodeId", hello.nodeId());
+        fields.put("nodeName", hello.node());
+        fields.put("version", hello.version());
+        fields.put("capacity", hello.capacity());
+        fields.put("labels", hello.labels());
+        fields.put("firstJoin", first);
+        events.record("NodeJoined", fields);
+        LOG.info("node {} ({}) joined{}; it acknowledged up to seq {}", hello.node(), hello.nodeId(),
+                first ? " for the first time" : "", hello.lastAcked());
+        coordinator.execute(() -> reconcile(hello.nodeId()));
+    }
+
+    void disconnected(String nodeId, String name) {
+        store.disconnected(nodeId);
+        firstSession.remove(nodeId);
+        LOG.info("node {} ({}) disconnected; its rooms stay for {} unless it comes back", name, nodeId, nodeTimeout);
+    }
+
+    void heartbeat(String nodeId, Event heartbeat) {
+        JsonNode body = heartbeat.body();
+        Double load = body.path("cpu").path("percent").isNumber() ? body.path("cpu").path("percent").asDouble() : null;
+        Long free = body.path("disk").path("free").canConvertToLong() ? body.path("disk").path("free").asLong() : null;
+        store.heartbeat(nodeId, load, free, body.toString());
+    }
+
+    /** Stores a node's event (once, however often it is sent), with its job, before it is acknowledged. */
+    void eventFrom(String nodeId, String name, Event event) {
+        Map<String, Object> fields = json.convertValue(event.body(), FIELDS);
+        fields.remove("type");
+        fields.remove("seq");
+        Object time = fields.remove("time");
+        fields.remove("node");
+        fields.put("nodeId", nodeId);
+        fields.put("nodeSeq", event.seq());
+        fields.put("nodeTime", time);
+        ClusterStore.Job job = NodeJobs.from(nodeId, event);
+        EventLog.Recorded<Void> recorded = events.recordFor(name, event.type(), fields, nodeId + ":" + event.seq(),
+                (c, seq) -> {
+            ClusterStore.eventStored(c, nodeId, event.seq());
+            if (job != null) {
+                ClusterStore.jobReported(c, job);
+            }
+            return null;
+        });
+        if (!recorded.duplicate()) {
+            roomEvent(nodeId, event);
+            if (event.type().equals("RoomAdded") && "recorder".equals(event.body().path("source").asText())) {
+                // the node took a room from its recorder (it syncs after its hello): adopted or given up as at hello
+                coordinator.execute(() -> reconcile(nodeId));
+            }
+        }
+    }
+
+    /** A recorder event about a room updates the room's view; a session's end lets a released room go. */
+    private void roomEvent(String nodeId, Event event) {
+        JsonNode room = event.body().get("roomId");
+        if (room == null || !room.canConvertToLong()) {
+            return;
+        }
+        long roomId = room.asLong();
+        Boolean recording = switch (event.type()) {
+            case "SessionStarted", "FileOpening" -> true;
+            case "SessionEnded" -> false;
+            default -> null;
+        };
+        Boolean streaming = switch (event.type()) {
+            case "StreamStarted" -> true;
+            case "StreamEnded" -> false;
+            default -> null;
+        };
+        if (recording == null && streaming == null) {
+            return;
+        }
+        store.room(roomId).filter(r -> nodeId.equals(r.nodeId())).ifPresent(r -> {
+            ObjectNode view = view(r);
+            if (recording != null) {
+                view.put("recording", recording);
+            }
+            if (streaming != null) {
+                view.put("streaming", streaming);
+            }
+            VIEW_FIELDS.forEach(field -> {
+                if (event.body().hasNonNull(field)) {
+                    view.set(field, event.body().get(field));
+                }
+            });
+            view.put("updated", Instant.now().toString());
+            store.viewed(roomId, nodeId, view.toString());
+        });
+        if (Boolean.FALSE.equals(recording)) {
+            coordinator.execute(() -> releaseAfterSession(nodeId, roomId));
+        }
+    }
+
+    // ---- decisions (on the coordinator)
+
+    /** Every second (routes/central/10-nodes): silent nodes are lost, and rooms without a live node are placed. */
+    public void watch() {
+        onCoordinator(() -> {
+            for (ClusterStore.Node node : store.nodes()) {
+                findLost(node);
+            }
+            placeAll();
+            return null;
+        });
+    }
+
+    private void findLost(ClusterStore.Node node) {
+        Optional<Long> silent = sessions.silentMillis(node.nodeId());
+        if (silent.isPresent()) {
+            if (silent.get() > nodeTimeout.toMillis()) {
+                sessions.drop(node.nodeId(), "silent for " + silent.get() + " ms");
+            }
+            return;
+        }
+        if (lost.contains(node.nodeId()) || presence(node) != Node.Presence.LOST) {
+            return;
+        }
+        lost.add(node.nodeId());
+        if (node.connected() || node.rooms() > 0) {
+            store.disconnected(node.nodeId());
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("nodeId", node.nodeId());
+            fields.put("nodeName", node.name());
+            fields.put("rooms", node.rooms());
+            fields.put("lastSeen", node.lastSeen() == null ? null : node.lastSeen().toString());
+            events.record("NodeLost", fields);
+            LOG.warn("node {} ({}) is lost: silent for more than {}; its {} rooms are placed elsewhere", node.name(),
+                    node.nodeId(), nodeTimeout, node.rooms());
+        }
+    }
+
+    /** A connected node: it takes rooms. Silent for less than the timeout (from its last word, or this start): it keeps
+     * them. Longer: lost. */
+    private Node.Presence presence(ClusterStore.Node node) {
+        if (sessions.connected(node.nodeId())) {
+            return roomsManagedElsewhere.contains(node.nodeId()) ? Node.Presence.DISCONNECTED : Node.Presence.CONNECTED;
+        }
+        if (lost.contains(node.nodeId())) {
+            return Node.Presence.LOST;
+        }
+        Instant heard = node.lastSeen() == null || node.lastSeen().isBefore(started) ? started : node.lastSeen();
+        return Duration.between(heard, Instant.now()).compareTo(nodeTimeout) > 0
+                ? Node.Presence.LOST : Node.Presence.DISCONNECTED;
+    }
+
+    private List<Node> placementNodes() {
+        List<Node> nodes = new ArrayList<>();
+        for (ClusterStore.Node node : store.nodes()) {
+            nodes.add(new Node(node.nodeId(), node.name(), presence(node), node.capacity(), Set.copyOf(node.labels()),
+                    node.rooms(), node.freeDisk(), node.load()));
+        }
+        return nodes;
+    }
+
+    private static Room placementRoom(ClusterStore.Room room) {
+        return new Room(room.roomId(), Set.copyOf(room.labels()), room.nodeId(), room.epoch());
+    }
+
+    /** Places every room that has no live node; a room that fits nowhere keeps the reason. */
+    private void placeAll() {
+        List<Node> nodes = placementNodes();
+        Map<Long, ClusterStore.Room> rooms = new LinkedHashMap<>();
+        store.rooms().forEach(room -> rooms.put(room.roomId(), room));
+        List<Room> free = new ArrayList<>();
+        List<Room> refused = new ArrayList<>();
+        for (ClusterStore.Room room : rooms.values()) {
+            (refusals.getOrDefault(room.roomId(), Set.of()).isEmpty() ? free : refused).add(placementRoom(room));
+        }
+        List<PlacementPlan> plans = new ArrayList<>();
+        plans.add(Placement.place(nodes, free));
+        for (Room room : refused) {
+            // a node that refused the room is not asked again before it reconnects
+            Set<String> refusers = refusals.getOrDefault(room.roomId(), Set.of());
+            plans.add(Placement.place(nodes.stream().filter(n -> !refusers.contains(n.nodeId())).toList(),
+                    List.of(room)));
+        }
+        for (PlacementPlan plan : plans) {
+            plan.assignments().forEach(a -> assign(a, a.moved() ? "its node was lost" : "placed"));
+            for (Unplaced u : plan.unplaced()) {
+                ClusterStore.Room room = rooms.get(u.roomId());
+                if (room != null && (room.nodeId() != null || !u.reason().equals(room.unplacedReason()))) {
+                    unplace(room, u.reason());
+                }
+            }
+        }
+    }
+
+    private void unplace(ClusterStore.Room room, String reason) {
+        if (store.unplace(room.roomId(), reason, room.epoch()).isPresent()) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("roomId", room.roomId());
+            fields.put("reason", reason);
+            events.record("RoomUnplaced", fields);
+            LOG.warn("room {} is not placed: {}", room.roomId(), reason);
+        }
+    }
+
+    /** Writes the placement under the room's epoch, then tells the node; a lost race changes nothing. */
+    private Optional<Long> assign(Assignment assignment, String why) {
+        OptionalLong epoch = store.place(assignment.roomId(), assignment.toNodeId(), assignment.epoch() - 1);
+        if (epoch.isEmpty()) {
+            return Optional.empty();
+        }
+        String node = nodeName(assignment.toNodeId());
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("roomId", assignment.roomId());
+        if (assignment.moved()) {
+            fields.put("fromNodeId", assignment.fromNodeId());
+            fields.put("fromNodeName", nodeName(assignment.fromNodeId()));
+        }
+        fields.put("nodeId", assignment.toNodeId());
+        fields.put("nodeName", node);
+        fields.put("epoch", epoch.getAsLong());
+        fields.put("reason", why);
+        events.record(assignment.moved() ? "RoomMoved" : "RoomPlaced", fields);
+        LOG.info("room {} {} node {} (epoch {}): {}", assignment.roomId(), assignment.moved() ? "moved to" : "placed on",
+                node, epoch.getAsLong(), why);
+        addOnNode(assignment.roomId(), assignment.toNodeId(), epoch.getAsLong());
+        return Optional.of(epoch.getAsLong());
+    }
+
+    /** Sends addroom; a node that refuses it gets the room taken back, and is not asked again until it reconnects. */
+    private void addOnNode(long roomId, String nodeId, long epoch) {
+        boolean autoRecord = store.room(roomId).map(ClusterStore.Room::autoRecord).orElse(true);
+        ObjectNode args = json.createObjectNode().put("roomid", roomId).put("autoRecord", autoRecord);
+        sessions.command(nodeId, "addroom", args, epoch).whenCompleteAsync((reply, failure) -> {
+            if (failure != null) {
+                // the node is gone or slow: it reconciles its rooms when it says hello again
+                LOG.warn("room {}: node {} did not take addroom: {}", roomId, nodeName(nodeId), failure.getMessage());
+            } else if (!reply.ok() && reply.code() != 4032) {
+                refusals.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(nodeId);
+                store.room(roomId).filter(r -> nodeId.equals(r.nodeId()) && r.epoch() == epoch)
+                        .ifPresent(r -> unplace(r, "node " + nodeName(nodeId) + " refused it: " + reply.message()
+                                + " (" + reply.code() + ")"));
+            }
+        }, coordinator);
+    }
+
+    /** A node said hello: its recorder's rooms are brought in line with the placement (docs/protocol.md). */
+    private void reconcile(String nodeId) {
+        sessions.command(nodeId, "allroom", null, null).whenCompleteAsync((reply, failure) -> {
+            if (failure != null) {
+                LOG.warn("node {}: cannot read its rooms ({}); they are reconciled on its next hello", nodeName(nodeId),
+                        failure.getMessage());
+                return;
+            }
+            if (reply.code() == 4093) {
+                roomsManagedElsewhere.add(nodeId);
+                LOG.info("node {} manages its rooms in its recorder (webhook-only): it takes no rooms",
+                        nodeName(nodeId));
+                return;
+            }
+            roomsManagedElsewhere.remove(nodeId);
+            if (!reply.ok() || reply.data() == null || !reply.data().isArray()) {
+                LOG.warn("node {} answered allroom with {} {}", nodeName(nodeId), reply.code(), reply.message());
+                return;
+            }
+            reconcile(nodeId, firstSession.contains(nodeId), reply.data());
+        }, coordinator);
+    }
+
+    private void reconcile(String nodeId, boolean firstJoin, JsonNode held) {
+        List<Handover.HeldRoom> holding = new ArrayList<>();
+        Map<Long, JsonNode> views = new HashMap<>();
+        for (JsonNode room : held) {
+            long roomId = room.path("roomId").asLong();
+            holding.add(new Handover.HeldRoom(roomId, room.path("recording").asBoolean(false)));
+            views.put(roomId, room);
+        }
+        List<Node> nodes = placementNodes();
+        Node node = nodes.stream().filter(n -> n.nodeId().equals(nodeId)).findFirst().orElse(null);
+        if (node == null) {
+            return;
+        }
+        Map<Long, ClusterStore.Room> rooms = new HashMap<>();
+        store.rooms().forEach(r -> rooms.put(r.roomId(), r));
+        List<Room> relevant = rooms.values().stream()
+                .filter(r -> views.containsKey(r.roomId()) || nodeId.equals(r.nodeId()))
+                .map(Cluster::placementRoom).toList();
+        for (Handover.Step step : Handover.reconcile(node, firstJoin, holding, relevant, nodes)) {
+            ClusterStore.Room room = rooms.get(step.roomId());
+            JsonNode view = views.get(step.roomId());
+            switch (step.decision()) {
+                case KEEP -> store.viewed(step.roomId(), nodeId, nodeView(view).toString());
+                case ADD -> addOnNode(step.roomId(), nodeId, step.epoch());
+                case ADOPT -> adopt(nodeId, step, room, view);
+                case RELEASE_AFTER_SESSION -> {
+                    store.addRelease(step.roomId(), nodeId, step.epoch());
+                    LOG.info("node {} keeps room {} until its session ends: {}", nodeName(nodeId), step.roomId(),
+                            step.reason());
+                }
+                case REMOVE_NOW -> removeFromNode(step.roomId(), nodeId, step.reason());
+                default -> throw new IllegalStateException("unknown decision " + step.decision());
+            }
+        }
+        // a release whose session ended while the node was away
+        for (ClusterStore.Release release : store.releases(nodeId)) {
+            JsonNode view = views.get(release.roomId());
+            if (view == null || !view.path("recording").asBoolean(false)) {
+                releaseAfterSession(nodeId, release.roomId());
+            }
+        }
+        placeAll();
+    }
+
+    private void adopt(String nodeId, Handover.Step step, ClusterStore.Room room, JsonNode view) {
+        long expected;
+        if (room == null) {
+            store.addRoom(step.roomId(), view == null || view.path("autoRecord").asBoolean(true), List.of());
+            expected = 0;
+        } else {
+            expected = room.epoch();
+        }
+        OptionalLong epoch = store.place(step.roomId(), nodeId, expected);
+        if (epoch.isPresent()) {
+            store.viewed(step.roomId(), nodeId, nodeView(view).toString());
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("roomId", step.roomId());
+            fields.put("nodeId", nodeId);
+            fields.put("nodeName", nodeName(nodeId));
+            fields.put("epoch", epoch.getAsLong());
+            fields.put("reason", step.reason());
+            events.record(room == null || room.nodeId() == null ? "RoomPlaced" : "RoomMoved", fields);
+            LOG.info("room {} adopted by node {} (epoch {}): {}", step.roomId(), nodeName(nodeId),
+                    epoch.getAsLong(), step.reason());
+        }
+    }
+
+    private void releaseAfterSession(String nodeId, long roomId) {
+        boolean released = store.releases(nodeId).stream().anyMatch(r -> r.roomId() == roomId);
+        if (released) {
+            removeFromNode(roomId, nodeId, "its session ended and the room is placed elsewhere");
+        }
+    }
+
+    private void removeFromNode(long roomId, String nodeId, String why) {
+        ObjectNode args = json.createObjectNode().put("roomid", roomId);
+        sessions.command(nodeId, "removeroom", args, null).whenCompleteAsync((reply, failure) -> {
+            if (failure == null && (reply.ok() || reply.code() == 4042)) {
+                store.removeRelease(roomId, nodeId);
+                store.removalApplied(roomId, nodeId);
+                LOG.info("room {} removed from node {}: {}", roomId, nodeName(nodeId), why);
+            } else {
+                LOG.warn("room {} could not be removed from node {} ({}); tried again on its next hello", roomId,
+                        nodeName(nodeId), failure != null ? failure.getMessage() : reply.code() + " " + reply.message());
+            }
+        }, coordinator);
+    }
+
+    // ---- what the API asks (ClusterRooms), each decided on the coordinator
+
+    /** Adds a room to the cluster and places it at once; empty when it is there already. */
+    Optional<ClusterStore.Room> add(long roomId, boolean autoRecord, List<String> labels) {
+        return onCoordinator(() -> {
+            if (!store.addRoom(roomId, autoRecord, labels)) {
+                return Optional.empty();
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("roomId", roomId);
+            fields.put("autoRecord", autoRecord);
+            fields.put("labels", labels);
+            events.record("RoomAdded", fields);
+            refusals.remove(roomId);
+            placeAll();
+            return store.room(roomId);
+        });
+    }
+
+    /** Removes a room from the cluster; its node is told to drop it (when it is away, on its next hello). */
+    Optional<ClusterStore.Room> remove(long roomId) {
+        return onCoordinator(() -> {
+            Optional<ClusterStore.Room> room = store.room(roomId).filter(r -> !r.removed());
+            if (room.isEmpty()) {
+                return room;
+            }
+            ClusterStore.Removal removal = store.removeRoom(roomId);
+            events.record("RoomRemoved", Map.of("roomId", roomId));
+            if (removal == ClusterStore.Removal.PENDING_ON_NODE && sessions.connected(room.get().nodeId())) {
+                boolean recording = view(room.get()).path("recording").asBoolean(false);
+                removeFromNode(roomId, room.get().nodeId(), recording
+                        ? "removed from the cluster (its recording in progress is cut)" : "removed from the cluster");
+            }
+            return room;
+        });
+    }
+
+    /** The operator's move; the old node keeps a recording in progress until its session ends. */
+    ManualMove.Outcome move(long roomId, String target) {
+        return onCoordinator(() -> {
+            ClusterStore.Room room = store.room(roomId).filter(r -> !r.removed()).orElseThrow();
+            ManualMove.Outcome outcome = ManualMove.decide(placementRoom(room), target, placementNodes());
+            if (outcome.refused()) {
+                return outcome;
+            }
+            if (assign(outcome.assignment(), "moved by the operator").isEmpty()) {
+                return new ManualMove.Outcome(null, "the room's placement changed meanwhile: try again");
+            }
+            String old = room.nodeId();
+            if (old != null && sessions.connected(old)) {
+                if (Handover.giveUp(view(room).path("recording").asBoolean(false))
+                        == Handover.Decision.RELEASE_AFTER_SESSION) {
+                    store.addRelease(roomId, old, outcome.assignment().epoch());
+                } else {
+                    removeFromNode(roomId, old, "moved by the operator");
+                }
+            }
+            return outcome;
+        });
+    }
+
+    /** A room command (startrecording, stoprecording, split) forwarded to the room's node, with its epoch. */
+    CompletableFuture<Reply> forward(ClusterStore.Room room, String command) {
+        ObjectNode args = json.createObjectNode().put("roomid", room.roomId());
+        return sessions.command(room.nodeId(), command, args, room.epoch());
+    }
+
+    boolean connected(String nodeId) {
+        return nodeId != null && sessions.connected(nodeId);
+    }
+
+    String presence(String nodeId) {
+        return store.node(nodeId).map(n -> presence(n).name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown");
+    }
+
+    /** The room's view as its node last reported it: {} when none. */
+    ObjectNode view(ClusterStore.Room room) {
+        try {
+            return room.view() == null ? json.createObjectNode() : (ObjectNode) json.readTree(room.view());
+        } catch (Exception e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private ObjectNode nodeView(JsonNode allroom) {
+        ObjectNode view = json.createObjectNode();
+        if (allroom != null) {
+            for (String field : List.of("recording", "streaming", "title", "name", "areaNameParent", "areaNameChild",
+                    "shortId", "synced")) {
+                if (allroom.has(field)) {
+                    view.set(field, allroom.get(field));
+                }
+            }
+        }
+        view.put("updated", Instant.now().toString());
+        return view;
+    }
+
+    private String nodeName(String nodeId) {
+        return nodeId == null ? null : store.node(nodeId).map(ClusterStore.Node::name).orElse(nodeId);
+    }
+
+    private <T> T onCoordinator(Callable<T> decision) {
+        try {
+            return coordinator.submit(decision).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the central server is busy: no decision within 30 s");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.nglive.cluster;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nglive.Role;
+import io.nglive.ServerConfiguration;
+import io.nglive.ServerSettings;
+import io.nglive.SettingsReader;
+import io.nglive.StartupSummary;
+import io.nglive.events.EventLog;
+import io.nglive.events.PlatformWebsocketComponent;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+/**
+ * The central server (nglive.role=central, routes/central): its database, the nodes' connections on /nodes, the
+ * cluster's placement and its API. Its outbox, /ws and event webhooks are the node's (EventsConfiguration), over this
+ * database.
+ */
+public final class ClusterConfiguration implements CamelConfiguration {
+
+    /** The name the central server's own events carry; nodes' events carry their node's. */
+    public static final String OUTBOX_NAME = "central";
+    /** Threads that store the nodes' frames (each node's in order): the outbox commits what they bring together. */
+    private static final int FRAME_WORKERS = 8;
+    private static final long COMMAND_TIMEOUT_MILLIS = 10_000;
+
+    @BindToRegistry(lazy = true)
+    public ClusterSettings clusterSettings(@BeanInject("settings") SettingsReader settings) {
+        return ClusterSettings.read(settings);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClusterDatabase clusterDatabase(CamelContext camel, @BeanInject("serverSettings") ServerSettings server)
+            throws Exception {
+        ClusterDatabase database = new ClusterDatabase(server.dataPath());
+        camel.addService(database);
+        return database;
+    }
+
+    /** The database the outbox (EventsConfiguration) writes to. */
+    @BindToRegistry(value = "outbox", lazy = true)
+    public DataSource outbox(@BeanInject("clusterDatabase") ClusterDatabase database) {
+        return database.dataSource();
+    }
+
+    @BindToRegistry(value = "outboxName", lazy = true)
+    public String outboxName() {
+        return OUTBOX_NAME;
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClusterStore clusterStore(@BeanInject("clusterDatabase") ClusterDatabase database) {
+        return new ClusterStore(database.dataSource());
+    }
+
+    @BindToRegistry(lazy = true)
+    public NodeSessions nodeSessions(CamelContext camel) {
+        ExecutorService workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "node-frames",
+                FRAME_WORKERS);
+        return new NodeSessions(workers, COMMAND_TIMEOUT_MILLIS);
+    }
+
+    @BindToRegistry(lazy = true)
+    public Cluster cluster(CamelContext camel, @BeanInject("clusterStore") ClusterStore store,
+                           @BeanInject("events") EventLog events, @BeanInject("nodeSessions") NodeSessions sessions,
+                           @BeanInject("clusterSettings") ClusterSettings settings,
+                           @BeanInject("json") ObjectMapper json) {
+        // one thread decides every placement, so two decisions never race for a room
+        ScheduledExecutorService coordinator = camel.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "cluster-coordinator");
+        return new Cluster(store, events, sessions, settings.nodeTimeout(), json, coordinator);
+    }
+
+    @BindToRegistry(value = "roomsApi", lazy = true)
+    public ClusterRooms rooms(@BeanInject("cluster") Cluster cluster, @BeanInject("clusterStore") ClusterStore store,
+                              @BeanInject("json") ObjectMapper json) {
+        return new ClusterRooms(cluster, store, json);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClusterApi clusterApi(@BeanInject("cluster") Cluster cluster, @BeanInject("clusterStore") ClusterStore store,
+                                 @BeanInject("json") ObjectMapper json) {
+        return new ClusterApi(cluster, store, json);
+    }
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        ClusterSettings settings = camel.getRegistry().lookupByNameAndType("clusterSettings", ClusterSettings.class);
+        MeterRegistry meters = ServerConfiguration.meters(camel);
+        camel.getRegistry().lookupByNameAndType("vertx-websocket", PlatformWebsocketComponent.class)
+                .guard("/nodes", new NodeGuard(settings.nodeToken(), meters));
+        NodeSessions sessions = camel.getRegistry().lookupByNameAndType("nodeSessions", NodeSessions.class);
+        ClusterStore store = camel.getRegistry().lookupByNameAndType("clusterStore", ClusterStore.class);
+        Gauge.builder("nglive.cluster.nodes.connected", sessions, NodeSessions::size)
+                .description("nodes connected to this central server").register(meters);
+        Gauge.builder("nglive.cluster.rooms", store, s -> s.rooms().stream().filter(r -> r.nodeId() != null).count())
+                .tag("state", "placed").description("the cluster's rooms").register(meters);
+        Gauge.builder("nglive.cluster.rooms", store, s -> s.rooms().stream().filter(r -> r.nodeId() == null).count())
+                .tag("state", "unplaced").description("the cluster's rooms").register(meters);
+        Gauge.builder("nglive.cluster.events.stored", camel, c -> c.getRegistry()
+                .lookupByNameAndType("events", EventLog.class).lastSeq())
+                .description("the seq of the newest event the central server stored").register(meters);
+        camel.addStartupListener(new StartupSummary(camel.getRegistry(), Role.CENTRAL));
+    }
+}

@@ -1,0 +1,196 @@
+package io.nglive.cluster;
+
+import static io.nglive.api.Answers.ok;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nglive.api.ApiError;
+import io.nglive.api.RoomRequest;
+import io.nglive.api.RoomsApi;
+import io.nglive.protocol.Reply;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+
+/**
+ * The cluster's room API (routes/central/20-rooms): the node's room API, same paths, envelope and codes, over the
+ * cluster's desired state, with each room's node and that node's last view of it.
+ */
+public final class ClusterRooms {
+
+    /** The room is on no node, so there is nobody to forward the action to. */
+    public static final int NOT_PLACED = 4094;
+    /** A manual move the placement rules refuse (the reason says which). */
+    public static final int MOVE_REFUSED = 4095;
+    /** The room's node is not connected, or did not answer in time. */
+    public static final int NODE_UNAVAILABLE = 5021;
+
+    private static final Map<String, String> ACTIONS = Map.of("start", "startrecording", "stop", "stoprecording",
+            "split", "split");
+
+    private final Cluster cluster;
+    private final ClusterStore store;
+    private final ObjectMapper json;
+
+    public ClusterRooms(Cluster cluster, ClusterStore store, ObjectMapper json) {
+        this.cluster = cluster;
+        this.store = store;
+        this.json = json;
+    }
+
+    public Map<String, Object> list() {
+        List<Map<String, Object>> rooms = new ArrayList<>();
+        store.rooms().forEach(room -> rooms.add(view(room)));
+        return ok(rooms);
+    }
+
+    public Map<String, Object> get(@Header("roomid") String roomId) {
+        return ok(view(room(RoomsApi.roomId(roomId))));
+    }
+
+    /** {@code ?roomid=N} or {@code {"roomId":N,"autoRecord":true,"labels":["site-a"]}}: added, then placed. */
+    public Map<String, Object> add(@Header("roomid") String roomId, @Body String body) {
+        RoomRequest request = RoomRequest.parse(body);
+        if (roomId == null && request.roomId() == null) {
+            throw new ApiError(400, RoomsApi.BAD_ROOM_ID, "the body names no room: give roomId (or RoomId, roomid)");
+        }
+        long id = RoomsApi.roomId(roomId != null ? roomId : request.roomId());
+        if (roomId != null && request.roomId() != null && RoomsApi.roomId(request.roomId()) != id) {
+            throw new ApiError(400, RoomsApi.BAD_ROOM_ID, "the path names room " + id + " and the body room "
+                    + request.roomId());
+        }
+        List<String> labels = labels(body);
+        ClusterStore.Room room = cluster.add(id, request.autoRecord() == null || request.autoRecord(), labels)
+                .orElseThrow(() -> new ApiError(409, RoomsApi.ALREADY_ADDED, "room " + id + " is already added"));
+        return ok(view(room));
+    }
+
+    public Map<String, Object> remove(@Header("roomid") String roomId) {
+        long id = RoomsApi.roomId(roomId);
+        ClusterStore.Room room = cluster.remove(id).orElseThrow(() -> notFound(id));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("roomId", id);
+        data.put("node", room.node());
+        data.put("nodeId", room.nodeId());
+        return ok(data);
+    }
+
+    /** start, stop and split go to the room's node and answer what it answers. */
+    public Map<String, Object> action(@Header("roomid") String roomId, @Header("action") String action) {
+        String command = ACTIONS.get(action);
+        if (command == null) {
+            throw new ApiError(400, 4002, "unknown room action '" + action + "' (expected one of "
+                    + List.of("start", "stop", "split") + ")");
+        }
+        ClusterStore.Room room = room(RoomsApi.roomId(roomId));
+        if (room.nodeId() == null) {
+            throw new ApiError(409, NOT_PLACED, "room " + room.roomId() + " is not placed on any node"
+                    + (room.unplacedReason() == null ? "" : ": " + room.unplacedReason()));
+        }
+        Reply reply;
+        try {
+            reply = cluster.forward(room, command).get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException
+                    ? e.getCause() : e;
+            throw new ApiError(502, NODE_UNAVAILABLE, "node " + room.node() + " " + (cause instanceof
+                    NodeSessions.NodeUnavailable ? cause.getMessage() : "did not answer: " + cause));
+        }
+        if (!reply.ok()) {
+            // the node refused: its own code and reason, as its HTTP API would have answered
+            int status = reply.code() / 10;
+            throw new ApiError(status >= 400 && status < 600 ? status : 502, reply.code(),
+                    "node " + room.node() + ": " + reply.message());
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("roomId", room.roomId());
+        data.put("node", room.node());
+        data.put("answer", reply.data());
+        return ok(data);
+    }
+
+    /** {@code {"node": NAME or ID}}: the operator's move. */
+    public Map<String, Object> move(@Header("roomid") String roomId, @Body String body) {
+        long id = RoomsApi.roomId(roomId);
+        room(id);
+        String target;
+        try {
+            JsonNode request = json.readTree(body == null || body.isBlank() ? "{}" : body);
+            target = request.path("node").asText("");
+        } catch (Exception e) {
+            throw new ApiError(400, 4000, "expected a JSON body such as {\"node\": \"nas-2\"}");
+        }
+        if (target.isBlank()) {
+            throw new ApiError(400, 4002, "the body names no node: {\"node\": NAME or nodeId}");
+        }
+        ManualMove.Outcome outcome = cluster.move(id, target);
+        if (outcome.refused()) {
+            throw new ApiError(409, MOVE_REFUSED, outcome.refusal());
+        }
+        return ok(view(room(id)));
+    }
+
+    private ClusterStore.Room room(long id) {
+        return store.room(id).filter(r -> !r.removed()).orElseThrow(() -> notFound(id));
+    }
+
+    private static ApiError notFound(long id) {
+        return new ApiError(404, RoomsApi.ROOM_NOT_FOUND, "room " + id + " is not in the list");
+    }
+
+    private Map<String, Object> view(ClusterStore.Room room) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("roomId", room.roomId());
+        view.put("autoRecord", room.autoRecord());
+        view.put("labels", room.labels());
+        view.put("node", room.node());
+        view.put("nodeId", room.nodeId());
+        view.put("nodeConnected", cluster.connected(room.nodeId()));
+        view.put("epoch", room.epoch());
+        view.put("placedAt", room.placedAt() == null ? null : room.placedAt().toString());
+        view.put("unplacedReason", room.unplacedReason());
+        JsonNode seen = cluster.view(room);
+        for (String field : List.of("recording", "streaming", "title", "name", "areaNameParent", "areaNameChild")) {
+            view.put(field, seen.hasNonNull(field) ? json.convertValue(seen.get(field), Object.class) : null);
+        }
+        view.put("viewUpdated", seen.path("updated").asText(null));
+        view.put("added", room.added() == null ? null : room.added().toString());
+        return view;
+    }
+
+    /** A room's required labels: {@code "labels": ["a","b"]} or {@code "labels": "a,b"} in the body. */
+    private List<String> labels(String body) {
+        if (body == null || body.isBlank()) {
+            return List.of();
+        }
+        JsonNode labels;
+        try {
+            labels = json.readTree(body).path("labels");
+        } catch (Exception e) {
+            return List.of(); // RoomRequest.parse already refused a body that is not JSON
+        }
+        List<String> out = new ArrayList<>();
+        if (labels.isArray()) {
+            labels.forEach(label -> out.add(label.asText().trim()));
+        } else if (labels.isTextual()) {
+            for (String label : labels.asText().split("[,\\s]+")) {
+                out.add(label.trim());
+            }
+        } else if (!labels.isMissingNode() && !labels.isNull()) {
+            throw new ApiError(400, 4002, "labels must be a list such as [\"site-a\"] or a text such as \"site-a,gpu\"");
+        }
+        out.removeIf(String::isEmpty);
+        for (String label : out) {
+            if (!label.matches("[\\p{L}\\p{N}._:-]{1,64}")) {
+                throw new ApiError(400, 4002, "'" + label + "' is not a label (letters, digits, '.', '_', ':' and '-')");
+            }
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(out));
+    }
+}

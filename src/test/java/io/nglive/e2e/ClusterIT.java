@@ -1,0 +1,298 @@
+package io.nglive.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nglive.testing.EventClient;
+import io.nglive.testing.FakeRecorder;
+import io.nglive.testing.NgliveProcess;
+import io.nglive.testing.TestMedia;
+import io.nglive.testing.Webhooks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The central server with real nodes: the packaged jar started as a central server and as nodes, each node with a
+ * recorder of its own ({@link FakeRecorder}). Rooms are placed on exactly one recorder, follow labels and capacity,
+ * move when their node is lost, and leave a returning node only once its recording in progress has ended.
+ */
+class ClusterIT {
+
+    static final String TOKEN = "cluster-secret";
+    static final Duration PATIENCE = Duration.ofSeconds(40);
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+    }
+
+    private NgliveProcess central(String nodeTimeout) {
+        NgliveProcess central = new NgliveProcess(dir.resolve("central"))
+                .set("nglive.role", "central")
+                .set("nglive.cluster.node-token", TOKEN)
+                .set("nglive.cluster.node-timeout", nodeTimeout);
+        running.add(central);
+        return central.start();
+    }
+
+    private Node node(NgliveProcess central, String name, String labels, int capacity) {
+        FakeRecorder recorder = FakeRecorder.start(0, null, null);
+        running.add(recorder);
+        return new Node(name, recorder, startNode(central, name, labels, capacity, recorder, TOKEN));
+    }
+
+    private NgliveProcess startNode(NgliveProcess central, String name, String labels, int capacity,
+                                    FakeRecorder recorder, String token) {
+        NgliveProcess node = new NgliveProcess(dir.resolve(name))
+                .set("nglive.node.name", name)
+                .set("nglive.node.labels", labels)
+                .set("nglive.node.capacity", String.valueOf(capacity))
+                .set("nglive.central.url", "ws://127.0.0.1:" + central.port() + "/nodes?token=" + token)
+                .set("nglive.central.retry-delay", "300ms")
+                .set("nglive.central.retry-max-delay", "1s")
+                .set("nglive.recorder.url", recorder.url())
+                .set("nglive.recorder.sync-interval", "1s")
+                .set("nglive.transcode.mode", "NONE");
+        running.add(node);
+        return node.start();
+    }
+
+    private record Node(String name, FakeRecorder recorder, NgliveProcess process) {
+    }
+
+    private static JsonNode data(NgliveProcess app, String path) {
+        return app.json(app.get(path)).get("data");
+    }
+
+    private static JsonNode room(NgliveProcess central, long roomId) {
+        return data(central, "/api/rooms/" + roomId);
+    }
+
+    private static Map<String, Integer> connectedNodes(NgliveProcess central) {
+        Map<String, Integer> nodes = new HashMap<>();
+        data(central, "/api/nodes").forEach(n -> {
+            if (n.path("connected").asBoolean()) {
+                nodes.put(n.path("name").asText(), n.path("rooms").asInt());
+            }
+        });
+        return nodes;
+    }
+
+    private static void add(NgliveProcess central, long roomId, String labels) {
+        HttpResponse<String> added = central.post("/api/rooms", "{\"roomId\":" + roomId + ",\"labels\":" + labels + "}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+    }
+
+    /** Which recorders have the room: exactly one when the cluster is settled. */
+    private static List<String> holders(long roomId, Node... nodes) {
+        List<String> holders = new ArrayList<>();
+        for (Node node : nodes) {
+            if (node.recorder().roomIds().contains(roomId)) {
+                holders.add(node.name());
+            }
+        }
+        return holders;
+    }
+
+    @Test
+    void roomsArePlacedOnExactlyOneRecorderFollowingLabelsCapacityAndBalance() throws Exception {
+        NgliveProcess central = central("20s");
+        Node a = node(central, "nas-a", "site-a", 0);
+        // nas-b's recorder had a room before nas-b ever joined: it is adopted onto nas-b
+        FakeRecorder withRoom = FakeRecorder.start(0, null, null);
+        running.add(withRoom);
+        withRoom.addRoomDirectly(777, 0, "早就有的", "老房间", true);
+        Node b = new Node("nas-b", withRoom, startNode(central, "nas-b", "site-b", 0, withRoom, TOKEN));
+        Node gpu = node(central, "gpu-1", "site-a,gpu", 1);
+        await().atMost(PATIENCE).until(() -> connectedNodes(central).size() == 3);
+        await().atMost(PATIENCE).until(() -> room(central, 777) != null && "nas-b".equals(room(central, 777)
+                .path("node").asText()));
+        try (EventClient events = central.events(0)) {
+            add(central, 101, "[\"gpu\"]");
+            add(central, 102, "[\"gpu\"]");
+            for (long room = 201; room <= 204; room++) {
+                add(central, room, "[]");
+            }
+            add(central, 301, "[\"site-x\"]");
+
+            Node[] all = {a, b, gpu};
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                assertThat(holders(101, all)).containsExactly("gpu-1");
+                for (long room = 201; room <= 204; room++) {
+                    assertThat(holders(room, all)).as("room " + room).hasSize(1);
+                }
+            });
+            // gpu-1 is full (capacity 1): the second gpu room waits, and says why; so does the room no node can take
+            assertThat(room(central, 102).path("node").isNull()).isTrue();
+            assertThat(room(central, 102).path("unplacedReason").asText())
+                    .isEqualTo("every connected node with labels [gpu] is at capacity (1 node)");
+            assertThat(room(central, 301).path("unplacedReason").asText())
+                    .isEqualTo("no connected node has labels [site-x]");
+            assertThat(holders(102, all)).isEmpty();
+            assertThat(holders(301, all)).isEmpty();
+            // the four rooms that fit anywhere went to the nodes with fewest rooms, nas-a and nas-b (777 included)
+            Map<String, Integer> counts = connectedNodes(central);
+            assertThat(counts.get("nas-a") + counts.get("nas-b")).isEqualTo(5);
+            assertThat(Math.abs(counts.get("nas-a") - counts.get("nas-b"))).isLessThanOrEqualTo(1);
+            assertThat(counts).containsEntry("gpu-1", 1);
+            assertThat(holders(777, all)).containsExactly("nas-b");
+            JsonNode placed = events.await(e -> e.path("type").asText().equals("RoomPlaced")
+                    && e.path("roomId").asLong() == 101, PATIENCE);
+            assertThat(placed.path("nodeName").asText()).isEqualTo("gpu-1");
+            assertThat(placed.path("node").asText()).isEqualTo("central");
+            assertThat(placed.path("epoch").asLong()).isPositive();
+
+            // a node that fits joins: the waiting room goes to it
+            Node x = node(central, "nas-x", "site-x", 0);
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(holders(301, a, b, gpu, x)).containsExactly("nas-x"));
+            assertThat(room(central, 301).path("node").asText()).isEqualTo("nas-x");
+
+            // the nodes' own events reach the central /ws in order, each with its node
+            a.process().webhook(Webhooks.sessionEnded(201));
+            JsonNode fromNode = events.await(e -> e.path("type").asText().equals("SessionEnded"), PATIENCE);
+            assertThat(fromNode.path("node").asText()).isEqualTo("nas-a");
+            assertThat(fromNode.path("nodeSeq").asLong()).isPositive();
+            List<Long> seqs = events.stored().stream().map(e -> e.path("seq").asLong()).toList();
+            assertThat(seqs).isSorted().doesNotHaveDuplicates();
+
+            // a node's job, as its pipeline events report it, on the central server's /api/jobs
+            String recording = "201-直播间/录制-201-20261207-120000-000-测试 \"引号\".flv";
+            TestMedia.flv(Files.createDirectories(a.process().works().resolve("201-直播间")),
+                    "录制-201-20261207-120000-000-测试 \"引号\".flv", 2);
+            assertThat(a.process().webhook(Webhooks.fileClosed(201, recording)).statusCode()).isEqualTo(200);
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                JsonNode jobs = data(central, "/api/jobs?node=nas-a");
+                assertThat(jobs).hasSize(1);
+                assertThat(jobs.get(0).path("status").asText()).isEqualTo("DONE");
+                assertThat(jobs.get(0).path("node").asText()).isEqualTo("nas-a");
+                assertThat(jobs.get(0).path("file").asText()).isEqualTo(recording);
+            });
+            assertThat(data(central, "/api/jobs?node=nas-b")).isEmpty();
+
+            // a replay from an earlier seq gives the same events in the same order
+            long from = seqs.get(seqs.size() / 2);
+            try (EventClient replay = central.events(from)) {
+                await().atMost(PATIENCE).until(() -> replay.stored().size() >= seqs.size() - seqs.indexOf(from) - 1);
+                assertThat(replay.stored().get(0).path("seq").asLong()).isEqualTo(from + 1);
+            }
+        }
+    }
+
+    @Test
+    void aLostNodesRoomsMoveAndItGivesThemUpWhenItReturnsWithoutCuttingARecording() throws Exception {
+        NgliveProcess central = central("3s");
+        Node a = node(central, "nas-a", "", 0);
+        await().atMost(PATIENCE).until(() -> connectedNodes(central).size() == 1);
+        add(central, 501, "[]");
+        add(central, 502, "[]");
+        await().atMost(PATIENCE).until(() -> a.recorder().roomIds().containsAll(Set.of(501L, 502L)));
+        Node b = node(central, "nas-b", "", 0);
+        await().atMost(PATIENCE).until(() -> connectedNodes(central).size() == 2);
+
+        // 501 is being recorded on nas-a when nas-a is cut off (its recorder keeps running: a partition)
+        HTTP.send(HttpRequest.newBuilder(URI.create(a.recorder().url() + "/api/room/501/start"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        long killed = System.nanoTime();
+        a.process().kill();
+
+        // within node-timeout + 10 s both rooms are on nas-b
+        await().atMost(Duration.ofSeconds(3 + 10)).untilAsserted(() ->
+                assertThat(b.recorder().roomIds()).contains(501L, 502L));
+        assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(13));
+        assertThat(room(central, 501).path("node").asText()).isEqualTo("nas-b");
+
+        // nas-a comes back: 502 (idle) leaves its recorder at once; 501 stays while its session lasts
+        NgliveProcess back = startNode(central, "nas-a", "", 0, a.recorder(), TOKEN);
+        await().atMost(PATIENCE).until(() -> !a.recorder().roomIds().contains(502L));
+        assertThat(a.recorder().roomIds()).contains(501L);
+        assertThat(room(central, 501).path("node").asText()).isEqualTo("nas-b");
+
+        // the session ends (the recorder's SessionEnded): then 501 leaves nas-a too, and is on one recorder only
+        HTTP.send(HttpRequest.newBuilder(URI.create(a.recorder().url() + "/api/room/501/stop"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        back.webhook(Webhooks.sessionEnded(501));
+        await().atMost(PATIENCE).until(() -> !a.recorder().roomIds().contains(501L));
+        assertThat(holders(501, a, b)).containsExactly("nas-b");
+        assertThat(holders(502, a, b)).containsExactly("nas-b");
+    }
+
+    @Test
+    void aRestartedCentralKeepsEveryPlacementAndAWrongTokenIsRefused() throws Exception {
+        NgliveProcess central = central("20s");
+        Node a = node(central, "nas-a", "", 0);
+        Node b = node(central, "nas-b", "", 0);
+        await().atMost(PATIENCE).until(() -> connectedNodes(central).size() == 2);
+        for (long room = 601; room <= 604; room++) {
+            add(central, room, "[]");
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            for (long room = 601; room <= 604; room++) {
+                assertThat(holders(room, a, b)).hasSize(1);
+            }
+        });
+        Map<Long, String> before = placement(central);
+
+        central.stop();
+        central.start();
+        await().atMost(PATIENCE).until(() -> connectedNodes(central).size() == 2);
+        Thread.sleep(2000);
+        assertThat(placement(central)).isEqualTo(before);
+        for (long room = 601; room <= 604; room++) {
+            assertThat(holders(room, a, b)).containsExactly(before.get(room));
+        }
+        try (EventClient events = central.events(0)) {
+            Thread.sleep(1000);
+            assertThat(events.stored()).noneMatch(e -> e.path("type").asText().equals("RoomMoved"));
+
+            // the operator moves a room; its old node is not recording it, so it leaves that node at once
+            String from = before.get(601L);
+            String to = from.equals("nas-a") ? "nas-b" : "nas-a";
+            HttpResponse<String> moved = central.post("/api/rooms/601/move", "{\"node\":\"" + to + "\"}");
+            assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(holders(601, a, b)).containsExactly(to));
+            JsonNode event = events.await(e -> e.path("type").asText().equals("RoomMoved"), PATIENCE);
+            assertThat(event.path("fromNodeName").asText()).isEqualTo(from);
+            HttpResponse<String> refused = central.post("/api/rooms/601/move", "{\"node\":\"nowhere\"}");
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(central.json(refused).path("message").asText()).isEqualTo("no node is called nowhere");
+        }
+
+        // a node with the wrong token never joins, and the central server says so without the token
+        FakeRecorder recorder = FakeRecorder.start(0, null, null);
+        running.add(recorder);
+        startNode(central, "intruder", "", 0, recorder, "wrong-token");
+        Thread.sleep(3000);
+        assertThat(data(central, "/api/nodes").findValuesAsText("name")).doesNotContain("intruder");
+        assertThat(central.log()).contains("refused a node from 127.0.0.1").doesNotContain("wrong-token");
+        assertThat(central.get("/observe/metrics").body()).containsPattern("nglive_cluster_nodes_refused_total [1-9]");
+    }
+
+    private static Map<Long, String> placement(NgliveProcess central) {
+        Map<Long, String> placement = new HashMap<>();
+        data(central, "/api/rooms").forEach(r -> placement.put(r.path("roomId").asLong(), r.path("node").asText()));
+        return placement;
+    }
+}
