@@ -6,8 +6,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.nglive.Role;
 import io.nglive.ServerConfiguration;
 import io.nglive.ServerSettings;
@@ -95,20 +93,12 @@ public final class ClusterConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) throws Exception {
         ClusterSettings settings = camel.getRegistry().lookupByNameAndType("clusterSettings", ClusterSettings.class);
-        MeterRegistry meters = ServerConfiguration.meters(camel);
-        camel.getRegistry().lookupByNameAndType("vertx-websocket", PlatformWebsocketComponent.class)
-                .guard("/nodes", new NodeGuard(settings.nodeToken(), meters));
         NodeSessions sessions = camel.getRegistry().lookupByNameAndType("nodeSessions", NodeSessions.class);
         ClusterStore store = camel.getRegistry().lookupByNameAndType("clusterStore", ClusterStore.class);
-        Gauge.builder("nglive.cluster.nodes.connected", sessions, NodeSessions::size)
-                .description("nodes connected to this central server").register(meters);
-        Gauge.builder("nglive.cluster.rooms", store, s -> s.rooms().stream().filter(r -> r.nodeId() != null).count())
-                .tag("state", "placed").description("the cluster's rooms").register(meters);
-        Gauge.builder("nglive.cluster.rooms", store, s -> s.rooms().stream().filter(r -> r.nodeId() == null).count())
-                .tag("state", "unplaced").description("the cluster's rooms").register(meters);
-        Gauge.builder("nglive.cluster.events.stored", camel, c -> c.getRegistry()
-                .lookupByNameAndType("events", EventLog.class).lastSeq())
-                .description("the seq of the newest event the central server stored").register(meters);
+        ClusterMetrics metrics = new ClusterMetrics(ServerConfiguration.meters(camel), sessions, store,
+                () -> camel.getRegistry().lookupByNameAndType("events", EventLog.class).lastSeq());
+        camel.getRegistry().lookupByNameAndType("vertx-websocket", PlatformWebsocketComponent.class)
+                .guard("/nodes", new NodeGuard(settings.nodeToken(), metrics::refused));
         camel.addStartupListener(new StartupSummary(camel.getRegistry(), Role.CENTRAL));
     }
 }

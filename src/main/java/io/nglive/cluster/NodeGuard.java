@@ -5,8 +5,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -22,13 +20,12 @@ final class NodeGuard implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeGuard.class);
 
     private final byte[] token;
-    private final Counter refused;
+    private final Runnable refused;
 
-    NodeGuard(String token, MeterRegistry meters) {
+    /** @param refused counts a refusal */
+    NodeGuard(String token, Runnable refused) {
         this.token = token.getBytes(StandardCharsets.UTF_8);
-        this.refused = Counter.builder("nglive.cluster.nodes.refused")
-                .description("node connections refused for a missing or wrong nglive.cluster.node-token")
-                .register(meters);
+        this.refused = refused;
     }
 
     @Override
@@ -38,7 +35,7 @@ final class NodeGuard implements Handler<RoutingContext> {
             context.next();
             return;
         }
-        refused.increment();
+        refused.run();
         LOG.warn("refused a node from {}: {}", address, token.length == 0
                 ? "nglive.cluster.node-token is empty, so only nodes on this machine may connect"
                 : "missing or wrong node token");

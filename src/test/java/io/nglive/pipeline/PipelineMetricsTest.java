@@ -53,6 +53,9 @@ class PipelineMetricsTest {
                     throw new StageInterrupted("the test ended");
                 }
             }));
+            // the first job must hold the slot before the second asks for it, or the second may run first and leave
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> registry.scrape().contains(
+                    "nglive_stage_jobs{stage=\"upload\",state=\"running\"} 1.0"));
             Future<?> waiting = threads.submit(() -> slots.run(() -> true));
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> registry.scrape().contains(
                     "nglive_stage_jobs{stage=\"upload\",state=\"waiting\"} 1.0"));
