@@ -344,6 +344,29 @@ class SecurityIT {
         return json.append('}').toString();
     }
 
+    @Test
+    void everyHttpRouteOfTheCentralServerRefusesAMissingOrWrongApiToken() throws Exception {
+        try (NgliveProcess central = new NgliveProcess(dir.resolve("central")).set("nglive.role", "central")
+                .set("nglive.api.token", API_TOKEN).set("nglive.cluster.node-token", WEBHOOK_TOKEN).start()) {
+            TreeSet<String> paths = httpRoutes(central.routes().resolve("central"));
+            assertThat(paths).contains("/allroom", "/api/rooms", "/api/rooms/{id}/{action}", "/api/nodes", "/api/jobs");
+            for (String path : paths) {
+                String concrete = path.replace("{id}", "23058").replace("{action}", "move");
+                for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
+                    for (Map<String, String> credentials : List.of(Map.<String, String>of(),
+                            Map.of("query", "token=wrong"), Map.of("query", "token=" + WEBHOOK_TOKEN),
+                            Map.of("Authorization", "Bearer " + API_TOKEN + "x"))) {
+                        assertThat(request(central, method, concrete, credentials).statusCode())
+                                .as("%s %s with %s", method, concrete, credentials).isIn(401, 405);
+                    }
+                }
+                assertThat(List.of("GET", "POST", "PUT", "DELETE")).as("%s lets the right token through", concrete)
+                        .anyMatch(method -> !List.of(401, 405).contains(request(central, method, concrete,
+                                Map.of("Authorization", "Bearer " + API_TOKEN)).statusCode()));
+            }
+        }
+    }
+
     /** The paths of every platform-http route in the application's route files. */
     static TreeSet<String> httpRoutes(Path routes) throws IOException {
         TreeSet<String> paths = new TreeSet<>();
