@@ -545,6 +545,47 @@ def subscribers(work, n, events):
         app.stop()
 
 
+CLUSTER_NODES = 1000
+CLUSTER_ROOMS_PER_NODE = 10
+
+
+def cluster(work, quick):
+    """The central server (nglive.role=central) with CLUSTER_NODES simulated nodes of CLUSTER_ROOMS_PER_NODE rooms
+    each, all in one JVM (bench/ClusterLoad.java): rooms placed, one node killed, 100 dropped at once, command round
+    trips, RSS, events counted. Thread dumps of the central go to bench/results/cluster-dumps/."""
+    dumps = ROOT / "bench" / "results" / "cluster-dumps"
+    shutil.rmtree(dumps, ignore_errors=True)
+    token = uuid.uuid4().hex
+    app = Nglive(work, {"nglive.role": "central", "nglive.cluster.node-token": token},
+                 jvm=["-Xlog:gc:file=gc.log:uptime"])
+    nodes = 100 if quick else CLUSTER_NODES
+    try:
+        app.start()
+        out = subprocess.run(["java", "-Xss512k", "-cp", str(JAR), str(ROOT / "bench" / "ClusterLoad.java"),
+                              str(app.port), token, str(app.proc.pid), f"nodes={nodes}",
+                              f"rooms-per-node={CLUSTER_ROOMS_PER_NODE}", f"drop={nodes // 10}", "node-timeout=20",
+                              f"dumps={dumps}"],
+                             capture_output=True, text=True, env=ENV, timeout=1200)
+        sys.stderr.write(out.stderr[-4000:])
+        if out.returncode != 0:
+            raise RuntimeError("ClusterLoad failed: " + out.stderr[-3000:])
+        result = json.loads(re.search(r"^JSON (.*)$", out.stdout, re.M).group(1))
+        log = (app.dir / "nglive.log").read_text(errors="replace")
+        result["central_log_warnings"] = sum(1 for l in log.splitlines() if " WARN " in l or " ERROR " in l)
+        gc = (app.dir / "gc.log").read_text(errors="replace") if (app.dir / "gc.log").exists() else ""
+        pauses = [float(m) for m in re.findall(r"Pause Full.* (\d+\.\d+)ms", gc)]
+        young = [float(m) for m in re.findall(r"Pause Young.* (\d+\.\d+)ms", gc)]
+        result["gc"] = {"full": len(pauses), "full_max_ms": max(pauses, default=0), "full_total_ms": sum(pauses),
+                        "young": len(young), "young_total_ms": sum(young)}
+        dumps.mkdir(parents=True, exist_ok=True)
+        shutil.copy(app.dir / "nglive.log", dumps / "central.log")
+        if gc:
+            (dumps / "gc.log").write_text(gc)
+        return result
+    finally:
+        app.stop()
+
+
 # ------------------------------------------------------------------------------------------------------------ main
 
 def machine():
@@ -563,7 +604,7 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small inputs and few runs (under 5 minutes)")
-    parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws")
+    parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws,cluster")
     args = parser.parse_args()
     quick = args.quick
     only = set(args.only.split(",")) if args.only else None
@@ -573,7 +614,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="nglive-bench-") as tmp:
         work = Path(tmp)
         t0 = time.monotonic()
-        inputs = make_inputs(work, quick)
+        media = {"copy", "x264", "upload", "busy", "burst"}
+        inputs = make_inputs(work, quick) if only is None or only & media else {}
         print(f"inputs ready in {time.monotonic() - t0:.0f} s: " + ", ".join(
             f"{k} {v.stat().st_size / 1048576:.0f} MB" for k, v in inputs.items()), flush=True)
         steps = [
@@ -589,6 +631,7 @@ def main():
             ("startup", lambda: startup(work, 2 if quick else 5)),
             ("burst", lambda: burst(work, inputs["small"], 100 if quick else 500)),
             ("ws", lambda: subscribers(work, 100, 50 if quick else 200)),
+            ("cluster", lambda: cluster(work, quick)),
         ]
         for name, step in steps:
             if not want(name.split("_")[0]):
@@ -625,6 +668,24 @@ GOALS = [
      "≤ 2 ffmpeg, all done, RSS ≤ 300 MB", lambda r: r["max_ffmpeg"] <= 2 and r["done"] == r["files"] and r["rss_peak_mb"] <= 300),
     ("ws", "event delivery to 100 WebSocket subscribers", lambda r: f"p99 {r['p99_ms']:.1f} ms ({r['deliveries']} deliveries)",
      "p99 ≤ 50 ms", lambda r: r["p99_ms"] <= 50 and r["complete"]),
+    ("cluster", "central: rooms added by POST /api/rooms, all placed",
+     lambda r: f"{r['place_all_state']['on_one_node']}/{r['rooms']} on one node each in {r['place_all_s']:.0f} s "
+               f"({r['nodes']} nodes)", "all, each on one node", lambda r: r["place_all_ok"]
+     and r["rooms_posted"] == r["rooms"]),
+    ("cluster", "central: a killed node's rooms on other nodes",
+     lambda r: f"{r['kill_one']['replaced_s']:.1f} s ({r['kill_one']['rooms']} rooms)",
+     "≤ node-timeout + 10 s", lambda r: r["kill_one"]["ok"] and r["kill_one"]["replaced_s"] <= r["kill_one"]["goal_s"]),
+    ("cluster", "central: nodes dropped at once, rooms re-placed",
+     lambda r: f"{r['drop']['replaced_s']:.1f} s ({r['drop']['nodes']} nodes, {r['drop']['rooms']} rooms)",
+     "≤ node-timeout + 30 s", lambda r: r["drop"]["ok"] and r["drop"]["replaced_s"] <= r["drop"]["goal_s"]),
+    ("cluster", "central: POST /api/rooms/{id}/start round trip",
+     lambda r: f"p99 {r['commands']['p99_ms']:.1f} ms ({r['commands']['count']} at {r['commands']['rate']}/s)",
+     "p99 ≤ 100 ms", lambda r: r["commands"]["p99_ms"] <= 100 and r["commands"]["statuses"] == {"200": r["commands"]["count"]}),
+    ("cluster", "central: RSS steady; peak", lambda r: f"{r['rss_steady_mb']:.0f} MB; {r['rss_peak_mb']:.0f} MB",
+     "≤ 512 MB", lambda r: r["rss_peak_mb"] <= 512),
+    ("cluster", "central: node events stored",
+     lambda r: f"{r['events']['stored_distinct']}/{r['events']['made_by_nodes']}, {r['events']['stored_twice']} twice",
+     "none lost", lambda r: r["events"]["missing"] == 0 and r["events"]["stored_twice"] == 0),
 ]
 
 
