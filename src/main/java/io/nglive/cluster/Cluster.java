@@ -195,7 +195,7 @@ public final class Cluster {
             }
             return;
         }
-        if (lost.contains(node.nodeId()) || presence(node) != Node.Presence.LOST) {
+        if (lost.contains(node.nodeId()) || !silentTooLong(node)) {
             return;
         }
         lost.add(node.nodeId());
@@ -212,18 +212,19 @@ public final class Cluster {
         }
     }
 
-    /** A connected node: it takes rooms. Silent for less than the timeout (from its last word, or this start): it keeps
-     * them. Longer: lost. */
+    /** A connected node takes rooms; a silent one keeps its rooms until it is declared lost. */
     private Node.Presence presence(ClusterStore.Node node) {
         if (sessions.connected(node.nodeId())) {
             return roomsManagedElsewhere.contains(node.nodeId()) ? Node.Presence.DISCONNECTED : Node.Presence.CONNECTED;
         }
-        if (lost.contains(node.nodeId())) {
-            return Node.Presence.LOST;
-        }
+        // lost only once findLost said so (NodeLost): the placement never sees a loss that was not announced
+        return lost.contains(node.nodeId()) ? Node.Presence.LOST : Node.Presence.DISCONNECTED;
+    }
+
+    /** No connection, and silent since its last word (or this start) for longer than the node timeout. */
+    private boolean silentTooLong(ClusterStore.Node node) {
         Instant heard = node.lastSeen() == null || node.lastSeen().isBefore(started) ? started : node.lastSeen();
-        return Duration.between(heard, Instant.now()).compareTo(nodeTimeout) > 0
-                ? Node.Presence.LOST : Node.Presence.DISCONNECTED;
+        return Duration.between(heard, Instant.now()).compareTo(nodeTimeout) > 0;
     }
 
     private List<Node> placementNodes() {
@@ -241,9 +242,14 @@ public final class Cluster {
 
     /** Places every room that has no live node; a room that fits nowhere keeps the reason. */
     private void placeAll() {
+        place(store.rooms());
+    }
+
+    /** Places those of {@code candidates} that have no live node (a new room alone, or every room). */
+    private void place(List<ClusterStore.Room> candidates) {
         List<Node> nodes = placementNodes();
         Map<Long, ClusterStore.Room> rooms = new LinkedHashMap<>();
-        store.rooms().forEach(room -> rooms.put(room.roomId(), room));
+        candidates.forEach(room -> rooms.put(room.roomId(), room));
         List<Room> free = new ArrayList<>();
         List<Room> refused = new ArrayList<>();
         for (ClusterStore.Room room : rooms.values()) {
@@ -444,7 +450,8 @@ public final class Cluster {
             fields.put("labels", labels);
             events.record("RoomAdded", fields);
             refusals.remove(roomId);
-            placeAll();
+            // the new room alone: every other room already has its node or its reason
+            place(store.room(roomId).stream().toList());
             return store.room(roomId);
         });
     }

@@ -59,10 +59,12 @@ public final class ClusterStore {
     private static final String ROOM_COLUMNS = "r.room_id, r.auto_record, r.labels, r.node_id, n.name AS node, "
             + "r.epoch, r.placed_at, r.unplaced_reason, r.view, r.added, r.updated, r.removed "
             + "FROM cluster_room r LEFT JOIN cluster_node n ON n.node_id = r.node_id";
+    // the rooms per node in one grouped pass, not one count per node
     private static final String NODE_COLUMNS = "n.node_id, n.name, n.capacity, n.labels, n.version, n.connected, "
             + "n.first_seen, n.last_seen, n.last_acked, n.heartbeat, n.free_disk, n.load, "
-            + "(SELECT COUNT(*) FROM cluster_room r WHERE r.node_id = n.node_id AND r.removed = FALSE) AS rooms "
-            + "FROM cluster_node n";
+            + "COALESCE(c.rooms, 0) AS rooms FROM cluster_node n LEFT JOIN (SELECT node_id, COUNT(*) AS rooms "
+            + "FROM cluster_room WHERE removed = FALSE AND node_id IS NOT NULL GROUP BY node_id) c "
+            + "ON c.node_id = n.node_id";
 
     private final DataSource dataSource;
     private final Clock clock;

@@ -100,11 +100,14 @@ public final class CommandTarget implements UploadTarget {
         return result.toString();
     }
 
-    /** Children first: killing only rclone's wrapper script would leave rclone itself uploading. */
+    /**
+     * The whole tree: killing only rclone's wrapper script would leave rclone itself uploading. The tree is listed
+     * first and the script signalled first: a script whose child died first would go on to its next line.
+     */
     private static void killTree(Process process) {
         List<ProcessHandle> tree = process.descendants().toList();
-        tree.forEach(ProcessHandle::destroy);
         process.destroy();
+        tree.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + GRACE.toNanos();
         try {
             while (System.nanoTime() < deadline

@@ -223,6 +223,14 @@ class ClusterIT {
                 assertThat(b.recorder().roomIds()).contains(501L, 502L));
         assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(13));
         assertThat(room(central, 501).path("node").asText()).isEqualTo("nas-b");
+        try (EventClient events = central.events(0)) {
+            JsonNode lost = events.await(e -> e.path("type").asText().equals("NodeLost"), PATIENCE);
+            assertThat(lost.path("nodeName").asText()).isEqualTo("nas-a");
+            assertThat(lost.path("rooms").asInt()).isEqualTo(2);
+            // announced before its rooms moved
+            long moved = events.await(e -> e.path("type").asText().equals("RoomMoved"), PATIENCE).path("seq").asLong();
+            assertThat(lost.path("seq").asLong()).isLessThan(moved);
+        }
 
         // nas-a comes back: 502 (idle) leaves its recorder at once; 501 stays while its session lasts
         NgliveProcess back = startNode(central, "nas-a", "", 0, a.recorder(), TOKEN);
