@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class SettingsReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(SettingsReader.class);
+    private static final Pattern LABEL = Pattern.compile("[\\p{L}\\p{N}._:-]{1,64}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final PropertiesComponent properties;
@@ -77,12 +78,17 @@ public final class SettingsReader {
             if (item.isEmpty()) {
                 continue;
             }
-            if (!item.matches("[\\p{L}\\p{N}._:-]{1,64}")) {
+            if (!isLabel(item)) {
                 throw new InvalidSetting(name, item, "is not a label (letters, digits, '.', '_', ':' and '-', at most 64)");
             }
             labels.add(item);
         }
         return List.copyOf(labels);
+    }
+
+    /** A node's or a room's label: letters, digits, '.', '_', ':' and '-', at most 64. */
+    public static boolean isLabel(String label) {
+        return LABEL.matcher(label).matches();
     }
 
     /** The value, or empty when the property is absent or blank. */

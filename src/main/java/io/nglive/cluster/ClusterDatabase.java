@@ -1,12 +1,10 @@
 package io.nglive.cluster;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 
 import javax.sql.DataSource;
 
+import io.nglive.journal.DatabasePool;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.commons.dbcp2.BasicDataSource;
 
@@ -92,9 +90,6 @@ public final class ClusterDatabase extends ServiceSupport {
         "CREATE INDEX IF NOT EXISTS cluster_job_updated ON cluster_job (updated)",
     };
 
-    /** After a crash the previous process's lock on the embedded files is only taken for stale once it lapsed. */
-    private static final long OPEN_TIMEOUT_MILLIS = 30_000;
-
     private final BasicDataSource dataSource;
     private final boolean embedded;
 
@@ -111,65 +106,15 @@ public final class ClusterDatabase extends ServiceSupport {
 
     private ClusterDatabase(String url, String user, String password, boolean embedded) {
         this.embedded = embedded;
-        dataSource = new BasicDataSource();
-        dataSource.setUrl(url);
-        dataSource.setUsername(user);
-        dataSource.setPassword(password);
-        dataSource.setMaxTotal(8);
-        dataSource.setMaxIdle(8);
-        dataSource.setPoolPreparedStatements(true);
-        dataSource.setMaxOpenPreparedStatements(200);
-        openWithin(OPEN_TIMEOUT_MILLIS);
+        this.dataSource = DatabasePool.open(null, url, user, password, SCHEMA, "cluster database");
     }
 
     public DataSource dataSource() {
         return dataSource;
     }
 
-    /** Connects, waiting while another process's lock may still lapse or the server is starting, then creates the schema. */
-    private void openWithin(long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (true) {
-            try (Connection c = dataSource.getConnection()) {
-                break;
-            } catch (SQLException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("cannot open the cluster database: " + e.getMessage(), e);
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while the cluster database was opening", e);
-                }
-            }
-        }
-        createSchema();
-    }
-
-    private void createSchema() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String ddl : SCHEMA) {
-                s.execute(ddl);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot prepare the cluster database: " + e.getMessage(), e);
-        }
-    }
-
     @Override
     protected void doStop() throws Exception {
-        if (dataSource.isClosed()) {
-            return;
-        }
-        try {
-            if (embedded) {
-                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                    s.execute("SHUTDOWN");
-                }
-            }
-        } finally {
-            dataSource.close();
-        }
+        DatabasePool.close(dataSource, embedded);
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nglive.SettingsReader;
 import io.nglive.api.ApiError;
 import io.nglive.api.RoomRequest;
 import io.nglive.api.RoomsApi;
@@ -187,7 +188,7 @@ public final class ClusterRooms {
         }
         out.removeIf(String::isEmpty);
         for (String label : out) {
-            if (!label.matches("[\\p{L}\\p{N}._:-]{1,64}")) {
+            if (!SettingsReader.isLabel(label)) {
                 throw new ApiError(400, 4002, "'" + label + "' is not a label (letters, digits, '.', '_', ':' and '-')");
             }
         }

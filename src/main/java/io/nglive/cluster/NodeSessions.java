@@ -52,7 +52,7 @@ public final class NodeSessions {
     /** A node connected (the route's OPEN event; the token was checked by {@link NodeGuard}). */
     public void open(Exchange exchange) {
         String key = exchange.getMessage().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class);
-        byConnection.put(key, new Session(key, exchange.getMessage().getBody(ServerWebSocket.class)));
+        byConnection.put(key, new Session(exchange.getMessage().getBody(ServerWebSocket.class)));
     }
 
     /** A frame from a node (the route's MESSAGE event). */
@@ -167,7 +167,6 @@ public final class NodeSessions {
 
     /** A node's connection: its frames run one after another on the shared workers. */
     private final class Session {
-        final String key;
         final ServerWebSocket socket;
         final Map<String, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
         final ArrayDeque<Runnable> mailbox = new ArrayDeque<>();
@@ -176,8 +175,7 @@ public final class NodeSessions {
         volatile String name;
         private boolean running;
 
-        Session(String key, ServerWebSocket socket) {
-            this.key = key;
+        Session(ServerWebSocket socket) {
             this.socket = socket;
         }
 

@@ -1,9 +1,6 @@
 package io.nglive.journal;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +14,7 @@ import org.apache.commons.dbcp2.BasicDataSource;
 /**
  * The embedded HSQLDB file database under {@code nglive.data-path}. Every commit is written to disk before it
  * returns ({@code hsqldb.write_delay=false}), so what was acknowledged survives a crash; the schema is created on
- * first start.
- * <p>
- * The pool (Commons DBCP) keeps each connection's prepared statements: HSQLDB compiles a statement again whenever
- * the last one prepared from the same SQL is closed, and that compilation was the largest part of a webhook's time
- * under the append lock.
+ * first start ({@link DatabasePool}).
  */
 public final class Database extends ServiceSupport {
 
@@ -107,44 +100,12 @@ public final class Database extends ServiceSupport {
                 + "ON installation.name = v.name WHEN NOT MATCHED THEN INSERT VALUES (v.name, v.value)",
     };
 
-    /** After a crash the previous process's lock file is only taken for stale once its heartbeat lapsed. */
-    private static final long OPEN_TIMEOUT_MILLIS = 30_000;
-
     private final BasicDataSource dataSource;
 
     public Database(Path dataPath) {
-        dataSource = new BasicDataSource();
-        dataSource.setDriverClassName("org.hsqldb.jdbc.JDBCDriver");
-        dataSource.setUrl("jdbc:hsqldb:file:" + dataPath.resolve("nglive").toAbsolutePath()
-                + ";hsqldb.write_delay=false;hsqldb.tx=mvcc");
-        dataSource.setUsername("SA");
-        dataSource.setPassword("");
-        dataSource.setMaxTotal(8);
-        dataSource.setMaxIdle(8);
-        dataSource.setPoolPreparedStatements(true);
-        dataSource.setMaxOpenPreparedStatements(200);
-        openWithin(OPEN_TIMEOUT_MILLIS);
-    }
-
-    /** Opens the files, waiting while another process's lock on them may still lapse, then creates the schema. */
-    private void openWithin(long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (true) {
-            try (Connection c = dataSource.getConnection()) {
-                break;
-            } catch (SQLException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while the database was opening", e);
-                }
-            }
-        }
-        createSchema();
+        dataSource = DatabasePool.open("org.hsqldb.jdbc.JDBCDriver", "jdbc:hsqldb:file:"
+                + dataPath.resolve("nglive").toAbsolutePath() + ";hsqldb.write_delay=false;hsqldb.tx=mvcc", "SA", "",
+                SCHEMA, "database");
     }
 
     public DataSource dataSource() {
@@ -172,24 +133,8 @@ public final class Database extends ServiceSupport {
         });
     }
 
-    private void createSchema() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String ddl : SCHEMA) {
-                s.execute(ddl);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot prepare the database: " + e.getMessage(), e);
-        }
-    }
-
     @Override
     protected void doStop() throws Exception {
-        if (!dataSource.isClosed()) {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.execute("SHUTDOWN");
-            } finally {
-                dataSource.close();
-            }
-        }
+        DatabasePool.close(dataSource, true);
     }
 }
