@@ -218,7 +218,23 @@ public class ClusterLoad {
         out.put("return", Map.of("nodes", back.size(), "converged_s", seconds(start), "ok", converged,
                 "state", placement(added).toMap()));
 
-        // 7. events: stop making them, wait for every ack, then count what the central stored (its /ws from 0)
+        // 7. every node reconnects at once, as after a restart of the central server: each one is reconciled (its
+        //    allroom read and compared with the placement) and no room moves
+        Map<String, Long> before = commandCounts();
+        start = System.nanoTime();
+        cpu = cpuTicks();
+        nodes.forEach(SimNode::kill);
+        nodes.forEach(SimNode::revive);
+        boolean settled = waitFor("every node reconciled", 300, () -> nodes.stream().allMatch(node -> node.reconciled)
+                && placement(added).ok());
+        Map<String, Long> after = commandCounts();
+        out.put("reconnect_all", Map.of("nodes", n, "converged_s", seconds(start), "ok", settled,
+                "central_cpu_s", (cpuTicks() - cpu) / 100.0,
+                "addroom", after.getOrDefault("addroom", 0L) - before.getOrDefault("addroom", 0L),
+                "removeroom", after.getOrDefault("removeroom", 0L) - before.getOrDefault("removeroom", 0L),
+                "state", placement(added).toMap()));
+
+        // 8. events: stop making them, wait for every ack, then count what the central stored (its /ws from 0)
         nodes.forEach(SimNode::stopEvents);
         waitFor("every event acknowledged", 60, () -> nodes.stream().allMatch(node -> node.unackedCount() == 0));
         out.put("events", countStored());
@@ -552,6 +568,12 @@ public class ClusterLoad {
     }
 
     /** POST /api/rooms/{id}/start at a steady rate, each timed from when it was due (no coordinated omission). */
+    static Map<String, Long> commandCounts() {
+        Map<String, Long> counts = new HashMap<>();
+        commandsByName.forEach((name, count) -> counts.put(name, count.get()));
+        return counts;
+    }
+
     static Map<String, Object> roundTrips(List<Long> rooms, int count, int rate) throws Exception {
         ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();

@@ -678,6 +678,11 @@ GOALS = [
     ("cluster", "central: nodes dropped at once, rooms re-placed",
      lambda r: f"{r['drop']['replaced_s']:.1f} s ({r['drop']['nodes']} nodes, {r['drop']['rooms']} rooms)",
      "≤ node-timeout + 30 s", lambda r: r["drop"]["ok"] and r["drop"]["replaced_s"] <= r["drop"]["goal_s"]),
+    ("cluster", "central: every node reconnects at once (as after a central restart)",
+     lambda r: f"{r['reconnect_all']['converged_s']:.1f} s ({r['reconnect_all']['nodes']} nodes, "
+               f"{r['reconnect_all']['addroom'] + r['reconnect_all']['removeroom']} rooms changed)",
+     "all reconciled, no room moved", lambda r: r["reconnect_all"]["ok"]
+     and r["reconnect_all"]["addroom"] + r["reconnect_all"]["removeroom"] == 0),
     ("cluster", "central: POST /api/rooms/{id}/start round trip",
      lambda r: f"p99 {r['commands']['p99_ms']:.1f} ms ({r['commands']['count']} at {r['commands']['rate']}/s)",
      "p99 ≤ 100 ms", lambda r: r["commands"]["p99_ms"] <= 100 and r["commands"]["statuses"] == {"200": r["commands"]["count"]}),

@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -22,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nglive.events.EventLog;
+import io.nglive.journal.JournalException;
 import io.nglive.protocol.Event;
 import io.nglive.protocol.Hello;
 import io.nglive.protocol.Reply;
@@ -41,6 +45,11 @@ public final class Cluster {
     };
     /** Node events that say something about a room's live state, and what they say. */
     private static final Set<String> VIEW_FIELDS = Set.of("title", "name", "areaNameParent", "areaNameChild");
+    /** Heartbeats come every 5 s from each node: they are written to the database in one transaction this often. */
+    private static final Duration BEATS_WRITTEN_EVERY = Duration.ofSeconds(5);
+    private static final int BEATS_PER_TRANSACTION = 50;
+    /** Unplaced rooms are tried again at least this often, even when no node came or went. */
+    private static final Duration PLACED_AT_LEAST_EVERY = Duration.ofSeconds(30);
 
     private final ClusterStore store;
     private final EventLog events;
@@ -57,6 +66,14 @@ public final class Cluster {
     private final Set<String> firstSession = ConcurrentHashMap.newKeySet();
     /** Rooms a node refused to add, and the nodes that refused, until they reconnect. */
     private final Map<Long, Set<String>> refusals = new ConcurrentHashMap<>();
+    /** Each node's latest heartbeat not yet written: written together every {@link #BEATS_WRITTEN_EVERY}. */
+    private final Map<String, ClusterStore.Beat> beats = new ConcurrentHashMap<>();
+    /** Nodes' names by id, as their hellos gave them (the events and the log name nodes often). */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+    /** Something changed that may let an unplaced room fit (set from any thread, read on the coordinator). */
+    private volatile boolean placementDue = true;
+    private Instant beatsWritten = Instant.EPOCH;
+    private Instant placedAll = Instant.EPOCH;
 
     public Cluster(ClusterStore store, EventLog events, NodeSessions sessions, Duration nodeTimeout, ObjectMapper json,
                    ScheduledExecutorService coordinator) {
@@ -75,6 +92,8 @@ public final class Cluster {
         boolean first = store.hello(hello.nodeId(), hello.node(), Math.max(0, hello.capacity()), hello.labels(),
                 hello.version());
         lost.remove(hello.nodeId());
+        names.put(hello.nodeId(), hello.node());
+        placementDue = true;
         if (first) {
             firstSession.add(hello.nodeId());
         }
@@ -93,6 +112,12 @@ public final class Cluster {
     }
 
     void disconnected(String nodeId, String name) {
+        // its last heartbeat first: the node's silence is counted from the last_seen it writes
+        ClusterStore.Beat last = beats.get(nodeId);
+        if (last != null) {
+            store.heartbeats(List.of(last));
+            beats.remove(nodeId, last);
+        }
         store.disconnected(nodeId);
         firstSession.remove(nodeId);
         LOG.info("node {} ({}) disconnected; its rooms stay for {} unless it comes back", name, nodeId, nodeTimeout);
@@ -102,7 +127,31 @@ public final class Cluster {
         JsonNode body = heartbeat.body();
         Double load = body.path("cpu").path("percent").isNumber() ? body.path("cpu").path("percent").asDouble() : null;
         Long free = body.path("disk").path("free").canConvertToLong() ? body.path("disk").path("free").asLong() : null;
-        store.heartbeat(nodeId, load, free, body.toString());
+        beats.put(nodeId, new ClusterStore.Beat(nodeId, load, free, body.toString(), Instant.now()));
+    }
+
+    /**
+     * The heartbeats received since the last write, a few nodes per transaction (a long one would hold up the nodes'
+     * event transactions on the same rows). A write that fails leaves its beats to the next one, unless newer came.
+     */
+    private void writeBeats() {
+        List<ClusterStore.Beat> due = new ArrayList<>();
+        for (String nodeId : List.copyOf(beats.keySet())) {
+            ClusterStore.Beat beat = beats.remove(nodeId);
+            if (beat != null) {
+                due.add(beat);
+            }
+        }
+        for (int from = 0; from < due.size(); from += BEATS_PER_TRANSACTION) {
+            List<ClusterStore.Beat> chunk = due.subList(from, Math.min(due.size(), from + BEATS_PER_TRANSACTION));
+            try {
+                store.heartbeats(chunk);
+            } catch (JournalException e) {
+                chunk.forEach(beat -> beats.putIfAbsent(beat.nodeId(), beat));
+                LOG.warn("{} heartbeats not written yet ({}): tried again in {} s", chunk.size(), e.getMessage(),
+                        BEATS_WRITTEN_EVERY.toSeconds());
+            }
+        }
     }
 
     /** Stores a node's event (once, however often it is sent), with its job, before it is acknowledged. */
@@ -176,29 +225,42 @@ public final class Cluster {
 
     // ---- decisions (on the coordinator)
 
-    /** Every second (routes/central/10-nodes): silent nodes are lost, and rooms without a live node are placed. */
+    /**
+     * Every second (routes/central/10-nodes): silent nodes are lost, and rooms without a live node are placed. What it
+     * reads every second is small: the nodes' presence, and the rooms to place (none, most of the time).
+     */
     public void watch() {
         onCoordinator(() -> {
-            for (ClusterStore.Node node : store.nodes()) {
+            Instant now = Instant.now();
+            if (Duration.between(beatsWritten, now).compareTo(BEATS_WRITTEN_EVERY) >= 0) {
+                writeBeats();
+                beatsWritten = now;
+            }
+            for (ClusterStore.Presence node : store.presences()) {
+                names.putIfAbsent(node.nodeId(), node.name());
                 findLost(node);
             }
-            placeAll();
+            if (placementDue || Duration.between(placedAll, now).compareTo(PLACED_AT_LEAST_EVERY) >= 0) {
+                placeAll();
+            }
             return null;
         });
     }
 
-    private void findLost(ClusterStore.Node node) {
-        Optional<Long> silent = sessions.silentMillis(node.nodeId());
+    private void findLost(ClusterStore.Presence presence) {
+        Optional<Long> silent = sessions.silentMillis(presence.nodeId());
         if (silent.isPresent()) {
             if (silent.get() > nodeTimeout.toMillis()) {
-                sessions.drop(node.nodeId(), "silent for " + silent.get() + " ms");
+                sessions.drop(presence.nodeId(), "silent for " + silent.get() + " ms");
             }
             return;
         }
-        if (lost.contains(node.nodeId()) || !silentTooLong(node)) {
+        if (lost.contains(presence.nodeId()) || !silentTooLong(presence)) {
             return;
         }
+        ClusterStore.Node node = store.node(presence.nodeId()).orElseThrow();
         lost.add(node.nodeId());
+        placementDue = true;
         if (node.connected() || node.rooms() > 0) {
             store.disconnected(node.nodeId());
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -213,27 +275,37 @@ public final class Cluster {
     }
 
     /** A connected node takes rooms; a silent one keeps its rooms until it is declared lost. */
-    private Node.Presence presence(ClusterStore.Node node) {
-        if (sessions.connected(node.nodeId())) {
-            return roomsManagedElsewhere.contains(node.nodeId()) ? Node.Presence.DISCONNECTED : Node.Presence.CONNECTED;
+    private Node.Presence presence(String nodeId) {
+        if (sessions.connected(nodeId)) {
+            return roomsManagedElsewhere.contains(nodeId) ? Node.Presence.DISCONNECTED : Node.Presence.CONNECTED;
         }
         // lost only once findLost said so (NodeLost): the placement never sees a loss that was not announced
-        return lost.contains(node.nodeId()) ? Node.Presence.LOST : Node.Presence.DISCONNECTED;
+        return lost.contains(nodeId) ? Node.Presence.LOST : Node.Presence.DISCONNECTED;
     }
 
     /** No connection, and silent since its last word (or this start) for longer than the node timeout. */
-    private boolean silentTooLong(ClusterStore.Node node) {
+    private boolean silentTooLong(ClusterStore.Presence node) {
         Instant heard = node.lastSeen() == null || node.lastSeen().isBefore(started) ? started : node.lastSeen();
+        ClusterStore.Beat unwritten = beats.get(node.nodeId());
+        if (unwritten != null && unwritten.heard().isAfter(heard)) {
+            heard = unwritten.heard();
+        }
         return Duration.between(heard, Instant.now()).compareTo(nodeTimeout) > 0;
     }
 
+    /** Every node, as the placement sees it. */
     private List<Node> placementNodes() {
-        List<Node> nodes = new ArrayList<>();
-        for (ClusterStore.Node node : store.nodes()) {
-            nodes.add(new Node(node.nodeId(), node.name(), presence(node), node.capacity(), Set.copyOf(node.labels()),
-                    node.rooms(), node.freeDisk(), node.load()));
-        }
-        return nodes;
+        return store.nodes().stream().map(this::placementNode).toList();
+    }
+
+    /** The nodes named, as the placement sees them (those never seen left out). */
+    private List<Node> placementNodes(Set<String> nodeIds) {
+        return nodeIds.stream().map(store::node).flatMap(Optional::stream).map(this::placementNode).toList();
+    }
+
+    private Node placementNode(ClusterStore.Node node) {
+        return new Node(node.nodeId(), node.name(), presence(node.nodeId()), node.capacity(),
+                Set.copyOf(node.labels()), node.rooms(), node.freeDisk(), node.load());
     }
 
     private static Room placementRoom(ClusterStore.Room room) {
@@ -242,11 +314,16 @@ public final class Cluster {
 
     /** Places every room that has no live node; a room that fits nowhere keeps the reason. */
     private void placeAll() {
-        place(store.rooms());
+        placementDue = false;
+        placedAll = Instant.now();
+        place(store.placeable(Set.copyOf(lost)));
     }
 
-    /** Places those of {@code candidates} that have no live node (a new room alone, or every room). */
+    /** Places those of {@code candidates} that have no live node (a new room alone, or the rooms to place). */
     private void place(List<ClusterStore.Room> candidates) {
+        if (candidates.isEmpty()) {
+            return;
+        }
         List<Node> nodes = placementNodes();
         Map<Long, ClusterStore.Room> rooms = new LinkedHashMap<>();
         candidates.forEach(room -> rooms.put(room.roomId(), room));
@@ -318,6 +395,7 @@ public final class Cluster {
                 LOG.warn("room {}: node {} did not take addroom: {}", roomId, nodeName(nodeId), failure.getMessage());
             } else if (!reply.ok() && reply.code() != 4032) {
                 refusals.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(nodeId);
+                placementDue = true;
                 store.room(roomId).filter(r -> nodeId.equals(r.nodeId()) && r.epoch() == epoch)
                         .ifPresent(r -> unplace(r, "node " + nodeName(nodeId) + " refused it: " + reply.message()
                                 + " (" + reply.code() + ")"));
@@ -335,6 +413,7 @@ public final class Cluster {
             }
             if (reply.code() == 4093) {
                 roomsManagedElsewhere.add(nodeId);
+                placementDue = true;
                 LOG.info("node {} manages its rooms in its recorder (webhook-only): it takes no rooms",
                         nodeName(nodeId));
                 return;
@@ -356,16 +435,24 @@ public final class Cluster {
             holding.add(new Handover.HeldRoom(roomId, room.path("recording").asBoolean(false)));
             views.put(roomId, room);
         }
-        List<Node> nodes = placementNodes();
+        // what this node holds or should hold, and the nodes those rooms are on: not every room and node
+        Map<Long, ClusterStore.Room> rooms = new HashMap<>();
+        store.roomsOf(nodeId).forEach(r -> rooms.put(r.roomId(), r));
+        for (Long roomId : views.keySet()) {
+            if (!rooms.containsKey(roomId)) {
+                store.room(roomId).ifPresent(r -> rooms.put(roomId, r));
+            }
+        }
+        rooms.values().removeIf(ClusterStore.Room::removed);
+        Set<String> nodeIds = new HashSet<>();
+        nodeIds.add(nodeId);
+        rooms.values().stream().map(ClusterStore.Room::nodeId).filter(Objects::nonNull).forEach(nodeIds::add);
+        List<Node> nodes = placementNodes(nodeIds);
         Node node = nodes.stream().filter(n -> n.nodeId().equals(nodeId)).findFirst().orElse(null);
         if (node == null) {
             return;
         }
-        Map<Long, ClusterStore.Room> rooms = new HashMap<>();
-        store.rooms().forEach(r -> rooms.put(r.roomId(), r));
-        List<Room> relevant = rooms.values().stream()
-                .filter(r -> views.containsKey(r.roomId()) || nodeId.equals(r.nodeId()))
-                .map(Cluster::placementRoom).toList();
+        List<Room> relevant = rooms.values().stream().map(Cluster::placementRoom).toList();
         for (Handover.Step step : Handover.reconcile(node, firstJoin, holding, relevant, nodes)) {
             ClusterStore.Room room = rooms.get(step.roomId());
             JsonNode view = views.get(step.roomId());
@@ -378,7 +465,9 @@ public final class Cluster {
                     LOG.info("node {} keeps room {} until its session ends: {}", nodeName(nodeId), step.roomId(),
                             step.reason());
                 }
-                case REMOVE_NOW -> removeFromNode(step.roomId(), nodeId, step.reason());
+                // a room the cluster lacks has no epoch (0): its removal carries none
+                case REMOVE_NOW -> removeFromNode(step.roomId(), nodeId, step.epoch() == 0 ? null : step.epoch(),
+                        step.reason());
                 default -> throw new IllegalStateException("unknown decision " + step.decision());
             }
         }
@@ -416,15 +505,14 @@ public final class Cluster {
     }
 
     private void releaseAfterSession(String nodeId, long roomId) {
-        boolean released = store.releases(nodeId).stream().anyMatch(r -> r.roomId() == roomId);
-        if (released) {
-            removeFromNode(roomId, nodeId, "its session ended and the room is placed elsewhere");
-        }
+        store.releases(nodeId).stream().filter(r -> r.roomId() == roomId).findFirst().ifPresent(release ->
+                removeFromNode(roomId, nodeId, release.epoch(), "its session ended and the room is placed elsewhere"));
     }
 
-    private void removeFromNode(long roomId, String nodeId, String why) {
+    /** Sends removeroom with the room's epoch now ({@code null} for a room the cluster lacks). */
+    private void removeFromNode(long roomId, String nodeId, Long epoch, String why) {
         ObjectNode args = json.createObjectNode().put("roomid", roomId);
-        sessions.command(nodeId, "removeroom", args, null).whenCompleteAsync((reply, failure) -> {
+        sessions.command(nodeId, "removeroom", args, epoch).whenCompleteAsync((reply, failure) -> {
             if (failure == null && (reply.ok() || reply.code() == 4042)) {
                 store.removeRelease(roomId, nodeId);
                 store.removalApplied(roomId, nodeId);
@@ -467,7 +555,7 @@ public final class Cluster {
             events.record("RoomRemoved", Map.of("roomId", roomId));
             if (removal == ClusterStore.Removal.PENDING_ON_NODE && sessions.connected(room.get().nodeId())) {
                 boolean recording = view(room.get()).path("recording").asBoolean(false);
-                removeFromNode(roomId, room.get().nodeId(), recording
+                removeFromNode(roomId, room.get().nodeId(), room.get().epoch(), recording
                         ? "removed from the cluster (its recording in progress is cut)" : "removed from the cluster");
             }
             return room;
@@ -491,7 +579,7 @@ public final class Cluster {
                         == Handover.Decision.RELEASE_AFTER_SESSION) {
                     store.addRelease(roomId, old, outcome.assignment().epoch());
                 } else {
-                    removeFromNode(roomId, old, "moved by the operator");
+                    removeFromNode(roomId, old, outcome.assignment().epoch(), "moved by the operator");
                 }
             }
             return outcome;
@@ -508,14 +596,20 @@ public final class Cluster {
         return nodeId != null && sessions.connected(nodeId);
     }
 
-    String presence(String nodeId) {
-        return store.node(nodeId).map(n -> presence(n).name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown");
+    /** A known node's state for the API: connected, disconnected or lost. */
+    String state(String nodeId) {
+        return presence(nodeId).name().toLowerCase(Locale.ROOT);
     }
 
     /** The room's view as its node last reported it: {} when none. */
     ObjectNode view(ClusterStore.Room room) {
+        return object(json, room.view());
+    }
+
+    /** A stored JSON object (a view, a heartbeat, a job's last event): {} when there is none or it cannot be read. */
+    static ObjectNode object(ObjectMapper json, String text) {
         try {
-            return room.view() == null ? json.createObjectNode() : (ObjectNode) json.readTree(room.view());
+            return text != null && json.readTree(text) instanceof ObjectNode object ? object : json.createObjectNode();
         } catch (Exception e) {
             return json.createObjectNode();
         }
@@ -536,7 +630,8 @@ public final class Cluster {
     }
 
     private String nodeName(String nodeId) {
-        return nodeId == null ? null : store.node(nodeId).map(ClusterStore.Node::name).orElse(nodeId);
+        return nodeId == null ? null : names.computeIfAbsent(nodeId,
+                id -> store.node(id).map(ClusterStore.Node::name).orElse(id));
     }
 
     private <T> T onCoordinator(Callable<T> decision) {

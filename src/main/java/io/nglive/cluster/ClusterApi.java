@@ -34,7 +34,7 @@ public final class ClusterApi {
             view.put("nodeId", node.nodeId());
             view.put("name", node.name());
             view.put("connected", cluster.connected(node.nodeId()));
-            view.put("state", cluster.presence(node.nodeId()));
+            view.put("state", cluster.state(node.nodeId()));
             view.put("firstSeen", node.firstSeen() == null ? null : node.firstSeen().toString());
             view.put("lastSeen", node.lastSeen() == null ? null : node.lastSeen().toString());
             view.put("rooms", node.rooms());
@@ -42,7 +42,7 @@ public final class ClusterApi {
             view.put("labels", node.labels());
             view.put("version", node.version());
             view.put("lastAcked", node.lastAcked());
-            JsonNode beat = parsed(node.heartbeat());
+            JsonNode beat = Cluster.object(json, node.heartbeat());
             for (String field : List.of("cpu", "memory", "disk", "queues")) {
                 view.put(field, beat.hasNonNull(field) ? json.convertValue(beat.get(field), Object.class) : null);
             }
@@ -74,18 +74,10 @@ public final class ClusterApi {
             view.put("status", job.job().status());
             view.put("file", job.job().file());
             view.put("updated", job.job().updated() == null ? null : job.job().updated().toString());
-            view.put("last", json.convertValue(parsed(job.job().body()), Object.class));
+            view.put("last", json.convertValue(Cluster.object(json, job.job().body()), Object.class));
             jobs.add(view);
         }
         return ok(jobs);
-    }
-
-    private JsonNode parsed(String text) {
-        try {
-            return text == null ? json.createObjectNode() : json.readTree(text);
-        } catch (Exception e) {
-            return json.createObjectNode();
-        }
     }
 
     private static int number(String name, String value, int absent, int max) {

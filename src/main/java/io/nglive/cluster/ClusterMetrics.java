@@ -17,9 +17,9 @@ final class ClusterMetrics {
     ClusterMetrics(MeterRegistry meters, NodeSessions sessions, ClusterStore store, LongSupplier lastStoredSeq) {
         Gauge.builder("nglive.cluster.nodes.connected", sessions, NodeSessions::size)
                 .description("nodes connected to this central server").register(meters);
-        Gauge.builder("nglive.cluster.rooms", store, s -> s.rooms().stream().filter(r -> r.nodeId() != null).count())
+        Gauge.builder("nglive.cluster.rooms", store, s -> s.roomCount(true))
                 .tag("state", "placed").description("the cluster's rooms").register(meters);
-        Gauge.builder("nglive.cluster.rooms", store, s -> s.rooms().stream().filter(r -> r.nodeId() == null).count())
+        Gauge.builder("nglive.cluster.rooms", store, s -> s.roomCount(false))
                 .tag("state", "unplaced").description("the cluster's rooms").register(meters);
         Gauge.builder("nglive.cluster.events.stored", lastStoredSeq, LongSupplier::getAsLong)
                 .description("the seq of the newest event the central server stored").register(meters);

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +33,10 @@ public final class ClusterStore {
     public record Room(long roomId, boolean autoRecord, List<String> labels, String nodeId, String node, long epoch,
                        Instant placedAt, String unplacedReason, String view, Instant added, Instant updated,
                        boolean removed) {
+    }
+
+    /** A node's name, whether its connection is open, and when it was last heard (its last stored heartbeat). */
+    public record Presence(String nodeId, String name, boolean connected, Instant lastSeen) {
     }
 
     /** A room {@code nodeId} must give up when its current session ends; placed elsewhere at {@code epoch}. */
@@ -65,6 +71,10 @@ public final class ClusterStore {
             + "COALESCE(c.rooms, 0) AS rooms FROM cluster_node n LEFT JOIN (SELECT node_id, COUNT(*) AS rooms "
             + "FROM cluster_room WHERE removed = FALSE AND node_id IS NOT NULL GROUP BY node_id) c "
             + "ON c.node_id = n.node_id";
+    // one node's rooms counted through the index on cluster_room.node_id, not by grouping every room
+    private static final String ONE_NODE_COLUMNS = "n.node_id, n.name, n.capacity, n.labels, n.version, n.connected, "
+            + "n.first_seen, n.last_seen, n.last_acked, n.heartbeat, n.free_disk, n.load, (SELECT COUNT(*) FROM "
+            + "cluster_room c WHERE c.node_id = n.node_id AND c.removed = FALSE) AS rooms FROM cluster_node n";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -96,11 +106,29 @@ public final class ClusterStore {
         });
     }
 
+    /** A node's heartbeat as it was received: its cpu load, free disk and JSON, and when it came. */
+    public record Beat(String nodeId, Double load, Long freeDisk, String json, Instant heard) {
+    }
+
     /** A node's heartbeat: its JSON, cpu load and free disk, and that it was alive now; false for an unknown node. */
     public boolean heartbeat(String nodeId, Double load, Long freeDisk, String json) {
-        long now = clock.millis();
-        return JournalAccess.transaction(dataSource, c -> JournalAccess.update(c, "UPDATE cluster_node SET load = ?, "
-                + "free_disk = ?, heartbeat = ?, last_seen = ? WHERE node_id = ?", load, freeDisk, json, now, nodeId)) == 1;
+        return heartbeats(List.of(new Beat(nodeId, load, freeDisk, json, clock.instant()))) == 1;
+    }
+
+    /** Several nodes' latest heartbeats in one transaction; returns how many known nodes were updated. */
+    public int heartbeats(Collection<Beat> beats) {
+        if (beats.isEmpty()) {
+            return 0;
+        }
+        return JournalAccess.transaction(dataSource, c -> {
+            int updated = 0;
+            for (Beat beat : beats) {
+                updated += JournalAccess.update(c, "UPDATE cluster_node SET load = ?, free_disk = ?, heartbeat = ?, "
+                        + "last_seen = GREATEST(last_seen, ?) WHERE node_id = ?", beat.load(), beat.freeDisk(),
+                        beat.json(), beat.heard().toEpochMilli(), beat.nodeId());
+            }
+            return updated;
+        });
     }
 
     /** The node's connection closed, or it was found lost; its last_seen stays when it was last heard. */
@@ -117,8 +145,17 @@ public final class ClusterStore {
 
     /** One node, if it was ever seen. */
     public Optional<Node> node(String nodeId) {
-        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + NODE_COLUMNS
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + ONE_NODE_COLUMNS
                 + " WHERE n.node_id = ?", nodeId)).stream().map(ClusterStore::node).findFirst();
+    }
+
+    /** Every node ever seen, without its room count: what the one-second watch needs, read cheaply. */
+    public List<Presence> presences() {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c,
+                "SELECT node_id, name, connected, last_seen FROM cluster_node")).stream()
+                .map(row -> new Presence((String) row.get("node_id"), (String) row.get("name"),
+                        (Boolean) row.get("connected"), Instant.ofEpochMilli(longOf(row, "last_seen"))))
+                .toList();
     }
 
     /** The highest node seq stored from {@code nodeId} (0 for a node never seen): what the hello is answered with. */
@@ -194,11 +231,21 @@ public final class ClusterStore {
                 .map(ClusterStore::room).toList();
     }
 
-    /** Rooms to place: those on no node, and those whose node was last heard before {@code silentSince}. */
-    public List<Room> orphaned(Instant silentSince) {
+    /** Rooms to place: those on no node, and those on one of {@code lostNodeIds}; pending removals left out. */
+    public List<Room> placeable(Collection<String> lostNodeIds) {
+        List<Object> args = new ArrayList<>(lostNodeIds);
+        String onLost = lostNodeIds.isEmpty() ? ""
+                : " OR r.node_id IN (" + String.join(", ", Collections.nCopies(lostNodeIds.size(), "?")) + ")";
         return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + ROOM_COLUMNS
-                + " WHERE r.removed = FALSE AND (r.node_id IS NULL OR n.last_seen < ?) ORDER BY r.room_id",
-                silentSince.toEpochMilli())).stream().map(ClusterStore::room).toList();
+                + " WHERE r.removed = FALSE AND (r.node_id IS NULL" + onLost + ") ORDER BY r.room_id",
+                args.toArray())).stream().map(ClusterStore::room).toList();
+    }
+
+    /** How many of the cluster's rooms are placed on a node ({@code true}) or on none ({@code false}). */
+    public long roomCount(boolean placed) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT COUNT(*) AS rooms "
+                + "FROM cluster_room WHERE removed = FALSE AND node_id IS " + (placed ? "NOT NULL" : "NULL")))
+                .stream().mapToLong(row -> longOf(row, "rooms")).sum();
     }
 
     /**

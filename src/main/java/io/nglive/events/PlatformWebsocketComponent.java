@@ -7,9 +7,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.Consumer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketComponent;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketConfiguration;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConsumer;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketEndpoint;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketHost;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketHostConfiguration;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketHostKey;
@@ -55,6 +60,53 @@ public class PlatformWebsocketComponent extends VertxWebsocketComponent {
             getRouter().route(path).order(-1).handler(guards.getOrDefault(path, guard));
         }
         super.connectConsumer(consumer);
+    }
+
+    @Override
+    protected VertxWebsocketEndpoint createEndpointInstance(String uri, VertxWebsocketConfiguration configuration) {
+        return new VertxWebsocketEndpoint(uri, this, configuration) {
+            @Override
+            public Consumer createConsumer(Processor processor) throws Exception {
+                if (getConfiguration().isConsumeAsClient()) {
+                    return super.createConsumer(processor);
+                }
+                Consumer consumer = new InOrderConsumer(this, processor);
+                configureConsumer(consumer);
+                return consumer;
+            }
+        };
+    }
+
+    /**
+     * Runs a connection's events (open, each message, close) one after another, in the order they came. Camel 4.17's
+     * consumer hands each to Vert.x's worker pool unordered ({@code executeBlocking(..., false)}), so a connection's
+     * second frame could be routed before its first, or before its open event.
+     */
+    static final class InOrderConsumer extends VertxWebsocketConsumer {
+
+        InOrderConsumer(VertxWebsocketEndpoint endpoint, Processor processor) {
+            super(endpoint, processor);
+        }
+
+        @Override
+        protected void processExchange(Exchange exchange, RoutingContext routingContext) {
+            // ordered: the tasks of one Vert.x context (a connection's event loop) run one at a time, in order
+            routingContext.vertx().executeBlocking(() -> {
+                createUoW(exchange);
+                getProcessor().process(exchange);
+                return null;
+            }, true).onComplete(result -> {
+                try {
+                    if (result.failed()) {
+                        getExceptionHandler().handleException(result.cause());
+                        routingContext.fail(result.cause());
+                    }
+                } finally {
+                    doneUoW(exchange);
+                    releaseExchange(exchange, false);
+                }
+            });
+        }
     }
 
     @Override

@@ -45,6 +45,7 @@ class ClusterStoreTest {
     static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
     static final String A = "0b6f7a4e-0000-4000-8000-00000000000a";
     static final String B = "0b6f7a4e-0000-4000-8000-00000000000b";
+    static final String C = "0b6f7a4e-0000-4000-8000-00000000000c";
 
     @TempDir(factory = FastTempDir.class)
     Path data;
@@ -376,30 +377,62 @@ class ClusterStoreTest {
     }
 
     @OnBothDatabases
-    void roomWhoseRemovalIsPendingIsNeitherPlacedNorOrphaned(ClusterBackend backend) {
+    void roomWhoseRemovalIsPendingIsNeitherPlacedNorPlaceable(ClusterBackend backend) {
         open(backend);
         nodes(A, B);
         long epoch = placed(100, A);
         store.removeRoom(100);
-        clock.advance(Duration.ofMinutes(10));
 
-        assertThat(store.orphaned(clock.instant().minusSeconds(20))).isEmpty();
+        assertThat(store.placeable(List.of(A))).isEmpty();
         assertThat(store.place(100, B, epoch)).isEmpty();
     }
 
     @OnBothDatabases
-    void orphanedRoomsAreThoseOnNoNodeAndThoseOfANodeSilentTooLong(ClusterBackend backend) {
+    void placeableRoomsAreThoseOnNoNodeAndThoseOnALostNode(ClusterBackend backend) {
         open(backend);
-        nodes(A, B);
+        nodes(A, B, C);
         store.addRoom(1, true, List.of());
         placed(2, A);
         placed(3, B);
-        clock.advance(Duration.ofSeconds(30));
-        store.heartbeat(B, 1.0, 1L, "{}");
+        placed(4, C);
 
-        List<Room> orphaned = store.orphaned(clock.instant().minusSeconds(20));
+        assertThat(store.placeable(List.of())).extracting(Room::roomId).containsExactly(1L);
+        assertThat(store.placeable(List.of(A, C))).extracting(Room::roomId).containsExactly(1L, 2L, 4L);
+    }
 
-        assertThat(orphaned).extracting(Room::roomId).containsExactly(1L, 2L);
+    @OnBothDatabases
+    void roomsAreCountedPlacedAndUnplaced(ClusterBackend backend) {
+        open(backend);
+        nodes(A);
+        store.addRoom(1, true, List.of());
+        placed(2, A);
+        placed(3, A);
+        store.removeRoom(3);
+
+        assertThat(store.roomCount(true)).isEqualTo(1);
+        assertThat(store.roomCount(false)).isEqualTo(1);
+    }
+
+    @OnBothDatabases
+    void heartbeatsAreWrittenTogetherAndNeverMoveLastSeenBack(ClusterBackend backend) {
+        open(backend);
+        nodes(A, B);
+        Instant late = clock.instant().plusSeconds(30);
+        store.heartbeat(A, 1.0, 1L, "{}");
+        clock.advance(Duration.ofSeconds(60));
+
+        int updated = store.heartbeats(List.of(new ClusterStore.Beat(A, 0.5, 10L, "{\"a\":1}", late),
+                new ClusterStore.Beat(B, 0.7, 20L, "{\"b\":1}", late), new ClusterStore.Beat("gone", 1.0, 1L, "{}",
+                late)));
+        store.heartbeats(List.of(new ClusterStore.Beat(B, 0.9, 30L, "{}", late.minusSeconds(20))));
+
+        assertThat(updated).isEqualTo(2);
+        assertThat(store.node(A).orElseThrow()).extracting(ClusterStore.Node::load, ClusterStore.Node::freeDisk,
+                ClusterStore.Node::lastSeen).containsExactly(0.5, 10L, late);
+        assertThat(store.node(B).orElseThrow()).extracting(ClusterStore.Node::freeDisk, ClusterStore.Node::lastSeen)
+                .containsExactly(30L, late);
+        assertThat(store.presences()).extracting(ClusterStore.Presence::nodeId, ClusterStore.Presence::lastSeen)
+                .contains(tuple(A, late), tuple(B, late));
     }
 
     @OnBothDatabases
