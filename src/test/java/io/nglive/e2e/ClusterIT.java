@@ -264,6 +264,10 @@ class ClusterIT {
         Map<Long, String> before = placement(central);
 
         central.stop();
+        // meanwhile nas-a stores events: its next connection sends its hello, then all of them at once
+        for (long room = 9001; room <= 9030; room++) {
+            assertThat(a.process().webhook(Webhooks.sessionEnded(room)).statusCode()).isEqualTo(200);
+        }
         central.start();
         await().atMost(PATIENCE).until(() -> connectedNodes(central).size() == 2);
         Thread.sleep(2000);
@@ -274,6 +278,12 @@ class ClusterIT {
         try (EventClient events = central.events(0)) {
             Thread.sleep(1000);
             assertThat(events.stored()).noneMatch(e -> e.path("type").asText().equals("RoomMoved"));
+            // the central server took them in the order nas-a sent them, after its hello
+            await().atMost(PATIENCE).until(() -> events.stored().stream()
+                    .filter(e -> e.path("roomId").asLong() > 9000).count() == 30);
+            assertThat(events.stored()).filteredOn(e -> e.path("roomId").asLong() > 9000)
+                    .extracting(e -> e.path("roomId").asLong()).isSorted();
+            assertThat(central.log()).doesNotContain("before its hello");
 
             // the operator moves a room; its old node is not recording it, so it leaves that node at once
             String from = before.get(601L);
