@@ -245,6 +245,10 @@ class ClusterIT {
         await().atMost(PATIENCE).until(() -> !a.recorder().roomIds().contains(501L));
         assertThat(holders(501, a, b)).containsExactly("nas-b");
         assertThat(holders(502, a, b)).containsExactly("nas-b");
+
+        // the killed node's connection ended in one line of the central server's log, not in a stack trace
+        assertThat(central.log()).containsPattern("node nas-a \\([-0-9a-f]+\\): its connection was cut")
+                .doesNotContain("Error processing exchange").doesNotContainPattern("(?m)^\\tat ");
     }
 
     @Test
