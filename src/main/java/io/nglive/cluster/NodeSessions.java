@@ -1,5 +1,6 @@
 package io.nglive.cluster;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
@@ -18,9 +19,11 @@ import io.nglive.protocol.Frame;
 import io.nglive.protocol.Frames;
 import io.nglive.protocol.Hello;
 import io.nglive.protocol.Reply;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.ServerWebSocket;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
+import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * a time and in order (its events are stored, then acknowledged), different nodes' in parallel on a few threads, never
  * on Vert.x's event loop. Commands to a node are matched to their replies by id.
  */
-public final class NodeSessions {
+public final class NodeSessions implements ExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeSessions.class);
 
@@ -73,6 +76,39 @@ public final class NodeSessions {
         if (session != null) {
             session.submit(() -> closed(session));
         }
+    }
+
+    /**
+     * A connection failed (the route's exceptionHandler; its CLOSE event follows). A node that vanished, killed or cut
+     * off, is one line naming it, where Camel would log a warning with a stack trace; anything else keeps its trace.
+     */
+    @Override
+    public void handleException(String message, Exchange exchange, Throwable exception) {
+        if (exchange == null) {
+            handleException(message, exception);
+            return;
+        }
+        String key = exchange.getMessage().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class);
+        Session session = key == null ? null : byConnection.get(key);
+        Object who = session != null ? session.shown()
+                : exchange.getMessage().getHeader(VertxWebsocketConstants.REMOTE_ADDRESS);
+        if (exception instanceof HttpClosedException || exception instanceof IOException) {
+            LOG.info("node {}: its connection was cut ({})", who, exception.getMessage() == null
+                    ? exception.getClass().getSimpleName() : exception.getMessage());
+        } else {
+            LOG.warn("node {}: its connection failed", who, exception);
+        }
+    }
+
+    /** A failure of the channel that names no connection: a warning with its trace, as Camel would log it. */
+    @Override
+    public void handleException(String message, Throwable exception) {
+        LOG.warn("the nodes' channel: {}", message, exception);
+    }
+
+    @Override
+    public void handleException(Throwable exception) {
+        handleException("a failure", exception);
     }
 
     /** Sends a command to a connected node; the reply, or a failure naming why there is none. */

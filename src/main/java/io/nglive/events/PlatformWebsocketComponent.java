@@ -24,7 +24,8 @@ import org.apache.camel.spi.annotations.Component;
  * {@code vertx-websocket} served on the HTTP port of platform-http: consumers mount on that server's router and
  * never start a server of their own (the stock component would also listen on a second, random port, where a
  * broadcast then finds no peer). The same approach Camel Quarkus takes. The annotation must stay: without it
- * Camel ignores endpoint options such as {@code fireWebSocketConnectionEvents}.
+ * Camel ignores endpoint options such as {@code fireWebSocketConnectionEvents}. Its consumers keep each connection's
+ * events in order ({@link OrderedConsumer}).
  */
 @Component("vertx-websocket")
 public class PlatformWebsocketComponent extends VertxWebsocketComponent {
@@ -70,27 +71,38 @@ public class PlatformWebsocketComponent extends VertxWebsocketComponent {
                 if (getConfiguration().isConsumeAsClient()) {
                     return super.createConsumer(processor);
                 }
-                Consumer consumer = new InOrderConsumer(this, processor);
+                Consumer consumer = new OrderedConsumer(this, processor);
                 configureConsumer(consumer);
                 return consumer;
             }
         };
     }
 
-    /**
-     * Runs a connection's events (open, each message, close) one after another, in the order they came. Camel 4.17's
-     * consumer hands each to Vert.x's worker pool unordered ({@code executeBlocking(..., false)}), so a connection's
-     * second frame could be routed before its first, or before its open event.
-     */
-    static final class InOrderConsumer extends VertxWebsocketConsumer {
+    @Override
+    protected VertxWebsocketHost createVertxWebsocketHost(VertxWebsocketHostConfiguration configuration,
+                                                          VertxWebsocketHostKey key) {
+        return new VertxWebsocketHost(getCamelContext(), configuration, key) {
+            @Override
+            public void start() {
+                // platform-http owns the server
+            }
+        };
+    }
 
-        InOrderConsumer(VertxWebsocketEndpoint endpoint, Processor processor) {
+    /**
+     * Runs a connection's OPEN, MESSAGE and CLOSE events through the route in the order they happened. The stock
+     * consumer hands each to a worker unordered, so a node's hello could reach the central server after its first
+     * event (and the connection was refused), its events were stored out of order, and a CLOSE could overtake its
+     * OPEN. Ordered blocking tasks run one at a time per event loop, which suits routes that only hand work on.
+     */
+    static final class OrderedConsumer extends VertxWebsocketConsumer {
+
+        OrderedConsumer(VertxWebsocketEndpoint endpoint, Processor processor) {
             super(endpoint, processor);
         }
 
         @Override
         protected void processExchange(Exchange exchange, RoutingContext routingContext) {
-            // ordered: the tasks of one Vert.x context (a connection's event loop) run one at a time, in order
             routingContext.vertx().executeBlocking(() -> {
                 createUoW(exchange);
                 getProcessor().process(exchange);
@@ -107,16 +119,5 @@ public class PlatformWebsocketComponent extends VertxWebsocketComponent {
                 }
             });
         }
-    }
-
-    @Override
-    protected VertxWebsocketHost createVertxWebsocketHost(VertxWebsocketHostConfiguration configuration,
-                                                          VertxWebsocketHostKey key) {
-        return new VertxWebsocketHost(getCamelContext(), configuration, key) {
-            @Override
-            public void start() {
-                // platform-http owns the server
-            }
-        };
     }
 }

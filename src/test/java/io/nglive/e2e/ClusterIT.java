@@ -18,6 +18,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nglive.testing.EventClient;
+import io.nglive.testing.EventReceiver;
 import io.nglive.testing.FakeRecorder;
 import io.nglive.testing.NgliveProcess;
 import io.nglive.testing.TestMedia;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The central server with real nodes: the packaged jar started as a central server and as nodes, each node with a
- * recorder of its own ({@link FakeRecorder}). Rooms are placed on exactly one recorder, follow labels and capacity,
- * move when their node is lost, and leave a returning node only once its recording in progress has ended.
+ * recorder of its own ({@link FakeRecorder}), or one without an API (webhook-only), which takes no rooms. Rooms are
+ * placed on exactly one recorder, follow labels and capacity, move when their node is lost, and leave a returning
+ * node only once its recording in progress has ended; the central server's events also go to its event webhooks.
  */
 class ClusterIT {
 
@@ -50,10 +52,16 @@ class ClusterIT {
     }
 
     private NgliveProcess central(String nodeTimeout) {
+        return central(nodeTimeout, "");
+    }
+
+    /** A central server whose events also go to the event webhooks {@code notifyUrls} (empty: none). */
+    private NgliveProcess central(String nodeTimeout, String notifyUrls) {
         NgliveProcess central = new NgliveProcess(dir.resolve("central"))
                 .set("nglive.role", "central")
                 .set("nglive.cluster.node-token", TOKEN)
-                .set("nglive.cluster.node-timeout", nodeTimeout);
+                .set("nglive.cluster.node-timeout", nodeTimeout)
+                .set("nglive.notify.urls", notifyUrls);
         running.add(central);
         return central.start();
     }
@@ -61,11 +69,12 @@ class ClusterIT {
     private Node node(NgliveProcess central, String name, String labels, int capacity) {
         FakeRecorder recorder = FakeRecorder.start(0, null, null);
         running.add(recorder);
-        return new Node(name, recorder, startNode(central, name, labels, capacity, recorder, TOKEN));
+        return new Node(name, recorder, startNode(central, name, labels, capacity, recorder.url(), TOKEN));
     }
 
+    /** A node beside the recorder at {@code recorderUrl}; empty: a recorder without an API (webhook-only). */
     private NgliveProcess startNode(NgliveProcess central, String name, String labels, int capacity,
-                                    FakeRecorder recorder, String token) {
+                                    String recorderUrl, String token) {
         NgliveProcess node = new NgliveProcess(dir.resolve(name))
                 .set("nglive.node.name", name)
                 .set("nglive.node.labels", labels)
@@ -73,7 +82,7 @@ class ClusterIT {
                 .set("nglive.central.url", "ws://127.0.0.1:" + central.port() + "/nodes?token=" + token)
                 .set("nglive.central.retry-delay", "300ms")
                 .set("nglive.central.retry-max-delay", "1s")
-                .set("nglive.recorder.url", recorder.url())
+                .set("nglive.recorder.url", recorderUrl)
                 .set("nglive.recorder.sync-interval", "1s")
                 .set("nglive.transcode.mode", "NONE");
         running.add(node);
@@ -119,15 +128,25 @@ class ClusterIT {
 
     @Test
     void roomsArePlacedOnExactlyOneRecorderFollowingLabelsCapacityAndBalance() throws Exception {
-        NgliveProcess central = central("20s");
+        EventReceiver hook = EventReceiver.start();
+        running.add(hook);
+        NgliveProcess central = central("20s", hook.url());
+        // first, alone: a node whose recorder has no API (webhook-only) is listed but is given no room
+        NgliveProcess desk = startNode(central, "desk", "desk", 0, "", TOKEN);
+        // the central server learns it from desk's answer to allroom (4093); a room added before that went to desk
+        await().atMost(PATIENCE).until(() -> connectedNodes(central).containsKey("desk")
+                && central.log().contains("node desk manages its rooms in its recorder"));
+        add(central, 401, "[\"desk\"]");
+        assertThat(room(central, 401).path("node").isNull()).isTrue();
+        assertThat(room(central, 401).path("unplacedReason").asText()).isNotBlank();
         Node a = node(central, "nas-a", "site-a", 0);
         // nas-b's recorder had a room before nas-b ever joined: it is adopted onto nas-b
         FakeRecorder withRoom = FakeRecorder.start(0, null, null);
         running.add(withRoom);
         withRoom.addRoomDirectly(777, 0, "早就有的", "老房间", true);
-        Node b = new Node("nas-b", withRoom, startNode(central, "nas-b", "site-b", 0, withRoom, TOKEN));
+        Node b = new Node("nas-b", withRoom, startNode(central, "nas-b", "site-b", 0, withRoom.url(), TOKEN));
         Node gpu = node(central, "gpu-1", "site-a,gpu", 1);
-        await().atMost(PATIENCE).until(() -> connectedNodes(central).size() == 3);
+        await().atMost(PATIENCE).until(() -> connectedNodes(central).size() == 4);
         await().atMost(PATIENCE).until(() -> room(central, 777) != null && "nas-b".equals(room(central, 777)
                 .path("node").asText()));
         try (EventClient events = central.events(0)) {
@@ -178,6 +197,16 @@ class ClusterIT {
             List<Long> seqs = events.stored().stream().map(e -> e.path("seq").asLong()).toList();
             assertThat(seqs).isSorted().doesNotHaveDuplicates();
 
+            // desk's events are relayed as any node's, and it never held a room
+            assertThat(desk.webhook(Webhooks.sessionEnded(401)).statusCode()).isEqualTo(200);
+            JsonNode fromDesk = events.await(e -> e.path("type").asText().equals("SessionEnded")
+                    && e.path("node").asText().equals("desk"), PATIENCE);
+            assertThat(fromDesk.path("nodeSeq").asLong()).isPositive();
+            assertThat(connectedNodes(central)).containsEntry("desk", 0);
+            assertThat(events.stored()).noneMatch(e -> e.path("type").asText().matches("RoomPlaced|RoomMoved")
+                    && e.path("nodeName").asText().equals("desk"));
+            assertThat(room(central, 401).path("node").isNull()).isTrue();
+
             // a node's job, as its pipeline events report it, on the central server's /api/jobs
             String recording = "201-直播间/录制-201-20261207-120000-000-测试 \"引号\".flv";
             TestMedia.flv(Files.createDirectories(a.process().works().resolve("201-直播间")),
@@ -191,6 +220,13 @@ class ClusterIT {
                 assertThat(jobs.get(0).path("file").asText()).isEqualTo(recording);
             });
             assertThat(data(central, "/api/jobs?node=nas-b")).isEmpty();
+
+            // the central server's event webhook gets what its /ws streams, its own events and the nodes', alike
+            List<JsonNode> streamed = events.stored();
+            await().atMost(PATIENCE).until(() -> hook.received().size() >= streamed.size());
+            assertThat(hook.received().subList(0, streamed.size())).containsExactlyElementsOf(streamed);
+            assertThat(hook.received()).extracting(e -> e.path("type").asText())
+                    .contains("NodeJoined", "RoomAdded", "RoomPlaced", "RoomUnplaced", "SessionEnded", "FileClosed");
 
             // a replay from an earlier seq gives the same events in the same order
             long from = seqs.get(seqs.size() / 2);
@@ -233,7 +269,7 @@ class ClusterIT {
         }
 
         // nas-a comes back: 502 (idle) leaves its recorder at once; 501 stays while its session lasts
-        NgliveProcess back = startNode(central, "nas-a", "", 0, a.recorder(), TOKEN);
+        NgliveProcess back = startNode(central, "nas-a", "", 0, a.recorder().url(), TOKEN);
         await().atMost(PATIENCE).until(() -> !a.recorder().roomIds().contains(502L));
         assertThat(a.recorder().roomIds()).contains(501L);
         assertThat(room(central, 501).path("node").asText()).isEqualTo("nas-b");
@@ -245,6 +281,10 @@ class ClusterIT {
         await().atMost(PATIENCE).until(() -> !a.recorder().roomIds().contains(501L));
         assertThat(holders(501, a, b)).containsExactly("nas-b");
         assertThat(holders(502, a, b)).containsExactly("nas-b");
+
+        // the killed node's connection ended in one line of the central server's log, not in a stack trace
+        assertThat(central.log()).containsPattern("node nas-a \\([-0-9a-f]+\\): its connection was cut")
+                .doesNotContain("Error processing exchange").doesNotContainPattern("(?m)^\\tat ");
     }
 
     @Test
@@ -264,6 +304,10 @@ class ClusterIT {
         Map<Long, String> before = placement(central);
 
         central.stop();
+        // meanwhile nas-a stores events: its next connection sends its hello, then all of them at once
+        for (long room = 9001; room <= 9030; room++) {
+            assertThat(a.process().webhook(Webhooks.sessionEnded(room)).statusCode()).isEqualTo(200);
+        }
         central.start();
         await().atMost(PATIENCE).until(() -> connectedNodes(central).size() == 2);
         Thread.sleep(2000);
@@ -274,6 +318,12 @@ class ClusterIT {
         try (EventClient events = central.events(0)) {
             Thread.sleep(1000);
             assertThat(events.stored()).noneMatch(e -> e.path("type").asText().equals("RoomMoved"));
+            // the central server took them in the order nas-a sent them, after its hello
+            await().atMost(PATIENCE).until(() -> events.stored().stream()
+                    .filter(e -> e.path("roomId").asLong() > 9000).count() == 30);
+            assertThat(events.stored()).filteredOn(e -> e.path("roomId").asLong() > 9000)
+                    .extracting(e -> e.path("roomId").asLong()).isSorted();
+            assertThat(central.log()).doesNotContain("before its hello");
 
             // the operator moves a room; its old node is not recording it, so it leaves that node at once
             String from = before.get(601L);
@@ -291,7 +341,7 @@ class ClusterIT {
         // a node with the wrong token never joins, and the central server says so without the token
         FakeRecorder recorder = FakeRecorder.start(0, null, null);
         running.add(recorder);
-        startNode(central, "intruder", "", 0, recorder, "wrong-token");
+        startNode(central, "intruder", "", 0, recorder.url(), "wrong-token");
         Thread.sleep(3000);
         assertThat(data(central, "/api/nodes").findValuesAsText("name")).doesNotContain("intruder");
         assertThat(central.log()).contains("refused a node from 127.0.0.1").doesNotContain("wrong-token");

@@ -2,21 +2,13 @@ package io.nglive.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import io.nglive.testing.EventReceiver;
 import io.nglive.testing.NgliveProcess;
 import io.nglive.testing.Webhooks;
 import org.awaitility.Awaitility;
@@ -26,14 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Event webhooks out: every stored event, in order, at least once, to every configured endpoint. */
 class NotifyIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
     @Test
     void aReceiverThatFailsTwiceThenSucceedsGetsEveryEventInOrderAndAFilteredOneOnlyItsTypes() throws Exception {
-        try (Receiver all = new Receiver(2); Receiver sessions = new Receiver(0)) {
+        try (EventReceiver all = EventReceiver.start(0, 2); EventReceiver sessions = EventReceiver.start()) {
             List<String> sent = new ArrayList<>();
             try (NgliveProcess app = new NgliveProcess(dir.resolve("app"))
                     .set("nglive.notify.urls", all.url() + " " + sessions.url() + "#SessionEnded")
@@ -60,7 +50,7 @@ class NotifyIT {
     @Test
     void anEventTheReceiverRefusesIsSkippedAfterItsAttemptsAndTheOnesAfterItStillCome() throws Exception {
         String poison = UUID.randomUUID().toString();
-        try (Receiver receiver = new Receiver(0)) {
+        try (EventReceiver receiver = EventReceiver.start()) {
             receiver.refuse(poison);
             List<String> sent = new ArrayList<>();
             try (NgliveProcess app = new NgliveProcess(dir.resolve("app"))
@@ -85,7 +75,7 @@ class NotifyIT {
 
     @Test
     void eventsAReceiverDidNotTakeBeforeAStopComeAfterTheNextStartInOrder() throws Exception {
-        try (Receiver receiver = new Receiver(Integer.MAX_VALUE)) {
+        try (EventReceiver receiver = EventReceiver.start(0, Integer.MAX_VALUE)) {
             List<String> sent = new ArrayList<>();
             NgliveProcess app = new NgliveProcess(dir.resolve("app"))
                     .set("nglive.notify.urls", receiver.url())
@@ -114,68 +104,6 @@ class NotifyIT {
                 assertThat(receiver.received()).extracting(e -> e.path("eventId").asText())
                         .containsExactlyElementsOf(sent);
             }
-        }
-    }
-
-    /**
-     * A JDK HTTP server that answers 500 to its first {@code failures} POSTs (until {@link #heal}), 422 to the events
-     * it was told to {@link #refuse}, and records the bodies it takes.
-     */
-    private static final class Receiver implements AutoCloseable {
-
-        private final HttpServer server;
-        private final List<JsonNode> received = new CopyOnWriteArrayList<>();
-        private final List<String> refusedIds = new CopyOnWriteArrayList<>();
-        private final AtomicInteger refused = new AtomicInteger();
-        private volatile int failures;
-
-        Receiver(int failures) throws IOException {
-            this.failures = failures;
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/hook", exchange -> {
-                try (exchange) {
-                    JsonNode event = JSON.readTree(new String(exchange.getRequestBody().readAllBytes(),
-                            StandardCharsets.UTF_8));
-                    if (refusedIds.contains(event.path("eventId").asText())) {
-                        refused.incrementAndGet();
-                        exchange.sendResponseHeaders(422, -1);
-                        return;
-                    }
-                    if (refused.get() < this.failures) {
-                        refused.incrementAndGet();
-                        exchange.sendResponseHeaders(500, -1);
-                        return;
-                    }
-                    received.add(event);
-                    exchange.sendResponseHeaders(204, -1);
-                }
-            });
-            server.start();
-        }
-
-        void refuse(String eventId) {
-            refusedIds.add(eventId);
-        }
-
-        void heal() {
-            failures = 0;
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
-        }
-
-        List<JsonNode> received() {
-            return received;
-        }
-
-        int refused() {
-            return refused.get();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
         }
     }
 }

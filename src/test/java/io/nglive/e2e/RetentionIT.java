@@ -2,22 +2,16 @@ package io.nglive.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.nglive.testing.EventClient;
+import io.nglive.testing.EventReceiver;
 import io.nglive.testing.NgliveProcess;
 import io.nglive.testing.Webhooks;
 import org.awaitility.Awaitility;
@@ -30,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * deleted, and a replay from before them says so in its first frame.
  */
 class RetentionIT {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -136,41 +128,13 @@ class RetentionIT {
                 assertThat(replay.stored()).extracting(e -> e.path("eventId").asText()).containsExactlyElementsOf(sent);
             }
 
-            try (Receiver receiver = new Receiver(port)) {
+            try (EventReceiver receiver = EventReceiver.start(port, 0)) {
                 JsonNode pruned = awaitPrunedThrough(app, last, Duration.ofSeconds(30));
 
                 assertThat(receiver.received()).extracting(e -> e.path("eventId").asText())
                         .as("every pruned event reached the webhook first").containsAll(sent);
                 assertThat(pruned.path("prunedThrough").asLong()).isGreaterThanOrEqualTo(last);
             }
-        }
-    }
-
-    /** An event webhook receiver on a given port that takes everything. */
-    private static final class Receiver implements AutoCloseable {
-
-        private final HttpServer server;
-        private final List<JsonNode> received = new CopyOnWriteArrayList<>();
-
-        Receiver(int port) throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-            server.createContext("/hook", exchange -> {
-                try (exchange) {
-                    received.add(JSON.readTree(new String(exchange.getRequestBody().readAllBytes(),
-                            StandardCharsets.UTF_8)));
-                    exchange.sendResponseHeaders(204, -1);
-                }
-            });
-            server.start();
-        }
-
-        List<JsonNode> received() {
-            return received;
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
         }
     }
 }

@@ -26,6 +26,12 @@ public final class CapturedLog implements AutoCloseable {
                 .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
 
+    /** The exceptions logged (with their stack traces) by the lines at {@code level} or above, by class name. */
+    public List<String> traces(Level level) {
+        return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(level) && e.getThrowableProxy() != null)
+                .map(e -> e.getThrowableProxy().getClassName()).toList();
+    }
+
     @Override
     public void close() {
         logger.detachAppender(appender);
