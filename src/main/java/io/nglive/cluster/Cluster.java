@@ -48,6 +48,8 @@ public final class Cluster {
     /** Heartbeats come every 5 s from each node: they are written to the database in one transaction this often. */
     private static final Duration BEATS_WRITTEN_EVERY = Duration.ofSeconds(5);
     private static final int BEATS_PER_TRANSACTION = 50;
+    /** A node that did not answer allroom is asked again after this long. */
+    private static final Duration ALLROOM_AGAIN_AFTER = Duration.ofSeconds(10);
     /** Unplaced rooms are tried again at least this often, even when no node came or went. */
     private static final Duration PLACED_AT_LEAST_EVERY = Duration.ofSeconds(30);
 
@@ -62,6 +64,11 @@ public final class Cluster {
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
     /** Nodes whose rooms are managed in their recorder (webhook-only): they take no rooms. */
     private final Set<String> roomsManagedElsewhere = ConcurrentHashMap.newKeySet();
+    /**
+     * Connected nodes whose rooms were read (allroom) since their hello: only these take rooms, so that a webhook-only
+     * node is not given one before it has said so, nor a node whose recorder's rooms are not known yet.
+     */
+    private final Set<String> reconciled = ConcurrentHashMap.newKeySet();
     /** Nodes in the session of their first hello: a room their recorder had before they joined is adopted. */
     private final Set<String> firstSession = ConcurrentHashMap.newKeySet();
     /** Rooms a node refused to add, and the nodes that refused, until they reconnect. */
@@ -92,6 +99,7 @@ public final class Cluster {
         boolean first = store.hello(hello.nodeId(), hello.node(), Math.max(0, hello.capacity()), hello.labels(),
                 hello.version());
         lost.remove(hello.nodeId());
+        reconciled.remove(hello.nodeId());
         names.put(hello.nodeId(), hello.node());
         placementDue = true;
         if (first) {
@@ -120,6 +128,7 @@ public final class Cluster {
         }
         store.disconnected(nodeId);
         firstSession.remove(nodeId);
+        reconciled.remove(nodeId);
         LOG.info("node {} ({}) disconnected; its rooms stay for {} unless it comes back", name, nodeId, nodeTimeout);
     }
 
@@ -274,10 +283,16 @@ public final class Cluster {
         }
     }
 
-    /** A connected node takes rooms; a silent one keeps its rooms until it is declared lost. */
+    /**
+     * A connected node takes rooms once its own were read; a silent one keeps its rooms until it is declared lost.
+     */
     private Node.Presence presence(String nodeId) {
         if (sessions.connected(nodeId)) {
-            return roomsManagedElsewhere.contains(nodeId) ? Node.Presence.DISCONNECTED : Node.Presence.CONNECTED;
+            if (roomsManagedElsewhere.contains(nodeId)) {
+                return Node.Presence.WEBHOOK_ONLY;
+            }
+            // joining: it keeps its rooms, and gets new ones once its allroom was answered
+            return reconciled.contains(nodeId) ? Node.Presence.CONNECTED : Node.Presence.DISCONNECTED;
         }
         // lost only once findLost said so (NodeLost): the placement never sees a loss that was not announced
         return lost.contains(nodeId) ? Node.Presence.LOST : Node.Presence.DISCONNECTED;
@@ -407,13 +422,22 @@ public final class Cluster {
     private void reconcile(String nodeId) {
         sessions.command(nodeId, "allroom", null, null).whenCompleteAsync((reply, failure) -> {
             if (failure != null) {
-                LOG.warn("node {}: cannot read its rooms ({}); they are reconciled on its next hello", nodeName(nodeId),
-                        failure.getMessage());
+                // it takes no rooms before they are read: asked again while it stays connected
+                LOG.warn("node {}: cannot read its rooms ({}); asking again in {} s", nodeName(nodeId),
+                        failure.getMessage(), ALLROOM_AGAIN_AFTER.toSeconds());
+                coordinator.schedule(() -> {
+                    if (sessions.connected(nodeId) && !reconciled.contains(nodeId)) {
+                        reconcile(nodeId);
+                    }
+                }, ALLROOM_AGAIN_AFTER.toMillis(), TimeUnit.MILLISECONDS);
                 return;
+            }
+            if (sessions.connected(nodeId)) {
+                reconciled.add(nodeId);
+                placementDue = true;
             }
             if (reply.code() == 4093) {
                 roomsManagedElsewhere.add(nodeId);
-                placementDue = true;
                 LOG.info("node {} manages its rooms in its recorder (webhook-only): it takes no rooms",
                         nodeName(nodeId));
                 return;
@@ -596,9 +620,12 @@ public final class Cluster {
         return nodeId != null && sessions.connected(nodeId);
     }
 
-    /** A known node's state for the API: connected, disconnected or lost. */
+    /** A known node's state for the API: connected, joining (its rooms not read yet), webhook-only, disconnected or lost. */
     String state(String nodeId) {
-        return presence(nodeId).name().toLowerCase(Locale.ROOT);
+        if (sessions.connected(nodeId) && !reconciled.contains(nodeId) && !roomsManagedElsewhere.contains(nodeId)) {
+            return "joining";
+        }
+        return presence(nodeId).name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The room's view as its node last reported it: {} when none. */

@@ -17,7 +17,9 @@ public record Node(String nodeId, String name, Presence presence, int capacity, 
         /** Silent for less than the node timeout: it keeps its rooms (it may still be recording) but gets no new ones. */
         DISCONNECTED,
         /** Silent for longer than the node timeout: its rooms are placed elsewhere. */
-        LOST
+        LOST,
+        /** Connected, but its rooms are managed in its recorder (webhook-only): it is given none. */
+        WEBHOOK_ONLY
     }
 
     public Node {

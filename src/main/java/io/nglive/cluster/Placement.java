@@ -51,8 +51,9 @@ public final class Placement {
 
         List<Assignment> assignments = new ArrayList<>();
         List<Unplaced> unplaced = new ArrayList<>();
+        String noneConnected = connected.isEmpty() ? noNodeTakesRooms(nodes) : null;
         for (Group group : groups) {
-            group.place(placed, connected.isEmpty(), assignments, unplaced);
+            group.place(placed, noneConnected, assignments, unplaced);
         }
         return new PlacementPlan(assignments, unplaced);
     }
@@ -66,7 +67,7 @@ public final class Placement {
     private record Group(Set<String> labels, List<Node> candidates, List<Room> rooms) {
 
         /** One heap of the candidates, each keyed by its count at the time: O(rooms log nodes). */
-        void place(Map<String, Integer> placed, boolean noneConnected, List<Assignment> assignments,
+        void place(Map<String, Integer> placed, String noneConnected, List<Assignment> assignments,
                 List<Unplaced> unplaced) {
             PriorityQueue<Node> best = new PriorityQueue<>(RANKING);
             for (Node node : candidates) {
@@ -97,9 +98,22 @@ public final class Placement {
                 node.freeDisk(), node.load());
     }
 
-    private static String whyNowhere(Set<String> labels, int candidates, boolean noneConnected) {
-        if (noneConnected) {
+    /** Why no node takes rooms at all: none is connected, or those connected are webhook-only. */
+    private static String noNodeTakesRooms(Collection<Node> nodes) {
+        List<String> webhookOnly = nodes.stream().filter(node -> node.presence() == Node.Presence.WEBHOOK_ONLY)
+                .map(Node::name).sorted().toList();
+        if (webhookOnly.isEmpty()) {
             return "no node connected";
+        }
+        return "no connected node takes rooms: " + String.join(", ", webhookOnly) + (webhookOnly.size() == 1
+                ? " manages its rooms in its recorder (webhook-only)"
+                : " manage their rooms in their recorders (webhook-only)");
+    }
+
+    /** {@code noneConnected}: the reason when no node takes rooms at all, else null. */
+    private static String whyNowhere(Set<String> labels, int candidates, String noneConnected) {
+        if (noneConnected != null) {
+            return noneConnected;
         }
         if (candidates == 0) {
             return "no connected node has labels " + Labels.of(labels);

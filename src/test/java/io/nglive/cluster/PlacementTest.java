@@ -141,6 +141,21 @@ class PlacementTest {
     }
 
     @Test
+    void aWebhookOnlyNodeTakesNoRoomAndTheReasonSaysSo() {
+        PlacementPlan plan = Placement.place(nodes(node("desk").name("desk").presence(Presence.WEBHOOK_ONLY)),
+                List.of(newRoom(1)));
+
+        assertThat(plan.assignments()).isEmpty();
+        assertThat(plan.unplaced()).extracting(Unplaced::reason)
+                .containsExactly("no connected node takes rooms: desk manages its rooms in its recorder (webhook-only)");
+        assertThat(reasonFor(newRoom(1), node("d1").name("d1").presence(Presence.WEBHOOK_ONLY),
+                node("d2").name("d2").presence(Presence.WEBHOOK_ONLY), node("x").presence(Presence.LOST)))
+                .isEqualTo("no connected node takes rooms: d1, d2 manage their rooms in their recorders (webhook-only)");
+        assertThat(targetOf(newRoom(1), node("desk").presence(Presence.WEBHOOK_ONLY), node("b").rooms(9)))
+                .isEqualTo("b");
+    }
+
+    @Test
     void unplacedRoomNamesWhyItFitsNowhere() {
         assertThat(reasonFor(newRoom(1))).isEqualTo("no node connected");
         assertThat(reasonFor(newRoom(1), node("a").presence(Presence.DISCONNECTED), node("b").presence(Presence.LOST)))
