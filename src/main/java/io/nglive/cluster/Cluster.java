@@ -48,7 +48,7 @@ public final class Cluster {
     /** Heartbeats come every 5 s from each node: they are written to the database in one transaction this often. */
     private static final Duration BEATS_WRITTEN_EVERY = Duration.ofSeconds(5);
     private static final int BEATS_PER_TRANSACTION = 50;
-    /** A node that did not answer allroom is asked again after this long. */
+    /** A node that did not answer allroom, or did not know yet what its recorder does, is asked again after this. */
     private static final Duration ALLROOM_AGAIN_AFTER = Duration.ofSeconds(10);
     /** Unplaced rooms are tried again at least this often, even when no node came or went. */
     private static final Duration PLACED_AT_LEAST_EVERY = Duration.ofSeconds(30);
@@ -454,10 +454,22 @@ public final class Cluster {
     private void reconcile(String nodeId, boolean firstJoin, JsonNode held) {
         List<Handover.HeldRoom> holding = new ArrayList<>();
         Map<Long, JsonNode> views = new HashMap<>();
+        boolean unsure = false;
         for (JsonNode room : held) {
             long roomId = room.path("roomId").asLong();
-            holding.add(new Handover.HeldRoom(roomId, room.path("recording").asBoolean(false)));
+            // not synced: the node has not heard from its recorder about it (just started, recorder away), so it may
+            // be recording: given up only after its session, and the node is asked again until it knows
+            boolean synced = room.path("synced").asBoolean(true);
+            unsure |= !synced;
+            holding.add(new Handover.HeldRoom(roomId, room.path("recording").asBoolean(false) || !synced));
             views.put(roomId, room);
+        }
+        if (unsure) {
+            coordinator.schedule(() -> {
+                if (sessions.connected(nodeId)) {
+                    reconcile(nodeId);
+                }
+            }, ALLROOM_AGAIN_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         }
         // what this node holds or should hold, and the nodes those rooms are on: not every room and node
         Map<Long, ClusterStore.Room> rooms = new HashMap<>();
@@ -498,7 +510,7 @@ public final class Cluster {
         // a release whose session ended while the node was away
         for (ClusterStore.Release release : store.releases(nodeId)) {
             JsonNode view = views.get(release.roomId());
-            if (view == null || !view.path("recording").asBoolean(false)) {
+            if (view == null || !view.path("recording").asBoolean(false) && view.path("synced").asBoolean(true)) {
                 releaseAfterSession(nodeId, release.roomId());
             }
         }
