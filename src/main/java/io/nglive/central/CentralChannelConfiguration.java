@@ -22,8 +22,9 @@ import org.apache.camel.spi.Registry;
 public final class CentralChannelConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
-    public CentralCommands centralCommands(CamelContext camel, @BeanInject("json") ObjectMapper json) {
-        return new CentralCommands(camel, json);
+    public CentralCommands centralCommands(CamelContext camel, @BeanInject("json") ObjectMapper json,
+                                           @BeanInject("database") Database database) {
+        return new CentralCommands(camel, json, new RoomEpochs(database.dataSource()));
     }
 
     /** Empty when no central server is configured. */

@@ -14,27 +14,43 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.Redaction;
 import io.nglive.api.ApiError;
+import io.nglive.api.RoomsApi;
 import io.nglive.protocol.Command;
 import io.nglive.protocol.Reply;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The central server's commands: checked here (name and arguments), then run by the route {@code central-command}
  * (routes/90-central.camel.yaml) through the same beans as the HTTP API, so that a command answers exactly what
- * its HTTP twin would. The answer becomes the {@link Reply}.
+ * its HTTP twin would. The answer becomes the {@link Reply}. A command about a room that carries an epoch older than
+ * the room's in {@link RoomEpochs} comes from an earlier placement and is refused.
  */
 public final class CentralCommands {
 
     public static final int UNKNOWN_COMMAND = 4001;
     public static final int BAD_ARGUMENTS = 4002;
+    /** Answered to a command whose epoch is older than the last one the node saw for its room. */
+    public static final int STALE_EPOCH = 4096;
     /** Answered when more commands are waiting than {@link CentralChannel} runs at once plus its queue. */
     public static final int BUSY = 5030;
 
     static final String ENDPOINT = "direct:central-command";
     static final String COMMAND_HEADER = "NgliveCommand";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CentralCommands.class);
+    /** The commands whose epoch is checked: those that change a room or its recording. */
+    private static final Set<String> PLACEMENT_COMMANDS =
+            Set.of("addroom", "removeroom", "startrecording", "stoprecording", "split");
+    /**
+     * The answers after which the room's epoch is raised: done, or nothing to do (already added, not in the list).
+     * A failure changed nothing, so it leaves the epoch where it was.
+     */
+    private static final Set<Integer> EPOCH_RAISING = Set.of(0, RoomsApi.ALREADY_ADDED, RoomsApi.ROOM_NOT_FOUND);
 
     /** Each command's arguments: the required ones, then the optional ones. */
     private record Arguments(Set<String> required, Set<String> optional) {
@@ -65,11 +81,13 @@ public final class CentralCommands {
 
     private final CamelContext camel;
     private final ObjectMapper json;
+    private final RoomEpochs epochs;
     private volatile ProducerTemplate template;
 
-    public CentralCommands(CamelContext camel, ObjectMapper json) {
+    public CentralCommands(CamelContext camel, ObjectMapper json, RoomEpochs epochs) {
         this.camel = camel;
         this.json = json;
+        this.epochs = epochs;
     }
 
     /** The command names, in the order the protocol lists them. */
@@ -111,6 +129,31 @@ public final class CentralCommands {
         }
         Map<String, Object> headers = arguments(command, expected, frame.args());
         headers.put(COMMAND_HEADER, command);
+        Long roomId = frame.epoch() != null && PLACEMENT_COMMANDS.contains(command)
+                ? roomId((String) headers.get("roomid")) : null;
+        if (roomId == null) {
+            return route(headers);
+        }
+        return epochs.locked(roomId, () -> inPlacement(roomId, frame, headers));
+    }
+
+    /** Runs a command about a room unless a later placement's came first; raises the room's epoch when it is done. */
+    private JsonNode inPlacement(long roomId, Command frame, Map<String, Object> headers) {
+        long known = epochs.epoch(roomId);
+        if (frame.epoch() < known) {
+            String stale = frame.command() + " of room " + roomId + " is from placement epoch " + frame.epoch()
+                    + ", older than the node's epoch " + known + " for the room";
+            LOG.info("refused a stale command: {}", stale);
+            throw new ApiError(409, STALE_EPOCH, stale);
+        }
+        JsonNode answer = route(headers);
+        if (EPOCH_RAISING.contains(answer.path("code").asInt())) {
+            epochs.raise(roomId, frame.epoch());
+        }
+        return answer;
+    }
+
+    private JsonNode route(Map<String, Object> headers) {
         Exchange done = template().send(ENDPOINT, exchange -> exchange.getMessage().setHeaders(headers));
         if (done.getException() != null) {
             throw new ApiError(500, 5000, Redaction.secrets(String.valueOf(done.getException().getMessage())));
@@ -163,6 +206,15 @@ public final class CentralCommands {
             }
         }
         return headers;
+    }
+
+    /** The room a command names; null when it is not a number (the route answers that it is a bad room id). */
+    private static Long roomId(String roomId) {
+        try {
+            return Long.parseLong(roomId);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static ApiError unknownCommand(String command) {

@@ -98,6 +98,8 @@ public final class Database extends ServiceSupport {
         "CREATE TABLE IF NOT EXISTS consumer (name VARCHAR(1000) PRIMARY KEY, acked BIGINT NOT NULL)",
         "MERGE INTO installation USING (VALUES ('first-start', CAST(UNIX_MILLIS() AS VARCHAR(200)))) AS v (name, value) "
                 + "ON installation.name = v.name WHEN NOT MATCHED THEN INSERT VALUES (v.name, v.value)",
+        // the highest placement epoch the central server's commands about each room carried (RoomEpochs)
+        "CREATE TABLE IF NOT EXISTS room_epoch (room_id BIGINT PRIMARY KEY, epoch BIGINT NOT NULL)",
     };
 
     private final BasicDataSource dataSource;

@@ -146,7 +146,7 @@ class CentralChannelTest {
                 Duration.ofMillis(200), Duration.ofMillis(400), timeout);
         NodeSettings node = new NodeSettings("node-a", Path.of("works"), Path.of("out"), 0, List.of());
         return new CentralChannel(settings, node, "id-a", "test", log, cursors,
-                new CentralCommands(new DefaultCamelContext(), JSON));
+                new CentralCommands(new DefaultCamelContext(), JSON, new RoomEpochs(database.dataSource())));
     }
 
     private int server(io.vertx.core.Handler<ServerWebSocket> handler) throws Exception {

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nglive.testing.CentralServer;
 import io.nglive.testing.EventClient;
+import io.nglive.testing.FakeRecorder;
 import io.nglive.testing.NgliveProcess;
 import io.nglive.testing.TestMedia;
 import io.nglive.testing.Webhooks;
@@ -177,6 +178,31 @@ class CentralIT {
             }
             assertThat(central.unmatchedReplies()).isEmpty();
             assertThat(central.connections()).as("one connection throughout").hasSize(1);
+        }
+    }
+
+    @Test
+    void aRemoveroomFromAnEarlierPlacementIsRefusedAndTheRoomStaysInTheRecorder() {
+        try (FakeRecorder recorder = FakeRecorder.start(0, null, null);
+             CentralServer central = CentralServer.start(TOKEN);
+             NgliveProcess app = nglive(central.url()).set("nglive.recorder.url", recorder.url()).start()) {
+            central.awaitConnection(PATIENCE);
+            ok(central.call("addroom", Map.of("roomid", 23058), 1L));
+            assertThat(recorder.roomIds()).containsExactly(23058L);
+
+            // moved to another node (epoch 2, whose removeroom here is late) and back (epoch 3)
+            assertError(central.call("addroom", Map.of("roomid", 23058), 3L), 4032);
+            JsonNode stale = central.call("removeroom", Map.of("roomid", 23058), 2L);
+
+            assertError(stale, 4096);
+            assertThat(stale.path("message").asText()).contains("room 23058", "epoch 2", "epoch 3");
+            assertThat(recorder.roomIds()).containsExactly(23058L);
+            assertThat(ok(central.call("getroom", Map.of("roomid", 23058))).path("roomId").asLong()).isEqualTo(23058);
+            assertThat(app.log()).contains("refused a stale command: removeroom of room 23058");
+
+            // without an epoch (the HTTP API's twin, an older central server) a command runs as before
+            ok(central.call("removeroom", Map.of("roomid", 23058)));
+            assertThat(recorder.roomIds()).isEmpty();
         }
     }
 

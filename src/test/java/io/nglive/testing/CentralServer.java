@@ -192,8 +192,13 @@ public final class CentralServer implements AutoCloseable {
      * {@code args} out of the frame.
      */
     public CompletableFuture<JsonNode> command(String name, Object args) {
+        return command(name, args, null);
+    }
+
+    /** {@link #command} with the room's placement {@code epoch} (null: none). */
+    public CompletableFuture<JsonNode> command(String name, Object args, Long epoch) {
         String id = "cmd-" + commandIds.incrementAndGet();
-        Command frame = new Command(TextNode.valueOf(id), name, args == null ? null : JSON.valueToTree(args), null);
+        Command frame = new Command(TextNode.valueOf(id), name, args == null ? null : JSON.valueToTree(args), epoch);
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pendingReplies.put(id, reply);
         send(Frames.write(frame));
@@ -202,8 +207,13 @@ public final class CentralServer implements AutoCloseable {
 
     /** {@link #command} and waits up to 30 s for its reply. */
     public JsonNode call(String name, Object args) {
+        return call(name, args, null);
+    }
+
+    /** {@link #command} with the room's placement {@code epoch} (null: none), and waits up to 30 s for its reply. */
+    public JsonNode call(String name, Object args, Long epoch) {
         try {
-            return command(name, args).get(30, TimeUnit.SECONDS);
+            return command(name, args, epoch).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
