@@ -168,6 +168,15 @@ class Nglive:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=60) as r:
             return json.loads(r.read())
 
+    def jobs(self):
+        """Every job, a page of 1,000 (the API's largest) at a time."""
+        jobs = []
+        while True:
+            page = self.get(f"/api/jobs?limit=1000&offset={len(jobs)}")["data"]
+            jobs += page
+            if len(page) < 1000:
+                return jobs
+
     def file_closed(self, relative):
         return self.post("/webhook", json.dumps({
             "EventType": "FileClosed", "EventTimestamp": "2024-11-24T22:05:43.9461101+08:00",
@@ -519,7 +528,7 @@ def burst(work, small, count):
             s.join()
         posted = time.monotonic() - t0
         while True:
-            jobs = app.get("/api/jobs?limit=10000")["data"]
+            jobs = app.jobs()
             done_count = sum(1 for j in jobs if j["status"] == "DONE")
             failed = sum(1 for j in jobs if j["status"] == "FAILED")
             if done_count + failed >= count or time.monotonic() - t0 > 3600:
