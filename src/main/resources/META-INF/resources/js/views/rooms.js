@@ -252,7 +252,9 @@ export class RoomsView {
       remove.textContent = t('rooms.removeConfirm');
       setTimeout(() => { delete remove.dataset.armed; remove.textContent = t('rooms.remove'); }, 4000);
     });
-    const list = [button('start', 'rooms.start'), button('stop', 'rooms.stop'), button('split', 'rooms.split'), remove];
+    // on the central server a room on no node has nobody to start, stop or split it
+    const list = this.central && !room.nodeId ? [remove]
+      : [button('start', 'rooms.start'), button('stop', 'rooms.stop'), button('split', 'rooms.split'), remove];
     if (this.central) {
       const others = this.nodes.filter((n) => n.nodeId !== room.nodeId && n.connected);
       if (others.length) {
