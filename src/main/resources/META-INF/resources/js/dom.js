@@ -32,17 +32,17 @@ export function fill(el, ...children) {
 export const $ = (selector, root = document) => root.querySelector(selector);
 
 /**
- * Calls fn at most once per animation frame however often it is asked for (a fast event stream would otherwise
- * re-render on every message). Hidden tabs get no frames, so a timer stands in for them.
+ * Calls fn at most once per `interval` ms, in an animation frame, however often it is asked for: a fast event stream
+ * would otherwise make the browser lay out a table of 500 rooms sixty times a second. Hidden tabs get no frames, so
+ * a timer stands in for them.
  */
-export function perFrame(fn) {
+export function batched(fn, interval = 250) {
   let queued = false;
   const run = () => { queued = false; fn(); };
   return () => {
     if (queued) return;
     queued = true;
-    if (document.hidden) setTimeout(run, 500);
-    else requestAnimationFrame(run);
+    setTimeout(() => (document.hidden ? run() : requestAnimationFrame(run)), interval);
   };
 }
 

@@ -1,7 +1,7 @@
 // The event stream (/ws): one connection, resumed after any break with ?since= the last stored event's seq, so that
-// nothing is missed. Listeners get events in batches, at most once per animation frame.
+// nothing is missed. Listeners get events in batches, four times a second at most.
 
-import { perFrame } from './dom.js';
+import { batched } from './dom.js';
 
 const RETRY_MAX = 10000;
 
@@ -22,7 +22,7 @@ export class EventStream {
     this.pending = [];
     this.retryDelay = 1000;
     this.state = 'connecting';
-    this.flush = perFrame(() => {
+    this.flush = batched(() => {
       const batch = this.pending;
       this.pending = [];
       for (const listener of this.listeners) listener(batch);

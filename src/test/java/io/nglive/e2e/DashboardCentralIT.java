@@ -64,6 +64,10 @@ class DashboardCentralIT {
 
     @Test
     void theNodesTheirLoadTheNodeOfEachRoomTheRoomsThatFitNowhereAndALostNode() throws IOException {
+        var about = central.json(central.get("/api/about")).path("data");
+        assertThat(about.path("role").asText()).isEqualTo("central");
+        assertThat(about.path("name").asText()).isEqualTo("central");
+        assertThat(about.path("nodeTimeout").asLong()).isEqualTo(3000);
         added(central.post("/api/rooms", "{\"roomId\":901}"));
         added(central.post("/api/rooms", "{\"roomId\":902,\"labels\":[\"gpu\"]}"));
         browser.open(central, null).view("rooms");

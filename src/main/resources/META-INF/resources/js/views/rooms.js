@@ -29,6 +29,7 @@ export class RoomsView {
     this.central = about.role === 'central';
     this.managed = !this.central && !about.recorderApi;
     this.rooms = [];
+    this.byId = new Map();
     this.rows = new Map();
     this.since = new Map();
     this.nodes = [];
@@ -102,6 +103,7 @@ export class RoomsView {
     try {
       const [rooms, nodes] = await Promise.all([get('/api/rooms'), this.central ? get('/api/nodes') : []]);
       this.rooms = rooms;
+      this.byId = new Map(rooms.map((room) => [room.roomId, room]));
       this.nodes = nodes;
       this.render();
     } catch (e) {
@@ -111,7 +113,7 @@ export class RoomsView {
   }
 
   onEvents(events) {
-    let changed = false;
+    const changed = new Set();
     for (const event of events) {
       switch (event.type) {
         case 'RoomAdded': case 'RoomRemoved': case 'RoomPlaced': case 'RoomMoved': case 'RoomUnplaced':
@@ -119,18 +121,25 @@ export class RoomsView {
           if (this.visible) this.reload();
           break;
         case 'SessionStarted': case 'FileOpening': case 'SessionEnded': case 'StreamStarted': case 'StreamEnded':
-          changed = this.apply(event) || changed;
+          if (this.apply(event)) changed.add(event.roomId);
           break;
         default:
       }
     }
-    if (changed && this.visible) this.render();
+    // a fast stream of recorder events: only the rows whose room changed are redrawn
+    if (changed.size && this.visible) {
+      const rooms = [...changed].map((id) => this.byId.get(id));
+      rooms.forEach((room) => this.renderRow(room));
+      this.showCounts();
+      this.filterRows(rooms);
+    }
   }
 
-  /** A recorder's event says at once what the next reading of the recorder would. */
+  /** A recorder's event says at once what the next reading of the recorder would; true when it changed the room. */
   apply(event) {
-    const room = this.rooms.find((r) => r.roomId === event.roomId);
+    const room = this.byId.get(event.roomId);
     if (!room) return false;
+    const before = `${room.recording} ${room.streaming}`;
     if (event.type === 'SessionStarted' || event.type === 'FileOpening') {
       if (!room.recording) this.since.set(room.roomId, event.time);
       room.recording = true;
@@ -142,7 +151,7 @@ export class RoomsView {
     } else {
       room.streaming = false;
     }
-    return true;
+    return before !== `${room.recording} ${room.streaming}`;
   }
 
   render() {
@@ -152,18 +161,8 @@ export class RoomsView {
     let moved = false;
     for (const room of this.rooms) {
       seen.add(room.roomId);
-      let row = this.rows.get(room.roomId);
-      if (!row) {
-        row = { tr: h('tr', { dataset: { room: room.roomId } }), signature: null };
-        this.rows.set(room.roomId, row);
-        moved = true;
-      }
-      // only rows whose room changed are rebuilt: 500 rooms, a few changes at a time
-      const signature = JSON.stringify(room) + this.since.get(room.roomId) + (this.central ? this.nodes.length : '');
-      if (signature !== row.signature) {
-        row.signature = signature;
-        fill(row.tr, ...this.cells(room));
-      }
+      if (!this.rows.has(room.roomId)) moved = true;
+      const row = this.renderRow(room);
       if (this.body.children[order] !== row.tr) moved = true;
       order++;
     }
@@ -174,16 +173,35 @@ export class RoomsView {
       }
     }
     if (moved) this.body.append(...this.rooms.map((room) => this.rows.get(room.roomId).tr));
-    const recording = this.rooms.filter((r) => r.recording).length;
-    const streaming = this.rooms.filter((r) => r.streaming).length;
-    this.counts.textContent = t('rooms.counts', { total: this.rooms.length, recording, streaming });
+    this.showCounts();
     this.filterRows();
   }
 
-  filterRows() {
+  /** A room's row, made or brought up to date; only a room that changed is rebuilt (500 rooms, few changes). */
+  renderRow(room) {
+    let row = this.rows.get(room.roomId);
+    if (!row) {
+      row = { tr: h('tr', { dataset: { room: room.roomId } }), signature: null };
+      this.rows.set(room.roomId, row);
+    }
+    const signature = JSON.stringify(room) + this.since.get(room.roomId) + (this.central ? this.nodes.length : '');
+    if (signature !== row.signature) {
+      row.signature = signature;
+      fill(row.tr, ...this.cells(room));
+    }
+    return row;
+  }
+
+  showCounts() {
+    const recording = this.rooms.filter((r) => r.recording).length;
+    const streaming = this.rooms.filter((r) => r.streaming).length;
+    this.counts.textContent = t('rooms.counts', { total: this.rooms.length, recording, streaming });
+  }
+
+  filterRows(rooms = this.rooms) {
     const words = this.search.value.trim().toLowerCase();
     const kind = this.filter.value;
-    for (const room of this.rooms) {
+    for (const room of rooms) {
       const row = this.rows.get(room.roomId);
       const text = `${room.roomId} ${room.shortId || ''} ${room.name || ''} ${room.title || ''} ${room.node || ''}`;
       const shown = (!words || text.toLowerCase().includes(words))
