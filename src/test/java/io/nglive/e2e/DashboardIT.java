@@ -17,7 +17,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -138,7 +140,7 @@ class DashboardIT {
     }
 
     @Test
-    void roomsAddedThroughTheApiAppearWithoutAReload() {
+    void roomsAddedThroughTheApiAppearWithoutAReloadAndAreControlledFromThePage() {
         browser.open(app, TOKEN).view("rooms");
         browser.js("window.sameDocument = true");
         assertThat(authorized("POST", "/api/rooms", "{\"roomId\":501}").statusCode()).isEqualTo(200);
@@ -148,6 +150,23 @@ class DashboardIT {
         browser.until(d -> browser.elements("tr[data-room='502']").size() == 1, Duration.ofSeconds(8));
         assertThat(browser.text("tr[data-room='501']")).contains("直播间 501 的标题", "主播501", "已同步");
         assertThat(browser.text("tr[data-room='502']")).contains("否");
+
+        browser.element("tr[data-room='501'] button[data-action='start']").click();
+        browser.until(d -> Boolean.TRUE.equals(recorder.room(501).orElseThrow().get("recording")));
+        assertThat(browser.text("#view-rooms .message")).isEqualTo("房间 501：已开始录制。");
+        // the recorder's webhook says so as well, and the row shows it at once, with since when
+        Map<String, Object> session = Webhooks.data(501);
+        session.put("SessionId", UUID.randomUUID().toString());
+        assertThat(app.webhook(Webhooks.envelope("SessionStarted", UUID.randomUUID().toString(), session)).statusCode())
+                .isEqualTo(200);
+        browser.until(d -> browser.text("tr[data-room='501']").contains("录制中")
+                && browser.text("tr[data-room='501']").contains("开始于"), Duration.ofSeconds(8));
+        browser.screenshot("rooms-live-zh-CN-1400");
+
+        browser.element("tr[data-room='502'] button[data-action='remove']").click();
+        assertThat(recorder.roomIds()).as("one click only arms the button").contains(502L);
+        browser.element("tr[data-room='502'] button[data-action='remove']").click();
+        browser.until(d -> !recorder.roomIds().contains(502L) && browser.elements("tr[data-room='502']").isEmpty());
         assertThat(browser.js("return window.sameDocument")).isEqualTo(true);
     }
 

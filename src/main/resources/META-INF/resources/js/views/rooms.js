@@ -135,23 +135,30 @@ export class RoomsView {
     }
   }
 
-  /** A recorder's event says at once what the next reading of the recorder would; true when it changed the room. */
+  /**
+   * A recorder's event says at once what the next reading of the recorder would, and since when (the recorder's room
+   * list does not say); true when it changed what the row shows.
+   */
   apply(event) {
     const room = this.byId.get(event.roomId);
     if (!room) return false;
-    const before = `${room.recording} ${room.streaming}`;
-    if (event.type === 'SessionStarted' || event.type === 'FileOpening') {
-      if (!room.recording) this.since.set(room.roomId, event.time);
+    const id = room.roomId;
+    const before = `${room.recording} ${room.streaming} ${this.since.get(id)}`;
+    if (event.type === 'SessionStarted') {
+      this.since.set(id, event.time);
       room.recording = true;
-    } else if (event.type === 'SessionEnded') {
-      room.recording = false;
+    } else if (event.type === 'FileOpening') {
+      if (!this.since.has(id)) this.since.set(id, event.time);
+      room.recording = true;
     } else if (event.type === 'StreamStarted') {
-      if (!room.streaming && !room.recording) this.since.set(room.roomId, event.time);
+      if (!this.since.has(id)) this.since.set(id, event.time);
       room.streaming = true;
     } else {
-      room.streaming = false;
+      if (event.type === 'SessionEnded') room.recording = false;
+      else room.streaming = false;
+      if (!room.recording && !room.streaming) this.since.delete(id);
     }
-    return before !== `${room.recording} ${room.streaming}`;
+    return before !== `${room.recording} ${room.streaming} ${this.since.get(id)}`;
   }
 
   render() {
