@@ -145,10 +145,13 @@ public final class ServerConfiguration implements CamelConfiguration {
     /**
      * The dashboard: the jar's {@code META-INF/resources/} at {@code /}, for GET and HEAD, after every other route.
      * Not camel.server.staticEnabled, which also serves the working directory and the whole classpath (the settings
-     * with their tokens, the database) and reads files as text in the platform's charset.
+     * with their tokens, the database) and reads files as text in the platform's charset. Only paths that name a page
+     * file ({@code /} and names with the page's extensions) come here: no API path has one, so a GET on a POST-only
+     * API route is still answered 405 rather than the page's 404.
      */
     private static void serveTheDashboard(VertxPlatformHttpRouter router) {
-        router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).order(Integer.MAX_VALUE - 1)
+        router.routeWithRegex("/(?:[\\w./-]*\\.(?:html|css|js|svg|ico|png))?").method(HttpMethod.GET)
+                .method(HttpMethod.HEAD).order(Integer.MAX_VALUE - 1)
                 .handler(StaticHandler.create("META-INF/resources")
                         .setDefaultContentEncoding("UTF-8")
                         // revalidated on every load (304 when unchanged), so a new version is never half cached

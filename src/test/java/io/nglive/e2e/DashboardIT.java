@@ -123,6 +123,7 @@ class DashboardIT {
         assertThat(authorized("GET", "/api/jobs?limit=1000&offset=5", null).statusCode()).isEqualTo(200);
         assertThat(app.json(authorized("GET", "/api/jobs?limit=1001", null)).path("code").asInt()).isEqualTo(4002);
         assertThat(authorized("GET", "/api/rooms", null).statusCode()).isEqualTo(200);
+        assertThat(authorized("GET", "/api/jobs/1/retry", null).statusCode()).as("a POST-only route").isEqualTo(405);
         assertThat(app.get("/observe/health").statusCode()).isEqualTo(200);
     }
 
