@@ -168,6 +168,15 @@ class Nglive:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=60) as r:
             return json.loads(r.read())
 
+    def jobs(self):
+        """Every job, a page of 1,000 (the API's largest) at a time."""
+        jobs = []
+        while True:
+            page = self.get(f"/api/jobs?limit=1000&offset={len(jobs)}")["data"]
+            jobs += page
+            if len(page) < 1000:
+                return jobs
+
     def file_closed(self, relative):
         return self.post("/webhook", json.dumps({
             "EventType": "FileClosed", "EventTimestamp": "2024-11-24T22:05:43.9461101+08:00",
@@ -519,7 +528,7 @@ def burst(work, small, count):
             s.join()
         posted = time.monotonic() - t0
         while True:
-            jobs = app.get("/api/jobs?limit=10000")["data"]
+            jobs = app.jobs()
             done_count = sum(1 for j in jobs if j["status"] == "DONE")
             failed = sum(1 for j in jobs if j["status"] == "FAILED")
             if done_count + failed >= count or time.monotonic() - t0 > 3600:
@@ -541,6 +550,55 @@ def subscribers(work, n, events):
         out = subprocess.run(["java", "-cp", str(JAR), str(ROOT / "bench" / "WsSubscribers.java"), str(app.port),
                               str(n), str(events)], check=True, capture_output=True, text=True, env=ENV, timeout=600).stdout
         return json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
+    finally:
+        app.stop()
+
+
+DASH_ROOMS = 500
+DASH_JOBS = 10000
+DASH_RATE = 100  # recorder events a second, each one on /ws
+
+
+def dashboard(work, quick):
+    """The dashboard in headless Chromium (bench/DashboardLoad.java, with the tests' Selenium): a node holding DASH_ROOMS
+    rooms and DASH_JOBS jobs (FileClosed webhooks with transcode NONE and no upload, so each job is DONE at once), then
+    first paints, the page's own bytes, the main thread's busy time while DASH_RATE events a second change the rooms,
+    a page of jobs, and the webhooks' p99 at that rate with the page closed and open."""
+    rooms, jobs = DASH_ROOMS, 1000 if quick else DASH_JOBS
+    app = Nglive(work, {"nglive.upload.target": "none", "nglive.transcode.mode": "NONE",
+                        "nglive.recorder.url": f"http://127.0.0.1:{free_port()}"})
+    classpath = work / "test-classpath.txt"
+    subprocess.run(["mvn", "-B", "-q", "-ntp", "dependency:build-classpath", "-Dmdep.includeScope=test",
+                    f"-Dmdep.outputFile={classpath}"], cwd=ROOT, check=True, env=ENV)
+    try:
+        app.start()
+        for room in range(1, rooms + 1):
+            app.post("/api/rooms", json.dumps({"roomId": room}))
+        names = [f"{i % rooms + 1}/dash-{i}.flv" for i in range(jobs)]
+        for name in names:
+            path = app.dir / "works" / name
+            path.parent.mkdir(exist_ok=True)
+            path.touch()
+
+        def send(part):
+            for name in part:
+                app.file_closed(name)
+        senders = [threading.Thread(target=send, args=(names[t::8],)) for t in range(8)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+        deadline = time.monotonic() + 600
+        while sum(1 for j in app.jobs() if j["status"] in ("DONE", "FAILED")) < jobs and time.monotonic() < deadline:
+            time.sleep(1)
+        out = subprocess.run(["java", "-cp", classpath.read_text().strip(), str(ROOT / "bench" / "DashboardLoad.java"),
+                              str(app.port), str(rooms), str(DASH_RATE), "10" if quick else "20", "1" if quick else "3"],
+                             cwd=ROOT, capture_output=True, text=True, env=ENV, timeout=1800)
+        if out.returncode != 0:
+            raise RuntimeError("DashboardLoad failed: " + out.stdout[-2000:] + out.stderr[-3000:])
+        result = json.loads(re.search(r"^JSON (.*)$", out.stdout, re.M).group(1))
+        result["jobs"] = jobs
+        return result
     finally:
         app.stop()
 
@@ -604,7 +662,8 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small inputs and few runs (under 5 minutes)")
-    parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws,cluster")
+    parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws,cluster,"
+                                       "dash")
     args = parser.parse_args()
     quick = args.quick
     only = set(args.only.split(",")) if args.only else None
@@ -632,6 +691,7 @@ def main():
             ("burst", lambda: burst(work, inputs["small"], 100 if quick else 500)),
             ("ws", lambda: subscribers(work, 100, 50 if quick else 200)),
             ("cluster", lambda: cluster(work, quick)),
+            ("dash", lambda: dashboard(work, quick)),
         ]
         for name, step in steps:
             if not want(name.split("_")[0]):
@@ -688,6 +748,22 @@ GOALS = [
      "p99 ≤ 100 ms", lambda r: r["commands"]["p99_ms"] <= 100 and r["commands"]["statuses"] == {"200": r["commands"]["count"]}),
     ("cluster", "central: RSS steady; peak", lambda r: f"{r['rss_steady_mb']:.0f} MB; {r['rss_peak_mb']:.0f} MB",
      "≤ 512 MB", lambda r: r["rss_peak_mb"] <= 512),
+    ("dash", "dashboard, 500 rooms: first contentful paint; all rooms drawn",
+     lambda r: f"{r['fcp_ms']:.0f} ms; {r['rooms_drawn_ms']:.0f} ms", "FCP ≤ 1 s",
+     lambda r: r["fcp_ms"] <= 1000),
+    ("dash", "dashboard: the page's own files", lambda r: f"{r['own_bytes'] / 1024:.0f} KB", "≤ 200 KB",
+     lambda r: r["own_bytes"] <= 200 * 1024),
+    ("dash", "dashboard, 100 events/s over 500 rooms: main thread busy",
+     lambda r: f"rooms view {r['rooms_view_busy_ms_per_s']:.0f} ms/s, events view {r['events_view_busy_ms_per_s']:.0f} ms/s",
+     "≤ 200 ms/s", lambda r: max(r["rooms_view_busy_ms_per_s"], r["events_view_busy_ms_per_s"]) <= 200),
+    ("dash", "dashboard: a page of jobs among 10,000", lambda r: f"{r['jobs_page_ms']:.0f} ms ({r['jobs']} jobs)",
+     "≤ 500 ms", lambda r: r["jobs_page_ms"] <= 500),
+    ("dash", "webhook p99 at 100/s: serving a dashboard's requests vs none",
+     lambda r: f"{r['p99_served_ratio']:.2f} ({r['p99_served_ms']:.1f} vs {r['p99_closed_ms']:.1f} ms)",
+     "ratio ≤ 1.10", lambda r: r["p99_served_ratio"] <= 1.10),
+    ("dash", "webhook p99 at 100/s: Chromium open on the same 2 cores vs closed",
+     lambda r: f"{r['p99_ratio']:.2f} ({r['p99_open_ms']:.1f} vs {r['p99_closed_ms']:.1f} ms)", "(for the record)",
+     lambda r: True),
     ("cluster", "central: node events stored",
      lambda r: f"{r['events']['stored_distinct']}/{r['events']['made_by_nodes']}, {r['events']['stored_twice']} twice",
      "none lost", lambda r: r["events"]["missing"] == 0 and r["events"]["stored_twice"] == 0),

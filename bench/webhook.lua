@@ -50,14 +50,25 @@ if rate then
   end
 end
 
+-- With WRK_ROOMS=N, the events go round rooms 1 to N, a session starting in each and then ending (the dashboard's
+-- bench: every event changes a room); without it, sessions start in room 23058.
+local rooms = tonumber(os.getenv("WRK_ROOMS"))
+
 request = function()
   counter = counter + 1
+  local room, type = 23058, "SessionStarted"
+  if rooms then
+    room = 1 + counter % rooms
+    if math.floor(counter / rooms) % 2 == 1 then
+      type = "SessionEnded"
+    end
+  end
   local body = string.format(
-    '{"EventType":"SessionStarted","EventTimestamp":"2024-11-24T20:30:00.9461101+08:00",' ..
+    '{"EventType":"%s","EventTimestamp":"2024-11-24T20:30:00.9461101+08:00",' ..
     '"EventId":"%s-4000-8000-%012d","EventData":{"SessionId":"7c7f3672-70ce-405a-aa12-886702ced6e5",' ..
-    '"RoomId":23058,"ShortId":3,"Name":"3号直播间","Title":"哔哩哔哩音悦台","AreaNameParent":"电台",' ..
+    '"RoomId":%d,"ShortId":3,"Name":"3号直播间","Title":"哔哩哔哩音悦台","AreaNameParent":"电台",' ..
     '"AreaNameChild":"唱见电台","Recording":true,"Streaming":true,"DanmakuConnected":true}}',
-    prefix, counter)
+    type, prefix, counter, room)
   return wrk.format("POST", wrk.path, {["Content-Type"] = "application/json"}, body)
 end
 

@@ -26,7 +26,8 @@ final class Exposure {
         List<String> exposed = new ArrayList<>();
         if (!loopback(host)) {
             if (apiToken.isEmpty()) {
-                exposed.add("control rooms and jobs (/allroom, /getroom, /addroom, /removeroom, /api/rooms, /api/jobs)");
+                exposed.add("control rooms and jobs (/allroom, /getroom, /addroom, /removeroom, /api/rooms, /api/jobs, "
+                        + "the dashboard at /)");
                 exposed.add("read the event stream (/ws)");
             }
             if (webhookToken.isEmpty()) {

@@ -1,17 +1,24 @@
 package io.nglive;
 
+import io.nglive.api.About;
+import io.nglive.central.CentralChannelConfiguration;
 import io.nglive.events.EventLog;
 import io.nglive.events.EventStream;
+import io.nglive.events.EventsSettings;
 import io.nglive.events.Heartbeat;
 import io.nglive.events.SystemLoad;
 import io.nglive.pipeline.Pipeline;
+import io.nglive.recorder.RecorderSettings;
 import io.nglive.rooms.RoomList;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
-/** A node: its name, the recorder's work directory and the outputs' directory, its heartbeat, its start summary. */
+/**
+ * A node: its name, the recorder's work directory and the outputs' directory, its heartbeat, what it tells the
+ * dashboard about itself, its start summary.
+ */
 public final class NodeConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
@@ -31,6 +38,15 @@ public final class NodeConfiguration implements CamelConfiguration {
                                @BeanInject("eventStream") EventStream stream) {
         return new Heartbeat(events, new SystemLoad(node.worksPath()), pipeline::load, rooms::count, stream::size,
                 ServerConfiguration.version());
+    }
+
+    @BindToRegistry(lazy = true)
+    public About about(CamelContext camel, @BeanInject("nodeSettings") NodeSettings node,
+                       @BeanInject("recorderSettings") RecorderSettings recorder,
+                       @BeanInject("eventsSettings") EventsSettings events, @BeanInject("events") EventLog log) {
+        return About.node(node.name(), recorder.hasApi(),
+                CentralChannelConfiguration.settings(camel.getRegistry()).isPresent(), events.heartbeatInterval(),
+                log::lastSeq);
     }
 
     @Override

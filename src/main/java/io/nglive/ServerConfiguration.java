@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,8 @@ import io.nglive.events.PlatformWebsocketComponent;
 import io.nglive.events.WebsocketGuard;
 import io.nglive.journal.DataLock;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.handler.StaticHandler;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -26,8 +29,8 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.LoggerFactory;
 
 /**
- * What both roles serve: one HTTP port (platform-http and the WebSocket on one Vert.x), its tokens, the JSON error
- * answers, and the data directory, taken for this process alone. Beans are lazy: each is made when first needed, so
+ * What both roles serve: one HTTP port (platform-http, the WebSocket and the dashboard's files on one Vert.x), its
+ * tokens, the JSON error answers, and the data directory, taken for this process alone. Beans are lazy: each is made when first needed, so
  * the configurations of a role may refer to one another's beans in any order.
  */
 public final class ServerConfiguration implements CamelConfiguration {
@@ -91,7 +94,10 @@ public final class ServerConfiguration implements CamelConfiguration {
         }
         Exposure.warning(server.host(), server.port(), server.apiToken(), server.webhookToken(),
                 System.getProperties()).ifPresent(LoggerFactory.getLogger(ServerConfiguration.class)::warn);
-        answerTooLargeBodiesAsJson(camel, server.port(), server.maxBodySize());
+        onTheRouter(camel, server.port(), router -> {
+            server.maxBodySize().ifPresent(limit -> router.route().failureHandler(new BodyTooLarge(limit)));
+            serveTheDashboard(router);
+        });
     }
 
     /**
@@ -117,13 +123,9 @@ public final class ServerConfiguration implements CamelConfiguration {
         });
     }
 
-    /** Once platform-http's router exists: a body over the limit gets nglive's JSON error, not Vert.x's plain text. */
-    private static void answerTooLargeBodiesAsJson(CamelContext camel, int port, Optional<Long> limit)
+    /** Runs {@code use} once platform-http's router exists (when every route has started). */
+    private static void onTheRouter(CamelContext camel, int port, Consumer<VertxPlatformHttpRouter> use)
             throws Exception {
-        if (limit.isEmpty()) {
-            return;
-        }
-        BodyTooLarge answer = new BodyTooLarge(limit.get());
         camel.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
@@ -134,10 +136,27 @@ public final class ServerConfiguration implements CamelConfiguration {
                 VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                         VertxPlatformHttpRouter.getRouterNameFromPort(port));
                 if (router != null) {
-                    router.route().failureHandler(answer);
+                    use.accept(router);
                 }
             }
         });
+    }
+
+    /**
+     * The dashboard: the jar's {@code META-INF/resources/} at {@code /}, for GET and HEAD, after every other route.
+     * Not camel.server.staticEnabled, which also serves the working directory and the whole classpath (the settings
+     * with their tokens, the database) and reads files as text in the platform's charset. Only paths that name a page
+     * file ({@code /} and names with the page's extensions) come here: no API path has one, so a GET on a POST-only
+     * API route is still answered 405 rather than the page's 404.
+     */
+    private static void serveTheDashboard(VertxPlatformHttpRouter router) {
+        router.routeWithRegex("/(?:[\\w./-]*\\.(?:html|css|js|svg|ico|png))?").method(HttpMethod.GET)
+                .method(HttpMethod.HEAD).order(Integer.MAX_VALUE - 1)
+                .handler(StaticHandler.create("META-INF/resources")
+                        .setDefaultContentEncoding("UTF-8")
+                        // revalidated on every load (304 when unchanged), so a new version is never half cached
+                        .setMaxAgeSeconds(0)
+                        .setIncludeHidden(false));
     }
 
     /**

@@ -58,7 +58,7 @@ public final class StartupSummary implements StartupListener {
                         : ", nodes " + (bean("clusterSettings", ClusterSettings.class).nodeToken().isEmpty()
                                 ? "off (nodes on this machine only)" : "on")));
         lines.add("  HTTP " + String.join(" ", httpPaths(camel)) + "; WebSocket " + String.join(" ", websocketPaths(camel))
-                + "; /observe/health /observe/metrics");
+                + "; /observe/health /observe/metrics; dashboard /");
         lines.add("  routes " + settings.optional("camel.main.routes-include-pattern").orElse(role.routes())
                 + (settings.optional("camel.main.routes-reload-enabled").orElse("false").equals("true")
                         ? " (a route file edited while nglive runs is reloaded)" : ""));

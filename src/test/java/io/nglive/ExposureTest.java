@@ -23,7 +23,8 @@ class ExposureTest {
     void anyOtherAddressWithoutTokensNamesTheApiTheEventStreamAndTheWebhook(String host) {
         assertThat(Exposure.warning(host, 8100, "", "", NO_JMX)).hasValueSatisfying(warning -> assertThat(warning)
                 .contains("camel.server.host=" + host + ", port 8100")
-                .contains("control rooms and jobs (/allroom, /getroom, /addroom, /removeroom, /api/rooms, /api/jobs)")
+                .contains("control rooms and jobs (/allroom, /getroom, /addroom, /removeroom, /api/rooms, /api/jobs, "
+                        + "the dashboard at /)")
                 .contains("read the event stream (/ws)")
                 .contains("post recordings and events to /webhook")
                 .contains("Set nglive.api.token and nglive.webhook.token")

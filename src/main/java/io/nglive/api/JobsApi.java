@@ -25,8 +25,9 @@ public final class JobsApi {
         this.journal = journal;
     }
 
+    /** Jobs, newest first; {@code status}, {@code roomid}, and a {@link Page} ({@code limit}, {@code offset}). */
     public Map<String, Object> list(@Header("status") String status, @Header("roomid") String roomId,
-                                    @Header("limit") String limit) {
+                                    @Header("limit") String limit, @Header("offset") String offset) {
         String wanted = null;
         if (status != null && !status.isBlank()) {
             wanted = status.trim().toUpperCase(Locale.ROOT);
@@ -35,8 +36,8 @@ public final class JobsApi {
             }
         }
         Long room = roomId == null || roomId.isBlank() ? null : number("roomid", roomId);
-        int max = limit == null || limit.isBlank() ? 1000 : (int) Math.min(10_000, number("limit", limit));
-        return ok(journal.list(wanted, room, max));
+        Page page = Page.of(limit, offset);
+        return ok(journal.list(wanted, room, page.limit(), page.offset()));
     }
 
     public Map<String, Object> get(@Header("id") String id) {

@@ -71,7 +71,7 @@ public final class CentralCommands {
         commands.put("getroom", Arguments.of("roomid"));
         commands.put("addroom", new Arguments(Set.of("roomid"), Set.of("autoRecord")));
         commands.put("removeroom", Arguments.of("roomid"));
-        commands.put("jobs", new Arguments(Set.of(), Set.of("status", "roomid", "limit")));
+        commands.put("jobs", new Arguments(Set.of(), Set.of("status", "roomid", "limit", "offset")));
         commands.put("retryjob", Arguments.of("id"));
         commands.put("startrecording", Arguments.of("roomid"));
         commands.put("stoprecording", Arguments.of("roomid"));

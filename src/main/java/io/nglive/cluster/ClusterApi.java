@@ -11,6 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.api.ApiError;
+import io.nglive.api.Page;
 import io.nglive.api.RoomsApi;
 import org.apache.camel.Header;
 
@@ -51,7 +52,7 @@ public final class ClusterApi {
         return ok(nodes);
     }
 
-    /** Every node's jobs, newest first; {@code node} (name or id), {@code status}, {@code roomid}, limit, offset. */
+    /** Every node's jobs, newest first; {@code node} (name or id), {@code status}, {@code roomid}, a {@link Page}. */
     public Map<String, Object> jobs(@Header("node") String node, @Header("status") String status,
                                     @Header("roomid") String roomId, @Header("limit") String limit,
                                     @Header("offset") String offset) {
@@ -62,10 +63,10 @@ public final class ClusterApi {
                     .orElseThrow(() -> new ApiError(404, 4044, "no node is called " + node));
         }
         Long room = roomId == null || roomId.isBlank() ? null : RoomsApi.roomId(roomId);
+        Page page = Page.of(limit, offset);
         List<Map<String, Object>> jobs = new ArrayList<>();
         for (ClusterStore.NodeJob job : store.jobs(nodeId, status == null || status.isBlank() ? null
-                : status.trim().toUpperCase(Locale.ROOT), room, number("limit", limit, 100, 1000), number("offset",
-                offset, 0, Integer.MAX_VALUE))) {
+                : status.trim().toUpperCase(Locale.ROOT), room, page.limit(), page.offset())) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("node", job.node());
             view.put("nodeId", job.job().nodeId());
@@ -78,20 +79,5 @@ public final class ClusterApi {
             jobs.add(view);
         }
         return ok(jobs);
-    }
-
-    private static int number(String name, String value, int absent, int max) {
-        if (value == null || value.isBlank()) {
-            return absent;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 0 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new ApiError(400, 4002, name + " must be a whole number from 0 to " + max);
     }
 }

@@ -11,6 +11,7 @@ import io.nglive.ServerConfiguration;
 import io.nglive.ServerSettings;
 import io.nglive.SettingsReader;
 import io.nglive.StartupSummary;
+import io.nglive.api.About;
 import io.nglive.events.EventLog;
 import io.nglive.events.PlatformWebsocketComponent;
 import org.apache.camel.BeanInject;
@@ -88,6 +89,11 @@ public final class ClusterConfiguration implements CamelConfiguration {
     public ClusterApi clusterApi(@BeanInject("cluster") Cluster cluster, @BeanInject("clusterStore") ClusterStore store,
                                  @BeanInject("json") ObjectMapper json) {
         return new ClusterApi(cluster, store, json);
+    }
+
+    @BindToRegistry(lazy = true)
+    public About about(@BeanInject("clusterSettings") ClusterSettings settings, @BeanInject("events") EventLog events) {
+        return About.central(OUTBOX_NAME, settings.nodeTimeout(), events::lastSeq);
     }
 
     @Override

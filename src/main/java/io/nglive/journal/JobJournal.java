@@ -227,8 +227,8 @@ public final class JobJournal {
         });
     }
 
-    /** Jobs, newest first, optionally only those with a status or of a room. */
-    public List<Map<String, Object>> list(String status, Long roomId, int limit) {
+    /** Jobs, newest first, {@code limit} of them after the first {@code offset}; only those with a status or of a room. */
+    public List<Map<String, Object>> list(String status, Long roomId, int limit, int offset) {
         return transaction(dataSource, c -> {
             StringBuilder sql = new StringBuilder("SELECT * FROM job WHERE 1 = 1");
             List<Object> args = new ArrayList<>();
@@ -240,8 +240,9 @@ public final class JobJournal {
                 sql.append(" AND room_id = ?");
                 args.add(roomId);
             }
-            sql.append(" ORDER BY id DESC LIMIT ?");
+            sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
             args.add(limit);
+            args.add(offset);
             List<Map<String, Object>> jobs = new ArrayList<>();
             for (Map<String, Object> row : query(c, sql.toString(), args.toArray())) {
                 jobs.add(view(row));

@@ -134,7 +134,7 @@ class ConfigurationIT {
             assertThat(running.works()).isDirectory();
             assertThat(log).contains("nglive.works-path " + running.works().toRealPath() + " did not exist: created it")
                     .contains("listening on http://127.0.0.1:" + running.port() + " (this machine only)")
-                    .contains(" /webhook ", " /api/jobs ", "WebSocket /ws", "/observe/health")
+                    .contains(" /webhook ", " /api/jobs ", " /api/about ", "WebSocket /ws", "/observe/health", "; dashboard /")
                     .contains("data " + running.dir().resolve("data").toRealPath())
                     .contains("recorder API http://127.0.0.1:2356")
                     .contains("upload to the folder " + running.archive().toRealPath());

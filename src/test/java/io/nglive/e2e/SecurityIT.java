@@ -144,7 +144,8 @@ class SecurityIT {
             assertThat(warnings).hasSize(1);
             assertThat(warnings.get(0)).contains("WARN")
                     .contains("camel.server.host=0.0.0.0, port " + app.port())
-                    .contains("control rooms and jobs (/allroom, /getroom, /addroom, /removeroom, /api/rooms, /api/jobs)")
+                    .contains("control rooms and jobs (/allroom, /getroom, /addroom, /removeroom, /api/rooms, /api/jobs, "
+                        + "the dashboard at /)")
                     .contains("read the event stream (/ws)")
                     .contains("post recordings and events to /webhook")
                     .contains("Set nglive.api.token and nglive.webhook.token, or camel.server.host = 127.0.0.1");

@@ -92,7 +92,7 @@ class JobJournalTest {
                 c -> journal.create(c, 2, 1L, "other", "room/a.flv", "other", "blrec"));
 
         assertThat(again).isEmpty();
-        assertThat(journal.list(null, null, 10)).singleElement().satisfies(j -> assertThat(id(j)).isEqualTo(id));
+        assertThat(journal.list(null, null, 10, 0)).singleElement().satisfies(j -> assertThat(id(j)).isEqualTo(id));
     }
 
     @Test
@@ -106,7 +106,7 @@ class JobJournalTest {
             // rolled back
         }
 
-        assertThat(journal.list(null, null, 10)).isEmpty();
+        assertThat(journal.list(null, null, 10, 0)).isEmpty();
     }
 
     @Test
@@ -342,7 +342,7 @@ class JobJournalTest {
     }
 
     @Test
-    void listFiltersByStatusAndRoomNewestFirst() {
+    void listFiltersByStatusAndRoomNewestFirstAPageAtATime() {
         long a = job(1, "1/a.flv");
         long b = job(1, "1/b.flv");
         long c = job(2, "2/c.flv");
@@ -350,20 +350,24 @@ class JobJournalTest {
         journal.jobDone(b);
         journal.jobDone(c);
 
-        assertThat(journal.list(null, null, 100)).extracting(JobJournalTest::id).containsExactly(d, c, b, a);
-        assertThat(journal.list(JobJournal.DONE, null, 100)).extracting(JobJournalTest::id).containsExactly(c, b);
-        assertThat(journal.list(null, 1L, 100)).extracting(JobJournalTest::id).containsExactly(b, a);
-        assertThat(journal.list(JobJournal.PENDING, 2L, 100)).extracting(JobJournalTest::id).containsExactly(d);
-        assertThat(journal.list(JobJournal.FAILED, null, 100)).isEmpty();
-        assertThat(journal.list(null, 3L, 100)).isEmpty();
-        assertThat(journal.list(null, null, 2)).extracting(JobJournalTest::id).containsExactly(d, c);
+        assertThat(journal.list(null, null, 100, 0)).extracting(JobJournalTest::id).containsExactly(d, c, b, a);
+        assertThat(journal.list(JobJournal.DONE, null, 100, 0)).extracting(JobJournalTest::id).containsExactly(c, b);
+        assertThat(journal.list(null, 1L, 100, 0)).extracting(JobJournalTest::id).containsExactly(b, a);
+        assertThat(journal.list(JobJournal.PENDING, 2L, 100, 0)).extracting(JobJournalTest::id).containsExactly(d);
+        assertThat(journal.list(JobJournal.FAILED, null, 100, 0)).isEmpty();
+        assertThat(journal.list(null, 3L, 100, 0)).isEmpty();
+        assertThat(journal.list(null, null, 2, 0)).extracting(JobJournalTest::id).containsExactly(d, c);
+        assertThat(journal.list(null, null, 2, 2)).as("the next page").extracting(JobJournalTest::id)
+                .containsExactly(b, a);
+        assertThat(journal.list(null, 1L, 1, 1)).extracting(JobJournalTest::id).containsExactly(a);
+        assertThat(journal.list(null, null, 2, 4)).as("past the end").isEmpty();
     }
 
     @Test
     void listedJobsHaveTheContractFields() {
         job(7, "7/a.flv");
 
-        assertThat(journal.list(null, null, 10)).singleElement().satisfies(j -> assertThat(j).containsKeys(
+        assertThat(journal.list(null, null, 10, 0)).singleElement().satisfies(j -> assertThat(j).containsKeys(
                 "id", "roomId", "file", "status", "stage", "attempts", "error", "created", "updated"));
     }
 

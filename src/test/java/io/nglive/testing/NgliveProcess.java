@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 
 /**
  * The real application, started from the packaged {@code target/nglive.jar} as its own process in a directory of its
@@ -261,9 +262,16 @@ public final class NgliveProcess implements AutoCloseable {
         return json(get("/api/jobs/" + id)).get("data");
     }
 
-    /** {@code GET /api/jobs}'s data. */
+    /** Every job, newest first: {@code GET /api/jobs}, a page of 1,000 (the largest) at a time. */
     public JsonNode jobs() {
-        return json(get("/api/jobs")).get("data");
+        ArrayNode jobs = JSON.createArrayNode();
+        while (true) {
+            JsonNode page = json(get("/api/jobs?limit=1000&offset=" + jobs.size())).get("data");
+            page.forEach(jobs::add);
+            if (page.size() < 1000) {
+                return jobs;
+            }
+        }
     }
 
     /** One check of {@code /observe/health} with its message and details ({@code data}), e.g. {@code recorder}. */

@@ -69,7 +69,7 @@ class OtherRecordersWebhookTest {
     }
 
     private List<Map<String, Object>> jobs() {
-        return journal.list(null, null, 1000);
+        return journal.list(null, null, 1000, 0);
     }
 
     private List<EventLog.Stored> stored() {

@@ -91,7 +91,7 @@ class RecordingScanTest {
         assertThat(twoScans()).hasSize(1);
         assertThat(scan.scan()).isEmpty();
         assertThat(twoScans()).isEmpty();
-        assertThat(journal.list(null, null, 10)).hasSize(1);
+        assertThat(journal.list(null, null, 10, 0)).hasSize(1);
         assertThat(events.after(0, 10)).hasSize(1);
     }
 
@@ -101,7 +101,7 @@ class RecordingScanTest {
         intake.accept(v2("FileClosed"));
 
         assertThat(twoScans()).isEmpty();
-        assertThat(journal.list(null, null, 10)).hasSize(1);
+        assertThat(journal.list(null, null, 10, 0)).hasSize(1);
     }
 
     @Test

@@ -70,7 +70,7 @@ class WebhookIntakeTest {
     }
 
     private List<Map<String, Object>> jobs() {
-        return journal.list(null, null, 1000);
+        return journal.list(null, null, 1000, 0);
     }
 
     private double webhooks(String outcome) {

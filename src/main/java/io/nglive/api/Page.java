@@ -1,0 +1,34 @@
+package io.nglive.api;
+
+/**
+ * Which slice of a list an API answers ({@code ?limit=&offset=}), the same rule on a node and on the central server:
+ * {@code limit} from 1 to {@value #MAX_LIMIT} (default {@value #DEFAULT_LIMIT}), {@code offset} from 0; anything else
+ * is refused with 400 {@code code 4002} naming the parameter, rather than quietly answered with another slice.
+ */
+public record Page(int limit, int offset) {
+
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
+
+    public static Page of(String limit, String offset) {
+        return new Page(number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT),
+                number("offset", offset, 0, 0, Integer.MAX_VALUE));
+    }
+
+    private static int number(String name, String value, int absent, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        throw new ApiError(400, JobsApi.BAD_ARGUMENT, name + " must be a whole number from " + min + " to " + max
+                + ", not '" + shown + "'");
+    }
+}

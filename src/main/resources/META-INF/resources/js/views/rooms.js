@@ -1,0 +1,359 @@
+// Rooms: nglive's list (on the central server: the cluster's, with each room's node), live status from the events,
+// add (one or many), remove, start/stop/split, and on the central server move.
+
+import { get, post, del, ApiError } from '../api.js';
+import { h, fill, debounce } from '../dom.js';
+import { t, fmt, apply } from '../i18n.js';
+
+const REFRESH = 15000;
+
+/** Room ids in a text: numbers or live.bilibili.com URLs, separated by spaces, commas or new lines. */
+export function roomIds(text) {
+  const ids = [];
+  const bad = [];
+  for (const part of text.split(/[\s,，;；、]+/)) {
+    if (!part) continue;
+    const match = part.match(/live\.bilibili\.com\/(?:h5\/|blanc\/)?(\d+)/) || part.match(/^(\d+)$/);
+    if (match && Number(match[1]) > 0) {
+      if (!ids.includes(Number(match[1]))) ids.push(Number(match[1]));
+    } else {
+      bad.push(part);
+    }
+  }
+  return { ids, bad };
+}
+
+export class RoomsView {
+  constructor(el, about, stream) {
+    this.el = el;
+    this.central = about.role === 'central';
+    this.managed = !this.central && !about.recorderApi;
+    this.rooms = [];
+    this.byId = new Map();
+    this.rows = new Map();
+    this.since = new Map();
+    this.nodes = [];
+    this.visible = false;
+    this.reload = debounce(() => this.load(), 300);
+    this.build();
+    stream.subscribe((events) => this.onEvents(events));
+  }
+
+  build() {
+    this.message = h('p', { class: 'message', role: 'status' });
+    this.counts = h('span', { class: 'counts' });
+    this.search = h('input', { type: 'search', id: 'room-search', 'data-i18n-placeholder': 'rooms.search',
+      oninput: () => this.filterRows() });
+    this.filter = h('select', { id: 'room-filter', onchange: () => this.filterRows() },
+      ['all', 'recording', 'streaming', this.central ? 'unplaced' : 'unsynced']
+        .map((value) => h('option', { value, 'data-i18n': 'rooms.filter.' + value })));
+    this.body = h('tbody');
+    const columns = ['room', 'title', 'status', 'autoRecord', this.central ? 'node' : 'sync', 'actions'];
+    this.table = h('table', { class: 'list rooms' },
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', 'data-i18n': 'rooms.col.' + c })))),
+      this.body);
+    fill(this.el,
+      h('div', { class: 'head' }, h('h1', { 'data-i18n': 'tab.rooms' }), this.counts),
+      this.managed ? h('p', { class: 'notice', 'data-i18n': 'rooms.webhookOnly' }) : [
+        this.addForm(),
+        h('div', { class: 'filters' },
+          h('label', { for: 'room-search', class: 'sr', 'data-i18n': 'rooms.search' }), this.search,
+          h('label', { for: 'room-filter', class: 'sr', 'data-i18n': 'rooms.filter' }), this.filter),
+        this.message,
+        h('div', { class: 'scroll' }, this.table)]);
+    apply(this.el);
+  }
+
+  addForm() {
+    this.ids = h('textarea', { id: 'room-ids', rows: 3, 'data-i18n-placeholder': 'rooms.add.placeholder' });
+    this.autoRecord = h('input', { type: 'checkbox', id: 'room-auto', checked: true });
+    this.labels = h('input', { id: 'room-labels', 'data-i18n-placeholder': 'rooms.add.labelsHint' });
+    return h('form', { class: 'add', id: 'room-add', onsubmit: (e) => { e.preventDefault(); this.add(); } },
+      h('label', { for: 'room-ids', 'data-i18n': 'rooms.add.label' }), this.ids,
+      h('div', { class: 'row' },
+        h('label', { class: 'check' }, this.autoRecord, h('span', { 'data-i18n': 'rooms.add.autoRecord' })),
+        this.central && [h('label', { for: 'room-labels', 'data-i18n': 'rooms.add.labels' }), this.labels],
+        h('button', { type: 'submit', id: 'room-add-button', 'data-i18n': 'rooms.add.button' })));
+  }
+
+  show() {
+    this.visible = true;
+    if (this.managed) return;
+    this.load();
+    this.timer = setInterval(() => this.load(), REFRESH);
+  }
+
+  hide() {
+    this.visible = false;
+    clearInterval(this.timer);
+  }
+
+  /** The server came back: what changed meanwhile. */
+  resync() {
+    if (this.visible && !this.managed) this.load();
+  }
+
+  relabel() {
+    apply(this.el);
+    this.rows.forEach((row) => { row.signature = null; });
+    this.render();
+  }
+
+  async load() {
+    try {
+      const [rooms, nodes] = await Promise.all([get('/api/rooms'), this.central ? get('/api/nodes') : []]);
+      this.rooms = rooms;
+      this.byId = new Map(rooms.map((room) => [room.roomId, room]));
+      this.nodes = nodes;
+      this.render();
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 4093) this.managed = true;
+      this.say(e.message, true);
+    }
+  }
+
+  onEvents(events) {
+    const changed = new Set();
+    for (const event of events) {
+      switch (event.type) {
+        case 'RoomAdded': case 'RoomRemoved': case 'RoomPlaced': case 'RoomMoved': case 'RoomUnplaced':
+        case 'NodeJoined': case 'NodeLost':
+          if (this.visible) this.reload();
+          break;
+        case 'SessionStarted': case 'FileOpening': case 'SessionEnded': case 'StreamStarted': case 'StreamEnded':
+          if (this.apply(event)) changed.add(event.roomId);
+          break;
+        default:
+      }
+    }
+    // a fast stream of recorder events: only the rows whose room changed are redrawn
+    if (changed.size && this.visible) {
+      const rooms = [...changed].map((id) => this.byId.get(id));
+      rooms.forEach((room) => this.renderRow(room));
+      this.showCounts();
+      this.filterRows(rooms);
+    }
+  }
+
+  /**
+   * A recorder's event says at once what the next reading of the recorder would, and since when (the recorder's room
+   * list does not say); true when it changed what the row shows.
+   */
+  apply(event) {
+    const room = this.byId.get(event.roomId);
+    if (!room) return false;
+    const id = room.roomId;
+    const before = `${room.recording} ${room.streaming} ${this.since.get(id)}`;
+    if (event.type === 'SessionStarted') {
+      this.since.set(id, event.time);
+      room.recording = true;
+    } else if (event.type === 'FileOpening') {
+      if (!this.since.has(id)) this.since.set(id, event.time);
+      room.recording = true;
+    } else if (event.type === 'StreamStarted') {
+      if (!this.since.has(id)) this.since.set(id, event.time);
+      room.streaming = true;
+    } else {
+      if (event.type === 'SessionEnded') room.recording = false;
+      else room.streaming = false;
+      if (!room.recording && !room.streaming) this.since.delete(id);
+    }
+    return before !== `${room.recording} ${room.streaming} ${this.since.get(id)}`;
+  }
+
+  render() {
+    if (!this.visible) return;
+    const seen = new Set();
+    let order = 0;
+    let moved = false;
+    for (const room of this.rooms) {
+      seen.add(room.roomId);
+      if (!this.rows.has(room.roomId)) moved = true;
+      const row = this.renderRow(room);
+      if (this.body.children[order] !== row.tr) moved = true;
+      order++;
+    }
+    for (const [id, row] of this.rows) {
+      if (!seen.has(id)) {
+        row.tr.remove();
+        this.rows.delete(id);
+      }
+    }
+    if (moved) this.body.append(...this.rooms.map((room) => this.rows.get(room.roomId).tr));
+    this.showCounts();
+    this.filterRows();
+  }
+
+  /** A room's row, made or brought up to date; only a room that changed is rebuilt (500 rooms, few changes). */
+  renderRow(room) {
+    let row = this.rows.get(room.roomId);
+    if (!row) {
+      row = { tr: h('tr', { dataset: { room: room.roomId } }), signature: null };
+      this.rows.set(room.roomId, row);
+    }
+    const signature = JSON.stringify(room) + this.since.get(room.roomId) + (this.central ? this.nodes.length : '');
+    if (signature !== row.signature) {
+      row.signature = signature;
+      fill(row.tr, ...this.cells(room));
+    }
+    return row;
+  }
+
+  showCounts() {
+    const recording = this.rooms.filter((r) => r.recording).length;
+    const streaming = this.rooms.filter((r) => r.streaming).length;
+    this.counts.textContent = t('rooms.counts', { total: this.rooms.length, recording, streaming });
+  }
+
+  filterRows(rooms = this.rooms) {
+    const words = this.search.value.trim().toLowerCase();
+    const kind = this.filter.value;
+    for (const room of rooms) {
+      const row = this.rows.get(room.roomId);
+      const text = `${room.roomId} ${room.shortId || ''} ${room.name || ''} ${room.title || ''} ${room.node || ''}`;
+      const shown = (!words || text.toLowerCase().includes(words))
+        && (kind === 'all' || (kind === 'recording' && room.recording) || (kind === 'streaming' && room.streaming)
+          || (kind === 'unsynced' && !room.synced) || (kind === 'unplaced' && !room.nodeId));
+      row.tr.hidden = !shown;
+    }
+  }
+
+  cells(room) {
+    const id = room.roomId;
+    const area = [room.areaNameParent, room.areaNameChild].filter(Boolean).join(' · ');
+    const status = [];
+    if (room.streaming) status.push(h('span', { class: 'badge live' }, t('rooms.streaming')));
+    if (room.recording) status.push(h('span', { class: 'badge rec' }, t('rooms.recording')));
+    if (room.recording === null || room.recording === undefined) {
+      status.push(h('span', { class: 'badge' }, t('rooms.unknown')));
+    } else if (!room.streaming && !room.recording) {
+      status.push(h('span', { class: 'badge idle' }, t('rooms.idle')));
+    }
+    if ((room.recording || room.streaming) && this.since.has(id)) {
+      status.push(h('span', { class: 'since' }, t('rooms.since', { time: fmt.time(this.since.get(id)) })));
+    }
+    return [
+      h('td', { 'data-label': t('rooms.col.room') },
+        h('a', { href: 'https://live.bilibili.com/' + id, target: '_blank', rel: 'noopener noreferrer' }, String(id)),
+        room.shortId ? h('span', { class: 'dim' }, ' (' + room.shortId + ')') : null,
+        room.name ? h('div', { class: 'name' }, room.name) : null),
+      h('td', { 'data-label': t('rooms.col.title') }, room.title || '—', area ? h('div', { class: 'dim' }, area) : null),
+      h('td', { 'data-label': t('rooms.col.status'), class: 'status' }, status),
+      h('td', { 'data-label': t('rooms.col.autoRecord') }, room.autoRecord ? t('yes') : t('no')),
+      this.central ? this.nodeCell(room) : this.syncCell(room),
+      h('td', { 'data-label': t('rooms.col.actions'), class: 'actions' }, this.actions(room)),
+    ];
+  }
+
+  syncCell(room) {
+    return h('td', { 'data-label': t('rooms.col.sync') }, room.synced
+      ? h('span', { class: 'ok' }, '✓ ' + t('rooms.synced'))
+      : h('span', { class: 'warn', title: room.syncError || '' }, '✗ ' + (room.syncError || t('rooms.unsynced'))));
+  }
+
+  nodeCell(room) {
+    if (!room.nodeId) {
+      return h('td', { 'data-label': t('rooms.col.node'), class: 'unplaced' },
+        h('span', { class: 'warn' }, t('rooms.unplaced')),
+        room.unplacedReason ? h('div', { class: 'reason' }, room.unplacedReason) : null);
+    }
+    return h('td', { 'data-label': t('rooms.col.node'), class: 'node' },
+      h('span', { class: room.nodeConnected ? 'ok' : 'warn' }, room.node),
+      room.nodeConnected ? null : h('div', { class: 'dim' }, t('rooms.nodeAway')),
+      room.labels && room.labels.length ? h('div', { class: 'dim' }, room.labels.join(', ')) : null);
+  }
+
+  actions(room) {
+    const id = room.roomId;
+    const button = (action, key) => h('button', { type: 'button', class: 'small', dataset: { action },
+      'aria-label': t(key) + ' ' + id, onclick: () => this.act(id, action) }, t(key));
+    const remove = h('button', { type: 'button', class: 'small danger', dataset: { action: 'remove' },
+      'aria-label': t('rooms.remove') + ' ' + id });
+    remove.textContent = t('rooms.remove');
+    // a second click within 4 s removes: no modal dialog to dismiss
+    remove.addEventListener('click', () => {
+      if (remove.dataset.armed) return this.remove(id);
+      remove.dataset.armed = '1';
+      remove.textContent = t('rooms.removeConfirm');
+      setTimeout(() => { delete remove.dataset.armed; remove.textContent = t('rooms.remove'); }, 4000);
+    });
+    // on the central server a room on no node has nobody to start, stop or split it
+    const list = this.central && !room.nodeId ? [remove]
+      : [button('start', 'rooms.start'), button('stop', 'rooms.stop'), button('split', 'rooms.split'), remove];
+    if (this.central) {
+      const others = this.nodes.filter((n) => n.nodeId !== room.nodeId && n.connected);
+      if (others.length) {
+        const select = h('select', { class: 'small', 'aria-label': t('rooms.moveTo') + ' ' + id },
+          others.map((n) => h('option', { value: n.name }, n.name)));
+        list.push(h('span', { class: 'move' }, select, h('button', { type: 'button', class: 'small', dataset: { action: 'move' },
+          onclick: () => this.move(id, select.value) }, t('rooms.move'))));
+      }
+    }
+    return list;
+  }
+
+  async act(id, action) {
+    try {
+      await post(`/api/rooms/${id}/${action}`);
+      this.say(t('rooms.done.' + action, { id }));
+      this.reload();
+    } catch (e) {
+      this.say(`${id}: ${e.message}`, true);
+    }
+  }
+
+  async remove(id) {
+    try {
+      await del(`/api/rooms/${id}`);
+      this.say(t('rooms.done.remove', { id }));
+      this.reload();
+    } catch (e) {
+      this.say(`${id}: ${e.message}`, true);
+    }
+  }
+
+  async move(id, node) {
+    try {
+      await post(`/api/rooms/${id}/move`, { node });
+      this.say(t('rooms.done.move', { id, node }));
+      this.reload();
+    } catch (e) {
+      this.say(`${id}: ${e.message}`, true);
+    }
+  }
+
+  async add() {
+    const { ids, bad } = roomIds(this.ids.value);
+    if (!ids.length) {
+      this.say(t('rooms.add.none'), true);
+      return;
+    }
+    const labels = this.central ? this.labels.value.split(/[\s,]+/).filter(Boolean) : undefined;
+    const added = [];
+    const refused = [];
+    // a few at a time: a pasted list of 200 rooms must not open 200 requests at once
+    const queue = [...ids];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        try {
+          await post('/api/rooms', { roomId: id, autoRecord: this.autoRecord.checked, labels });
+          added.push(id);
+        } catch (e) {
+          refused.push(`${id}: ${e.code === 4032 ? t('rooms.add.already') : e.message}`);
+        }
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    const lines = [t('rooms.add.result', { added: added.length })];
+    if (bad.length) lines.push(t('rooms.add.bad', { items: bad.join(' ') }));
+    lines.push(...refused);
+    this.say(lines.join('\n'), refused.length > 0 || bad.length > 0);
+    if (!refused.length && !bad.length) this.ids.value = '';
+    this.reload();
+  }
+
+  say(text, isError) {
+    this.message.textContent = text;
+    this.message.classList.toggle('error', Boolean(isError));
+  }
+}

@@ -1,0 +1,109 @@
+package io.nglive.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.nglive.testing.Browser;
+import io.nglive.testing.FakeRecorder;
+import io.nglive.testing.NgliveProcess;
+import io.nglive.testing.TestMedia;
+import io.nglive.testing.Webhooks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard of the central server in a real browser: one central server and one node with its recorder (the
+ * packaged jar in both roles, as ClusterIT runs them). No API token here, so the page opens without asking.
+ */
+class DashboardCentralIT {
+
+    static final Duration PATIENCE = Duration.ofSeconds(40);
+
+    @TempDir
+    static Path dir;
+    static NgliveProcess central;
+    static FakeRecorder recorder;
+    static NgliveProcess node;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        central = new NgliveProcess(dir.resolve("central")).set("nglive.role", "central")
+                .set("nglive.cluster.node-timeout", "3s").start();
+        recorder = FakeRecorder.start(0, null, null);
+        node = new NgliveProcess(dir.resolve("nas-1")).set("nglive.node.name", "nas-1")
+                .set("nglive.node.labels", "site-a")
+                .set("nglive.central.url", "ws://127.0.0.1:" + central.port() + "/nodes")
+                .set("nglive.central.retry-delay", "300ms").set("nglive.central.retry-max-delay", "1s")
+                .set("nglive.recorder.url", recorder.url()).set("nglive.recorder.sync-interval", "1s")
+                .set("nglive.transcode.mode", "NONE").start();
+        await().atMost(PATIENCE).until(() -> central.get("/api/nodes").body().contains("\"connected\":true"));
+        browser = Browser.start("zh-CN");
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable running : new AutoCloseable[] {browser, node, recorder, central}) {
+            try {
+                if (running != null) {
+                    running.close();
+                }
+            } catch (Exception e) {
+                // the others are closed all the same
+            }
+        }
+    }
+
+    @Test
+    void theNodesTheirLoadTheNodeOfEachRoomTheRoomsThatFitNowhereAndALostNode() throws IOException {
+        var about = central.json(central.get("/api/about")).path("data");
+        assertThat(about.path("role").asText()).isEqualTo("central");
+        assertThat(about.path("name").asText()).isEqualTo("central");
+        assertThat(about.path("nodeTimeout").asLong()).isEqualTo(3000);
+        added(central.post("/api/rooms", "{\"roomId\":901}"));
+        added(central.post("/api/rooms", "{\"roomId\":902,\"labels\":[\"gpu\"]}"));
+        browser.open(central, null).view("rooms");
+
+        browser.until(d -> browser.elements("tr[data-room='901'] td.node").size() == 1, PATIENCE);
+        assertThat(browser.text("tr[data-room='901'] td.node")).contains("nas-1");
+        assertThat(browser.text("tr[data-room='902'] td.unplaced")).contains("未分配", "gpu");
+        await().atMost(PATIENCE).until(() -> recorder.roomIds().contains(901L));
+        browser.screenshot("rooms-central-zh-CN-1400");
+
+        browser.view("health");
+        browser.until(d -> browser.elements("tr.node-connected[data-node='nas-1']").size() == 1
+                && browser.text("tr[data-node='nas-1']").contains("%"), PATIENCE);
+        assertThat(browser.text("tr[data-node='nas-1']")).contains("已连接", "site-a");
+        browser.screenshot("health-central-zh-CN-1400");
+
+        TestMedia.flv(Files.createDirectories(node.works().resolve("901")), "中心.flv", 1);
+        assertThat(node.webhook(Webhooks.fileClosed(901, "901/中心.flv")).statusCode()).isEqualTo(200);
+        browser.view("jobs");
+        browser.until(d -> browser.elements("tr[data-status='DONE']").size() == 1, PATIENCE);
+        assertThat(browser.text("tr[data-status='DONE']")).contains("nas-1", "901/中心.flv", "已完成");
+        browser.screenshot("jobs-central-zh-CN-1400");
+        assertThat(browser.consoleErrors()).isEmpty();
+
+        node.stop();
+        browser.view("health");
+        browser.until(d -> browser.elements("tr.node-lost[data-node='nas-1']").size() == 1, PATIENCE);
+        assertThat(browser.text("tr[data-node='nas-1']")).contains("已失联");
+        assertThat(browser.js("return getComputedStyle(document.querySelector(\"tr.node-lost td\")).backgroundColor"))
+                .as("highlighted").isNotEqualTo("rgba(0, 0, 0, 0)");
+        browser.screenshot("health-central-lost-zh-CN-1400");
+        browser.view("rooms");
+        browser.until(d -> browser.elements("tr[data-room='901'] td.unplaced").size() == 1, PATIENCE);
+    }
+
+    private static void added(HttpResponse<String> answer) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    }
+}
