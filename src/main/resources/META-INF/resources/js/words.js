@@ -63,7 +63,8 @@ export const en = {
   'nodes.col.name': 'Node', 'nodes.col.state': 'State', 'nodes.col.cpu': 'CPU', 'nodes.col.memory': 'Memory',
   'nodes.col.disk': 'Disk', 'nodes.col.queues': 'Pipeline', 'nodes.col.rooms': 'Rooms', 'nodes.col.labels': 'Labels',
   'nodes.col.lastSeen': 'Last seen', 'node.connected': 'connected', 'node.disconnected': 'disconnected',
-  'node.lost': 'lost', 'nodes.queue': '{running} running, {queued} queued',
+  'node.lost': 'lost', 'node.joining': 'joining', 'node.webhook-only': 'webhook-only (takes no rooms)',
+  'nodes.queue': '{running} running, {queued} queued',
   'nodes.summary': '{total} nodes: {connected} connected, {lost} lost',
 
   'events.room': 'room {id}', 'events.pruned': 'events {since}–{through} were pruned', 'events.search': 'Filter',
@@ -136,7 +137,8 @@ export const zh = {
   'nodes.col.name': '节点', 'nodes.col.state': '状态', 'nodes.col.cpu': 'CPU', 'nodes.col.memory': '内存',
   'nodes.col.disk': '磁盘', 'nodes.col.queues': '流水线', 'nodes.col.rooms': '房间', 'nodes.col.labels': '标签',
   'nodes.col.lastSeen': '最后联系', 'node.connected': '已连接', 'node.disconnected': '已断开',
-  'node.lost': '已失联', 'nodes.queue': '{running} 个运行中，{queued} 个排队',
+  'node.lost': '已失联', 'node.joining': '加入中', 'node.webhook-only': '仅 Webhook（不分配房间）',
+  'nodes.queue': '{running} 个运行中，{queued} 个排队',
   'nodes.summary': '共 {total} 个节点：{connected} 个已连接，{lost} 个失联',
 
   'events.room': '房间 {id}', 'events.pruned': '事件 {since}–{through} 已被清理', 'events.search': '筛选',
