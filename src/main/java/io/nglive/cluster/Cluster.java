@@ -18,12 +18,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nglive.central.CentralCommands;
 import io.nglive.events.EventLog;
 import io.nglive.journal.JournalException;
 import io.nglive.protocol.Event;
@@ -69,6 +71,8 @@ public final class Cluster {
      * node is not given one before it has said so, nor a node whose recorder's rooms are not known yet.
      */
     private final Set<String> reconciled = ConcurrentHashMap.newKeySet();
+    /** Each node's pending second reading of its rooms ({@link #askAgainLater}). */
+    private final Map<String, ScheduledFuture<?>> askAgain = new ConcurrentHashMap<>();
     /** Nodes in the session of their first hello: a room their recorder had before they joined is adopted. */
     private final Set<String> firstSession = ConcurrentHashMap.newKeySet();
     /** Rooms a node refused to add, and the nodes that refused, until they reconnect. */
@@ -122,13 +126,22 @@ public final class Cluster {
     void disconnected(String nodeId, String name) {
         // its last heartbeat first: the node's silence is counted from the last_seen it writes
         ClusterStore.Beat last = beats.get(nodeId);
-        if (last != null) {
-            store.heartbeats(List.of(last));
-            beats.remove(nodeId, last);
+        try {
+            if (last != null) {
+                store.heartbeats(List.of(last));
+                beats.remove(nodeId, last);
+            }
+        } catch (JournalException e) {
+            LOG.warn("node {}: its last heartbeat was not written ({})", name, e.getMessage());
         }
-        store.disconnected(nodeId);
+        if (sessions.connected(nodeId)) {
+            // it dialled again before this close was handled: the newer connection is the node
+            return;
+        }
         firstSession.remove(nodeId);
         reconciled.remove(nodeId);
+        Optional.ofNullable(askAgain.remove(nodeId)).ifPresent(later -> later.cancel(false));
+        store.disconnected(nodeId);
         LOG.info("node {} ({}) disconnected; its rooms stay for {} unless it comes back", name, nodeId, nodeTimeout);
     }
 
@@ -408,7 +421,8 @@ public final class Cluster {
             if (failure != null) {
                 // the node is gone or slow: it reconciles its rooms when it says hello again
                 LOG.warn("room {}: node {} did not take addroom: {}", roomId, nodeName(nodeId), failure.getMessage());
-            } else if (!reply.ok() && reply.code() != 4032) {
+            } else if (!reply.ok() && reply.code() != 4032 && reply.code() != CentralCommands.STALE_EPOCH) {
+                // 4032: it has the room already; 4096: a later placement's command reached it first
                 refusals.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(nodeId);
                 placementDue = true;
                 store.room(roomId).filter(r -> nodeId.equals(r.nodeId()) && r.epoch() == epoch)
@@ -421,15 +435,12 @@ public final class Cluster {
     /** A node said hello: its recorder's rooms are brought in line with the placement (docs/protocol.md). */
     private void reconcile(String nodeId) {
         sessions.command(nodeId, "allroom", null, null).whenCompleteAsync((reply, failure) -> {
-            if (failure != null) {
+            if (failure != null || !reply.ok() && reply.code() != 4093) {
                 // it takes no rooms before they are read: asked again while it stays connected
                 LOG.warn("node {}: cannot read its rooms ({}); asking again in {} s", nodeName(nodeId),
-                        failure.getMessage(), ALLROOM_AGAIN_AFTER.toSeconds());
-                coordinator.schedule(() -> {
-                    if (sessions.connected(nodeId) && !reconciled.contains(nodeId)) {
-                        reconcile(nodeId);
-                    }
-                }, ALLROOM_AGAIN_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+                        failure != null ? failure.getMessage() : reply.code() + " " + reply.message(),
+                        ALLROOM_AGAIN_AFTER.toSeconds());
+                askAgainLater(nodeId);
                 return;
             }
             if (sessions.connected(nodeId)) {
@@ -443,12 +454,24 @@ public final class Cluster {
                 return;
             }
             roomsManagedElsewhere.remove(nodeId);
-            if (!reply.ok() || reply.data() == null || !reply.data().isArray()) {
-                LOG.warn("node {} answered allroom with {} {}", nodeName(nodeId), reply.code(), reply.message());
+            if (reply.data() == null || !reply.data().isArray()) {
+                LOG.warn("node {} answered allroom without its rooms: {} {}", nodeName(nodeId), reply.code(),
+                        reply.message());
                 return;
             }
             reconcile(nodeId, firstSession.contains(nodeId), reply.data());
         }, coordinator);
+    }
+
+    /** Reads the node's rooms again after a while; one such request per node at a time, none after it leaves. */
+    private void askAgainLater(String nodeId) {
+        askAgain.compute(nodeId, (id, pending) -> pending != null && !pending.isDone() ? pending
+                : coordinator.schedule(() -> {
+                    askAgain.remove(id);
+                    if (sessions.connected(id)) {
+                        reconcile(id);
+                    }
+                }, ALLROOM_AGAIN_AFTER.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     private void reconcile(String nodeId, boolean firstJoin, JsonNode held) {
@@ -465,11 +488,7 @@ public final class Cluster {
             views.put(roomId, room);
         }
         if (unsure) {
-            coordinator.schedule(() -> {
-                if (sessions.connected(nodeId)) {
-                    reconcile(nodeId);
-                }
-            }, ALLROOM_AGAIN_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+            askAgainLater(nodeId);
         }
         // what this node holds or should hold, and the nodes those rooms are on: not every room and node
         Map<Long, ClusterStore.Room> rooms = new HashMap<>();
@@ -521,7 +540,8 @@ public final class Cluster {
         long expected;
         if (room == null) {
             store.addRoom(step.roomId(), view == null || view.path("autoRecord").asBoolean(true), List.of());
-            expected = 0;
+            // a room removed from the cluster earlier comes back at its epoch
+            expected = store.room(step.roomId()).map(ClusterStore.Room::epoch).orElse(0L);
         } else {
             expected = room.epoch();
         }
@@ -549,7 +569,11 @@ public final class Cluster {
     private void removeFromNode(long roomId, String nodeId, Long epoch, String why) {
         ObjectNode args = json.createObjectNode().put("roomid", roomId);
         sessions.command(nodeId, "removeroom", args, epoch).whenCompleteAsync((reply, failure) -> {
-            if (failure == null && (reply.ok() || reply.code() == 4042)) {
+            if (failure == null && reply.code() == CentralCommands.STALE_EPOCH) {
+                // the node holds the room at a later placement (it came back to it): nothing to give up
+                store.removeRelease(roomId, nodeId);
+                LOG.info("room {} stays on node {}: {}", roomId, nodeName(nodeId), reply.message());
+            } else if (failure == null && (reply.ok() || reply.code() == 4042)) {
                 store.removeRelease(roomId, nodeId);
                 store.removalApplied(roomId, nodeId);
                 LOG.info("room {} removed from node {}: {}", roomId, nodeName(nodeId), why);

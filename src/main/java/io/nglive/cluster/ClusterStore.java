@@ -56,7 +56,7 @@ public final class ClusterStore {
     public enum Removal {
         /** No such room, or its removal is already pending. */
         NOT_FOUND,
-        /** Not placed: gone at once. */
+        /** Not placed: gone at once (its row stays, removed, so that a room added again goes on from its epoch). */
         DELETED,
         /** Placed: kept as a tombstone until its node has applied the removal ({@link #removalApplied}). */
         PENDING_ON_NODE
@@ -185,6 +185,7 @@ public final class ClusterStore {
                 return true;
             }
             if (Boolean.TRUE.equals(rows.get(0).get("removed"))) {
+                // a removal pending on its node is cancelled; a room removed earlier comes back at its epoch
                 JournalAccess.update(c, "UPDATE cluster_room SET removed = FALSE, auto_record = ?, labels = ?, "
                         + "updated = ? WHERE room_id = ?", autoRecord, joined(labels), now, roomId);
                 return true;
@@ -197,7 +198,8 @@ public final class ClusterStore {
     public Removal removeRoom(long roomId) {
         long now = clock.millis();
         return JournalAccess.transaction(dataSource, c -> {
-            if (JournalAccess.update(c, "DELETE FROM cluster_room WHERE room_id = ? AND node_id IS NULL", roomId) == 1) {
+            if (JournalAccess.update(c, "UPDATE cluster_room SET removed = TRUE, unplaced_reason = NULL, updated = ? "
+                    + "WHERE room_id = ? AND node_id IS NULL AND removed = FALSE", now, roomId) == 1) {
                 return Removal.DELETED;
             }
             return JournalAccess.update(c, "UPDATE cluster_room SET removed = TRUE, updated = ? "
@@ -205,13 +207,19 @@ public final class ClusterStore {
         });
     }
 
-    /** The node {@code nodeId} no longer has the removed room: the tombstone goes; false when there was none. */
+    /**
+     * The node {@code nodeId} no longer has the removed room: the room is on no node. Its row stays, removed, with its
+     * epoch: nodes keep the epochs they saw, so a room added again must go on from it. False when there was nothing
+     * to apply.
+     */
     public boolean removalApplied(long roomId, String nodeId) {
-        return JournalAccess.transaction(dataSource, c -> JournalAccess.update(c,
-                "DELETE FROM cluster_room WHERE room_id = ? AND node_id = ? AND removed = TRUE", roomId, nodeId)) == 1;
+        long now = clock.millis();
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.update(c, "UPDATE cluster_room SET "
+                + "node_id = NULL, placed_at = NULL, view = NULL, updated = ? "
+                + "WHERE room_id = ? AND node_id = ? AND removed = TRUE", now, roomId, nodeId)) == 1;
     }
 
-    /** One room, a pending removal included. */
+    /** One room, a removed one included (pending on its node, or on none). */
     public Optional<Room> room(long roomId) {
         return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c,
                 "SELECT " + ROOM_COLUMNS + " WHERE r.room_id = ?", roomId)).stream().map(ClusterStore::room).findFirst();

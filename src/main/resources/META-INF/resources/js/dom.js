@@ -38,11 +38,23 @@ export const $ = (selector, root = document) => root.querySelector(selector);
  */
 export function batched(fn, interval = 250) {
   let queued = false;
-  const run = () => { queued = false; fn(); };
+  const run = () => {
+    if (!queued) return;
+    queued = false;
+    fn();
+  };
   return () => {
     if (queued) return;
     queued = true;
-    setTimeout(() => (document.hidden ? run() : requestAnimationFrame(run)), interval);
+    setTimeout(() => {
+      if (document.hidden) {
+        run();
+        return;
+      }
+      requestAnimationFrame(run);
+      // a tab hidden before its frame comes gets no frame: the timer runs the batch instead
+      setTimeout(run, interval * 4);
+    }, interval);
   };
 }
 

@@ -253,8 +253,27 @@ class ClusterStoreTest {
 
         assertThat(store.removeRoom(100)).isEqualTo(Removal.DELETED);
 
-        assertThat(store.room(100)).isEmpty();
+        assertThat(store.rooms()).isEmpty();
+        assertThat(store.room(100).orElseThrow().removed()).isTrue();
+        assertThat(store.placeable(List.of())).isEmpty();
         assertThat(store.removeRoom(100)).isEqualTo(Removal.NOT_FOUND);
+    }
+
+    @OnBothDatabases
+    void aRoomAddedAgainGoesOnFromItsEpochForTheNodesKeepTheirs(ClusterBackend backend) {
+        open(backend);
+        nodes(A);
+        long epoch = placed(100, A);
+        store.removeRoom(100);
+        store.removalApplied(100, A);
+
+        assertThat(store.addRoom(100, true, List.of())).isTrue();
+
+        Room again = store.room(100).orElseThrow();
+        assertThat(again.removed()).isFalse();
+        assertThat(again.nodeId()).isNull();
+        assertThat(again.epoch()).isEqualTo(epoch);
+        assertThat(store.place(100, A, epoch).orElseThrow()).isGreaterThan(epoch);
     }
 
     @OnBothDatabases
@@ -274,7 +293,8 @@ class ClusterStoreTest {
 
         assertThat(store.removalApplied(100, A)).isTrue();
 
-        assertThat(store.room(100)).isEmpty();
+        assertThat(store.room(100).orElseThrow()).extracting(Room::removed, Room::nodeId).containsExactly(true, null);
+        assertThat(store.roomsOf(A)).isEmpty();
     }
 
     @OnBothDatabases

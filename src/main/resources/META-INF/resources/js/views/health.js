@@ -2,7 +2,7 @@
 // /observe/health); on the central server every node with its load and when it was last heard of.
 
 import { get, healthChecks } from '../api.js';
-import { h, fill } from '../dom.js';
+import { h, fill, debounce } from '../dom.js';
 import { t, fmt, apply } from '../i18n.js';
 
 const POLL = 5000;
@@ -33,6 +33,7 @@ export class HealthView {
     this.checks = null;
     this.nodes = [];
     this.visible = false;
+    this.reload = debounce(() => this.load(), 500);
     this.content = h('div', { class: 'cards' });
     fill(el, h('div', { class: 'head' }, h('h1', { 'data-i18n': 'tab.health' })), this.content);
     apply(el);
@@ -76,8 +77,9 @@ export class HealthView {
       if (event.type === 'heartbeat') {
         this.beat = event;
         changed = true;
-      } else if (this.central && (event.type === 'NodeJoined' || event.type === 'NodeLost')) {
-        this.load();
+      } else if (this.central && this.visible && (event.type === 'NodeJoined' || event.type === 'NodeLost')) {
+        // a central server's restart brings every node back at once: one reload for the lot
+        this.reload();
       }
     }
     if (changed && this.visible) this.render();

@@ -95,12 +95,15 @@ export class JobsView {
   }
 
   async load() {
+    // answers can come back out of order (a poll, an event, a new filter): only the last asked is shown
+    const asked = (this.asked = (this.asked || 0) + 1);
     const query = new URLSearchParams({ limit: PAGE, offset: this.offset });
     if (this.status.value) query.set('status', this.status.value);
     if (this.room.value.trim()) query.set('roomid', this.room.value.trim());
     if (this.central && this.node.value) query.set('node', this.node.value);
     try {
       const [jobs, nodes] = await Promise.all([get('/api/jobs?' + query), this.central ? get('/api/nodes') : null]);
+      if (asked !== this.asked) return;
       this.jobs = jobs;
       if (nodes) this.nodeChoices(nodes);
       if (this.failedToLoad) this.say('');
