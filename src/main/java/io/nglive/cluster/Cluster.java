@@ -463,6 +463,15 @@ public final class Cluster {
         }, coordinator);
     }
 
+    /**
+     * Whether a room in a node's allroom may be recording: it says so, or it is not synced (the node has not heard
+     * from its recorder about it: just started, or its recorder is away). Such a room is given up only after its
+     * session, and the node is asked again until it knows.
+     */
+    private static boolean mayBeRecording(JsonNode room) {
+        return room.path("recording").asBoolean(false) || !room.path("synced").asBoolean(true);
+    }
+
     /** Reads the node's rooms again after a while; one such request per node at a time, none after it leaves. */
     private void askAgainLater(String nodeId) {
         askAgain.compute(nodeId, (id, pending) -> pending != null && !pending.isDone() ? pending
@@ -480,11 +489,8 @@ public final class Cluster {
         boolean unsure = false;
         for (JsonNode room : held) {
             long roomId = room.path("roomId").asLong();
-            // not synced: the node has not heard from its recorder about it (just started, recorder away), so it may
-            // be recording: given up only after its session, and the node is asked again until it knows
-            boolean synced = room.path("synced").asBoolean(true);
-            unsure |= !synced;
-            holding.add(new Handover.HeldRoom(roomId, room.path("recording").asBoolean(false) || !synced));
+            unsure |= !room.path("synced").asBoolean(true);
+            holding.add(new Handover.HeldRoom(roomId, mayBeRecording(room)));
             views.put(roomId, room);
         }
         if (unsure) {
@@ -529,7 +535,7 @@ public final class Cluster {
         // a release whose session ended while the node was away
         for (ClusterStore.Release release : store.releases(nodeId)) {
             JsonNode view = views.get(release.roomId());
-            if (view == null || !view.path("recording").asBoolean(false) && view.path("synced").asBoolean(true)) {
+            if (view == null || !mayBeRecording(view)) {
                 releaseAfterSession(nodeId, release.roomId());
             }
         }
@@ -658,10 +664,11 @@ public final class Cluster {
 
     /** A known node's state for the API: connected, joining (its rooms not read yet), webhook-only, disconnected or lost. */
     String state(String nodeId) {
-        if (sessions.connected(nodeId) && !reconciled.contains(nodeId) && !roomsManagedElsewhere.contains(nodeId)) {
+        Node.Presence presence = presence(nodeId);
+        if (presence == Node.Presence.DISCONNECTED && sessions.connected(nodeId)) {
             return "joining";
         }
-        return presence(nodeId).name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return presence.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The room's view as its node last reported it: {} when none. */

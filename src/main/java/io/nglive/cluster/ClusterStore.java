@@ -110,12 +110,10 @@ public final class ClusterStore {
     public record Beat(String nodeId, Double load, Long freeDisk, String json, Instant heard) {
     }
 
-    /** A node's heartbeat: its JSON, cpu load and free disk, and that it was alive now; false for an unknown node. */
-    public boolean heartbeat(String nodeId, Double load, Long freeDisk, String json) {
-        return heartbeats(List.of(new Beat(nodeId, load, freeDisk, json, clock.instant()))) == 1;
-    }
-
-    /** Several nodes' latest heartbeats in one transaction; returns how many known nodes were updated. */
+    /**
+     * Nodes' latest heartbeats (JSON, cpu load, free disk, when each came) in one transaction; last_seen never moves
+     * back. Returns how many known nodes were updated.
+     */
     public int heartbeats(Collection<Beat> beats) {
         if (beats.isEmpty()) {
             return 0;

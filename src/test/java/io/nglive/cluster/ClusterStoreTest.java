@@ -131,7 +131,8 @@ class ClusterStoreTest {
         clock.advance(Duration.ofSeconds(5));
         String json = "{\"type\":\"Heartbeat\",\"cpu\":12.5,\"queues\":{\"upload\":" + "1".repeat(20_000) + "}}";
 
-        assertThat(store.heartbeat(A, 12.5, 123_456_789_012L, json)).isTrue();
+        assertThat(store.heartbeats(List.of(new ClusterStore.Beat(A, 12.5, 123_456_789_012L, json, clock.instant()))))
+                .isEqualTo(1);
 
         ClusterStore.Node node = store.node(A).orElseThrow();
         assertThat(node.load()).isEqualTo(12.5);
@@ -144,7 +145,7 @@ class ClusterStoreTest {
     void heartbeatOfANodeThatNeverSaidHelloIsRefused(ClusterBackend backend) {
         open(backend);
 
-        assertThat(store.heartbeat(A, 1.0, 1L, "{}")).isFalse();
+        assertThat(store.heartbeats(List.of(new ClusterStore.Beat(A, 1.0, 1L, "{}", clock.instant())))).isZero();
         assertThat(store.node(A)).isEmpty();
     }
 
@@ -438,7 +439,7 @@ class ClusterStoreTest {
         open(backend);
         nodes(A, B);
         Instant late = clock.instant().plusSeconds(30);
-        store.heartbeat(A, 1.0, 1L, "{}");
+        store.heartbeats(List.of(new ClusterStore.Beat(A, 1.0, 1L, "{}", clock.instant())));
         clock.advance(Duration.ofSeconds(60));
 
         int updated = store.heartbeats(List.of(new ClusterStore.Beat(A, 0.5, 10L, "{\"a\":1}", late),
