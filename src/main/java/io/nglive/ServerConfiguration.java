@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What both roles serve: one HTTP port (platform-http, the WebSocket and the dashboard's files on one Vert.x), its
- * tokens, the JSON error answers, and the data directory, taken for this process alone. Beans are lazy: each is made when first needed, so
- * the configurations of a role may refer to one another's beans in any order.
+ * tokens, the JSON error answers, and the data directory, taken for this process alone. Beans are lazy: each is made
+ * when first needed, so the configurations of a role may refer to one another's beans in any order.
  */
 public final class ServerConfiguration implements CamelConfiguration {
 
