@@ -1,6 +1,7 @@
 package io.nglive;
 
 import io.nglive.api.About;
+import io.nglive.api.Access;
 import io.nglive.central.CentralChannelConfiguration;
 import io.nglive.events.EventLog;
 import io.nglive.events.EventStream;
@@ -43,10 +44,11 @@ public final class NodeConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public About about(CamelContext camel, @BeanInject("nodeSettings") NodeSettings node,
                        @BeanInject("recorderSettings") RecorderSettings recorder,
-                       @BeanInject("eventsSettings") EventsSettings events, @BeanInject("events") EventLog log) {
+                       @BeanInject("eventsSettings") EventsSettings events, @BeanInject("events") EventLog log,
+                       @BeanInject("access") Access access) {
         return About.node(node.name(), recorder.hasApi(),
                 CentralChannelConfiguration.settings(camel.getRegistry()).isPresent(), events.heartbeatInterval(),
-                log::lastSeq);
+                log::lastSeq, access);
     }
 
     @Override

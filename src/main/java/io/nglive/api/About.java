@@ -9,20 +9,24 @@ import java.util.function.LongSupplier;
 
 import io.nglive.Role;
 import io.nglive.ServerConfiguration;
+import org.apache.camel.Exchange;
 
 /**
  * {@code GET /api/about}: what answers on this port, so that the dashboard can choose its views (a node or the central
  * server; a node without a recorder API has no room controls), and the last event's {@code seq}, from which it replays
- * the recent events.
+ * the recent events. A request without credentials to a server with an API token learns only that a token is
+ * required: the page then asks for it without a refused request first, which browsers log as an error.
  */
 public final class About {
 
     private final Map<String, Object> facts;
     private final LongSupplier lastSeq;
+    private final Access access;
 
-    private About(Map<String, Object> facts, LongSupplier lastSeq) {
+    private About(Map<String, Object> facts, LongSupplier lastSeq, Access access) {
         this.facts = facts;
         this.lastSeq = lastSeq;
+        this.access = access;
     }
 
     /**
@@ -30,18 +34,18 @@ public final class About {
      * @param central     whether it dials out to a central server
      */
     public static About node(String name, boolean recorderApi, boolean central, Duration heartbeatInterval,
-                             LongSupplier lastSeq) {
+                             LongSupplier lastSeq, Access access) {
         Map<String, Object> facts = facts(Role.NODE, name);
         facts.put("recorderApi", recorderApi);
         facts.put("central", central);
         facts.put("heartbeatInterval", heartbeatInterval.toMillis());
-        return new About(facts, lastSeq);
+        return new About(facts, lastSeq, access);
     }
 
-    public static About central(String name, Duration nodeTimeout, LongSupplier lastSeq) {
+    public static About central(String name, Duration nodeTimeout, LongSupplier lastSeq, Access access) {
         Map<String, Object> facts = facts(Role.CENTRAL, name);
         facts.put("nodeTimeout", nodeTimeout.toMillis());
-        return new About(facts, lastSeq);
+        return new About(facts, lastSeq, access);
     }
 
     private static Map<String, Object> facts(Role role, String name) {
@@ -52,8 +56,14 @@ public final class About {
         return facts;
     }
 
-    public Map<String, Object> answer() {
+    /** The facts; {@code {"tokenRequired":true}} alone without credentials; 401 for a wrong token. */
+    public Map<String, Object> answer(Exchange exchange) {
+        if (access.apiTokenRequired() && Access.anonymous(exchange)) {
+            return ok(Map.of("tokenRequired", true));
+        }
+        access.api(exchange);
         Map<String, Object> about = new LinkedHashMap<>(facts);
+        about.put("tokenRequired", access.apiTokenRequired());
         about.put("lastSeq", lastSeq.getAsLong());
         return ok(about);
     }

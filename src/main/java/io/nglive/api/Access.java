@@ -36,6 +36,17 @@ public final class Access {
         }
     }
 
+    /** Whether an API token is set. */
+    public boolean apiTokenRequired() {
+        return apiToken.length > 0;
+    }
+
+    /** Whether a request brings no API credentials at all (neither header nor parameter), right or wrong. */
+    public static boolean anonymous(Exchange exchange) {
+        return exchange.getMessage().getHeader("Authorization") == null
+                && exchange.getMessage().getHeader("token") == null;
+    }
+
     public boolean allowsApi(String authorization, String tokenParameter) {
         if (apiToken.length == 0) {
             return true;

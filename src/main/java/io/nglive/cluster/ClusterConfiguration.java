@@ -12,6 +12,7 @@ import io.nglive.ServerSettings;
 import io.nglive.SettingsReader;
 import io.nglive.StartupSummary;
 import io.nglive.api.About;
+import io.nglive.api.Access;
 import io.nglive.events.EventLog;
 import io.nglive.events.PlatformWebsocketComponent;
 import org.apache.camel.BeanInject;
@@ -92,8 +93,9 @@ public final class ClusterConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public About about(@BeanInject("clusterSettings") ClusterSettings settings, @BeanInject("events") EventLog events) {
-        return About.central(OUTBOX_NAME, settings.nodeTimeout(), events::lastSeq);
+    public About about(@BeanInject("clusterSettings") ClusterSettings settings, @BeanInject("events") EventLog events,
+                       @BeanInject("access") Access access) {
+        return About.central(OUTBOX_NAME, settings.nodeTimeout(), events::lastSeq, access);
     }
 
     @Override

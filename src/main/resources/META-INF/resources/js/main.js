@@ -43,7 +43,10 @@ async function boot() {
     askForToken('token.refused');
   });
   try {
-    start(await about(token.get()));
+    // without a stored token, a server that wants one says only that
+    const facts = await about(token.get());
+    if (facts.role) start(facts);
+    else askForToken(null);
   } catch (e) {
     if (e.status === 401) askForToken(token.get() ? 'token.refused' : null);
     else fail(e);
@@ -68,6 +71,10 @@ async function login(event) {
   // checked over HTTP first: a WebSocket refused with 401 only tells the page that it closed
   try {
     const answer = await about(entered);
+    if (!answer.role) {
+      $('#login-error').textContent = i18n.t('token.wrong');
+      return;
+    }
     token.set(entered);
     $('#login').hidden = true;
     start(answer);
