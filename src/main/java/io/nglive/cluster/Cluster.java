@@ -552,11 +552,12 @@ public final class Cluster {
 
     /**
      * A room the node keeps or adopts whose autoRecord differs from the cluster's (changed while the node was away,
-     * or the node could not apply it then): the cluster's is sent again.
+     * or the node could not apply it then): the cluster's is sent again. Not while the node has not heard from its
+     * recorder about the room (it could not apply it; the node is asked for its rooms again until it has).
      */
     private void autoRecordDrift(String nodeId, ClusterStore.Room room, JsonNode view) {
-        if (room == null || !nodeId.equals(room.nodeId()) || view == null || !view.path("autoRecord").isBoolean()
-                || view.path("autoRecord").asBoolean() == room.autoRecord()) {
+        if (room == null || !nodeId.equals(room.nodeId()) || view == null || !view.path("synced").asBoolean(true)
+                || !view.path("autoRecord").isBoolean() || view.path("autoRecord").asBoolean() == room.autoRecord()) {
             return;
         }
         forwardAutoRecord(room).whenCompleteAsync((reply, failure) -> {
