@@ -10,7 +10,7 @@ import java.util.Map;
 public final class RecorderManagedRooms {
 
     static final String MESSAGE = "rooms are managed in the recorder itself: nglive.recorder.url is empty "
-            + "(webhook-only mode), so nglive has no recorder API to list, add, remove or control rooms with";
+            + "(webhook-only mode), so nglive has no recorder API to list, add, remove, change or control rooms with";
 
     public Map<String, Object> list() {
         throw refused();
@@ -25,6 +25,10 @@ public final class RecorderManagedRooms {
     }
 
     public Map<String, Object> remove() {
+        throw refused();
+    }
+
+    public Map<String, Object> autoRecord() {
         throw refused();
     }
 

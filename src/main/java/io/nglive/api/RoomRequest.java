@@ -1,6 +1,7 @@
 package io.nglive.api;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,7 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The JSON body of a request that adds a room: {@code {"roomId":23058,"autoRecord":false}}, in nglive's casing, the
- * recorder's ({@code RoomId}, {@code AutoRecord}) or the original API's ({@code roomid}). Other fields are ignored.
+ * recorder's ({@code RoomId}, {@code AutoRecord}) or the original API's ({@code roomid}). Other fields are ignored;
+ * a change of a room's autoRecord ({@link #autoRecordChange}) takes nothing else.
  *
  * @param roomId     the room id as written (checked by the caller), or null when the body names none
  * @param autoRecord null when the body does not say
@@ -18,6 +20,8 @@ public record RoomRequest(String roomId, Boolean autoRecord) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EXAMPLE = "{\"roomId\": 23058, \"autoRecord\": true}";
+    private static final String CHANGE_EXAMPLE = "{\"autoRecord\": false}";
+    private static final List<String> AUTO_RECORD = List.of("autoRecord", "AutoRecord", "autorecord");
 
     static final RoomRequest EMPTY = new RoomRequest(null, null);
 
@@ -39,11 +43,55 @@ public record RoomRequest(String roomId, Boolean autoRecord) {
         if (id != null && !id.isIntegralNumber() && !id.isTextual()) {
             throw new ApiError(400, RoomsApi.BAD_ROOM_ID, "roomId must be a whole number, not " + shown(id));
         }
-        JsonNode autoRecord = field(node, JobsApi.BAD_ARGUMENT, "autoRecord", "AutoRecord", "autorecord");
+        JsonNode autoRecord = field(node, JobsApi.BAD_ARGUMENT, AUTO_RECORD.toArray(String[]::new));
         if (autoRecord != null && !autoRecord.isBoolean()) {
             throw new ApiError(400, JobsApi.BAD_ARGUMENT, "autoRecord must be true or false, not " + shown(autoRecord));
         }
         return new RoomRequest(id == null ? null : id.asText(), autoRecord == null ? null : autoRecord.asBoolean());
+    }
+
+    /**
+     * The new autoRecord of a room that is there: a body such as {@code {"autoRecord": false}} (in the casings above,
+     * and nothing else), or the text of a parameter ({@code ?autoRecord=false}, the central server's command).
+     */
+    public static boolean autoRecordChange(String parameter, String body) {
+        Boolean fromParameter = parameter == null ? null : bool("autoRecord", parameter);
+        if (body == null || body.isBlank()) {
+            if (fromParameter == null) {
+                throw new ApiError(400, JobsApi.BAD_ARGUMENT, "say whether to record the room automatically: "
+                        + CHANGE_EXAMPLE);
+            }
+            return fromParameter;
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "expected a JSON body like " + CHANGE_EXAMPLE + ": "
+                    + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "expected a JSON object like " + CHANGE_EXAMPLE);
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!AUTO_RECORD.contains(name)) {
+                throw new ApiError(400, JobsApi.BAD_ARGUMENT, "only autoRecord can be changed, not \""
+                        + (name.length() > 40 ? name.substring(0, 40) + "..." : name) + "\": " + CHANGE_EXAMPLE);
+            }
+        }
+        JsonNode autoRecord = field(node, JobsApi.BAD_ARGUMENT, AUTO_RECORD.toArray(String[]::new));
+        if (autoRecord == null) {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "the body has no autoRecord: " + CHANGE_EXAMPLE);
+        }
+        if (!autoRecord.isBoolean()) {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "autoRecord must be true or false, not " + shown(autoRecord));
+        }
+        if (fromParameter != null && fromParameter != autoRecord.asBoolean()) {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "the parameter says autoRecord=" + fromParameter
+                    + " and the body " + autoRecord.asBoolean());
+        }
+        return autoRecord.asBoolean();
     }
 
     /** A true or false given as text (a query parameter, a command's argument). */

@@ -113,6 +113,29 @@ public final class RoomsApi {
         return ok(data);
     }
 
+    /**
+     * Changes a room's autoRecord: {@code {"autoRecord": false}}, or {@code ?autoRecord=false} (the central server's
+     * command). The recorder first, since the synchronisation takes its autoRecord for the truth: a change it has not
+     * taken is not stored.
+     */
+    public Map<String, Object> autoRecord(@Header("roomid") String roomId, @Header("autoRecord") String parameter,
+                                          @Body String body) {
+        long id = roomId(roomId);
+        boolean autoRecord = RoomRequest.autoRecordChange(parameter, body);
+        return sync.locked(() -> {
+            RoomList.Room room = wanted(id);
+            try {
+                sync.autoRecord(room.roomId(), autoRecord);
+            } catch (RecorderUnavailable | RecorderRejected e) {
+                throw recorderRefused(room.roomId(), e);
+            }
+            if (!list.setAutoRecord(room.roomId(), autoRecord, RoomList.FROM_API)) {
+                throw notInList(id);
+            }
+            return ok(view(wanted(room.roomId())));
+        });
+    }
+
     /** {@code start}, {@code stop}, {@code split} or {@code refresh}, passed through to the recorder. */
     public Map<String, Object> action(@Header("roomid") String roomId, @Header("action") String action) {
         RoomList.Room room = wanted(roomId(roomId));
@@ -122,16 +145,19 @@ public final class RoomsApi {
         }
         try {
             sync.action(room.roomId(), action);
-        } catch (RecorderUnavailable e) {
-            throw new ApiError(502, RECORDER_UNAVAILABLE, e.getMessage());
-        } catch (RecorderRejected e) {
-            if (e.code() == RecorderRejected.ROOM_NOT_FOUND) {
-                throw new ApiError(409, NOT_IN_RECORDER, "room " + room.roomId() + " is not in the recorder yet "
-                        + "(nglive adds it at the next synchronisation): " + e.getMessage());
-            }
-            throw new ApiError(502, RECORDER_UNAVAILABLE, e.getMessage());
+        } catch (RecorderUnavailable | RecorderRejected e) {
+            throw recorderRefused(room.roomId(), e);
         }
         return ok(view(room));
+    }
+
+    /** 409 4092 when the recorder lacks the room, else 502 5020 with the recorder's problem. */
+    private static ApiError recorderRefused(long roomId, RuntimeException e) {
+        if (e instanceof RecorderRejected rejected && rejected.code() == RecorderRejected.ROOM_NOT_FOUND) {
+            return new ApiError(409, NOT_IN_RECORDER, "room " + roomId + " is not in the recorder yet "
+                    + "(nglive adds it at the next synchronisation): " + e.getMessage());
+        }
+        return new ApiError(502, RECORDER_UNAVAILABLE, e.getMessage());
     }
 
     private Map<String, Object> view(RoomList.Room room) {
@@ -150,6 +176,7 @@ public final class RoomsApi {
             view.put("recording", null);
             view.put("streaming", null);
             view.put("danmakuConnected", null);
+            view.put("recordingSince", null);
         }
         boolean synced = sync.synced(room.roomId());
         view.put("synced", synced);

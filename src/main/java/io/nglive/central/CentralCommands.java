@@ -45,7 +45,7 @@ public final class CentralCommands {
     private static final Logger LOG = LoggerFactory.getLogger(CentralCommands.class);
     /** The commands whose epoch is checked: those that change a room or its recording. */
     private static final Set<String> PLACEMENT_COMMANDS =
-            Set.of("addroom", "removeroom", "startrecording", "stoprecording", "split");
+            Set.of("addroom", "removeroom", "autorecord", "startrecording", "stoprecording", "split");
     /**
      * The answers after which the room's epoch is raised: done, or nothing to do (already added, not in the list).
      * A failure changed nothing, so it leaves the epoch where it was.
@@ -71,6 +71,7 @@ public final class CentralCommands {
         commands.put("getroom", Arguments.of("roomid"));
         commands.put("addroom", new Arguments(Set.of("roomid"), Set.of("autoRecord")));
         commands.put("removeroom", Arguments.of("roomid"));
+        commands.put("autorecord", Arguments.of("roomid", "autoRecord"));
         commands.put("jobs", new Arguments(Set.of(), Set.of("status", "roomid", "limit", "offset")));
         commands.put("retryjob", Arguments.of("id"));
         commands.put("startrecording", Arguments.of("roomid"));

@@ -229,6 +229,11 @@ public final class Cluster {
             if (recording != null) {
                 view.put("recording", recording);
             }
+            if (event.type().equals("SessionStarted")) {
+                view.set("recordingSince", event.body().get("time"));
+            } else if (Boolean.FALSE.equals(recording)) {
+                view.putNull("recordingSince");
+            }
             if (streaming != null) {
                 view.put("streaming", streaming);
             }
@@ -518,7 +523,10 @@ public final class Cluster {
             ClusterStore.Room room = rooms.get(step.roomId());
             JsonNode view = views.get(step.roomId());
             switch (step.decision()) {
-                case KEEP -> store.viewed(step.roomId(), nodeId, nodeView(view).toString());
+                case KEEP -> {
+                    store.viewed(step.roomId(), nodeId, nodeView(view).toString());
+                    autoRecordDrift(nodeId, room, view);
+                }
                 case ADD -> addOnNode(step.roomId(), nodeId, step.epoch());
                 case ADOPT -> adopt(nodeId, step, room, view);
                 case RELEASE_AFTER_SESSION -> {
@@ -542,6 +550,28 @@ public final class Cluster {
         placeAll();
     }
 
+    /**
+     * A room the node keeps or adopts whose autoRecord differs from the cluster's (changed while the node was away,
+     * or the node could not apply it then): the cluster's is sent again. Not while the node has not heard from its
+     * recorder about the room (it could not apply it; the node is asked for its rooms again until it has).
+     */
+    private void autoRecordDrift(String nodeId, ClusterStore.Room room, JsonNode view) {
+        if (room == null || !nodeId.equals(room.nodeId()) || view == null || !view.path("synced").asBoolean(true)
+                || !view.path("autoRecord").isBoolean() || view.path("autoRecord").asBoolean() == room.autoRecord()) {
+            return;
+        }
+        forwardAutoRecord(room).whenCompleteAsync((reply, failure) -> {
+            if (failure == null && reply.ok()) {
+                LOG.info("room {}: node {} records it {}automatically now, as the cluster says", room.roomId(),
+                        nodeName(nodeId), room.autoRecord() ? "" : "not ");
+            } else {
+                LOG.warn("room {}: node {} did not take autorecord {} ({}); sent again when it next reports its rooms",
+                        room.roomId(), nodeName(nodeId), room.autoRecord(),
+                        failure != null ? failure.getMessage() : reply.code() + " " + reply.message());
+            }
+        }, coordinator);
+    }
+
     private void adopt(String nodeId, Handover.Step step, ClusterStore.Room room, JsonNode view) {
         long expected;
         if (room == null) {
@@ -554,6 +584,10 @@ public final class Cluster {
         OptionalLong epoch = store.place(step.roomId(), nodeId, expected);
         if (epoch.isPresent()) {
             store.viewed(step.roomId(), nodeId, nodeView(view).toString());
+            if (room != null) {
+                // a room the cluster had: its autoRecord, not the recorder's
+                autoRecordDrift(nodeId, store.room(step.roomId()).orElse(null), view);
+            }
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("roomId", step.roomId());
             fields.put("nodeId", nodeId);
@@ -628,6 +662,20 @@ public final class Cluster {
         });
     }
 
+    /** Sets the room's autoRecord in the cluster and records {@code RoomUpdated}; empty when there is no such room. */
+    Optional<ClusterStore.Room> autoRecord(long roomId, boolean autoRecord) {
+        return onCoordinator(() -> {
+            if (!store.autoRecord(roomId, autoRecord)) {
+                return Optional.empty();
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("roomId", roomId);
+            fields.put("autoRecord", autoRecord);
+            events.record("RoomUpdated", fields);
+            return store.room(roomId);
+        });
+    }
+
     /** The operator's move; the old node keeps a recording in progress until its session ends. */
     ManualMove.Outcome move(long roomId, String target) {
         return onCoordinator(() -> {
@@ -656,6 +704,12 @@ public final class Cluster {
     CompletableFuture<Reply> forward(ClusterStore.Room room, String command) {
         ObjectNode args = json.createObjectNode().put("roomid", room.roomId());
         return sessions.command(room.nodeId(), command, args, room.epoch());
+    }
+
+    /** The room's autoRecord, as the cluster has it, sent to the room's node with its epoch. */
+    CompletableFuture<Reply> forwardAutoRecord(ClusterStore.Room room) {
+        ObjectNode args = json.createObjectNode().put("roomid", room.roomId()).put("autoRecord", room.autoRecord());
+        return sessions.command(room.nodeId(), "autorecord", args, room.epoch());
     }
 
     boolean connected(String nodeId) {
@@ -688,8 +742,8 @@ public final class Cluster {
     private ObjectNode nodeView(JsonNode allroom) {
         ObjectNode view = json.createObjectNode();
         if (allroom != null) {
-            for (String field : List.of("recording", "streaming", "title", "name", "areaNameParent", "areaNameChild",
-                    "shortId", "synced")) {
+            for (String field : List.of("recording", "recordingSince", "streaming", "title", "name", "areaNameParent",
+                    "areaNameChild", "shortId", "synced")) {
                 if (allroom.has(field)) {
                     view.set(field, allroom.get(field));
                 }

@@ -116,6 +116,47 @@ public final class ClusterRooms {
         return ok(data);
     }
 
+    /**
+     * {@code {"autoRecord": false}}: stored in the cluster (its truth, sent with every addroom), then sent to the room's
+     * node. The answer says whether the node applied it ({@code applied}) and if not why ({@code applyError}); a node
+     * that did not is sent it again when it next reports its rooms.
+     */
+    public Map<String, Object> autoRecord(@Header("roomid") String roomId, @Header("autoRecord") String parameter,
+                                          @Body String body) {
+        long id = RoomsApi.roomId(roomId);
+        boolean autoRecord = RoomRequest.autoRecordChange(parameter, body);
+        ClusterStore.Room room = cluster.autoRecord(id, autoRecord).orElseThrow(() -> notFound(id));
+        String notApplied;
+        if (room.nodeId() == null) {
+            notApplied = "the room is not placed on any node: its node gets it with the room";
+        } else if (!cluster.connected(room.nodeId())) {
+            notApplied = "node " + room.node() + " is not connected: sent when it is back";
+        } else {
+            notApplied = nodeRefusal(room);
+        }
+        Map<String, Object> view = view(room);
+        view.put("applied", notApplied == null);
+        view.put("applyError", notApplied);
+        return ok(view);
+    }
+
+    /** Sends the room's autoRecord to its node; null when the node applied it, else why not. */
+    private String nodeRefusal(ClusterStore.Room room) {
+        try {
+            Reply reply = cluster.forwardAutoRecord(room).get(15, TimeUnit.SECONDS);
+            return reply.ok() ? null : "node " + room.node() + ": " + reply.message() + " (" + reply.code()
+                    + "); sent again when it next reports its rooms";
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable cause = e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException
+                    ? e.getCause() : e;
+            return "node " + room.node() + " " + (cause instanceof NodeSessions.NodeUnavailable
+                    ? cause.getMessage() : "did not answer: " + cause) + "; sent again when it next reports its rooms";
+        }
+    }
+
     /** {@code {"node": NAME or ID}}: the operator's move. */
     public Map<String, Object> move(@Header("roomid") String roomId, @Body String body) {
         long id = RoomsApi.roomId(roomId);
@@ -157,7 +198,8 @@ public final class ClusterRooms {
         view.put("placedAt", room.placedAt() == null ? null : room.placedAt().toString());
         view.put("unplacedReason", room.unplacedReason());
         JsonNode seen = cluster.view(room);
-        for (String field : List.of("recording", "streaming", "title", "name", "areaNameParent", "areaNameChild")) {
+        for (String field : List.of("recording", "recordingSince", "streaming", "title", "name", "areaNameParent",
+                "areaNameChild")) {
             view.put(field, seen.hasNonNull(field) ? json.convertValue(seen.get(field), Object.class) : null);
         }
         view.put("viewUpdated", seen.path("updated").asText(null));

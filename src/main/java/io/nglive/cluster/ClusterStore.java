@@ -192,6 +192,16 @@ public final class ClusterStore {
         });
     }
 
+    /**
+     * Sets whether the room is recorded automatically (its node is told separately); false when the cluster does not
+     * have the room, or its removal is pending.
+     */
+    public boolean autoRecord(long roomId, boolean autoRecord) {
+        long now = clock.millis();
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.update(c, "UPDATE cluster_room SET "
+                + "auto_record = ?, updated = ? WHERE room_id = ? AND removed = FALSE", autoRecord, now, roomId)) == 1;
+    }
+
     /** Removes a room: at once when it is not placed, else as a tombstone its node must apply first. */
     public Removal removeRoom(long roomId) {
         long now = clock.millis();

@@ -68,6 +68,11 @@ public final class RecorderClient {
         return rooms;
     }
 
+    /** One room, found by its id or short id; {@link RecorderRejected} with {@code -4} when the recorder lacks it. */
+    public RecorderRoom room(long roomId) {
+        return RecorderRoom.from(call("GET", "/api/room/" + roomId, null));
+    }
+
     /** Adds a room, or updates its autoRecord when the recorder has it already (its API does both). */
     public RecorderRoom add(long roomId, boolean autoRecord) {
         return RecorderRoom.from(call("POST", "/api/room", Map.of("roomId", roomId, "autoRecord", autoRecord)));

@@ -18,8 +18,8 @@ import javax.sql.DataSource;
 import io.nglive.events.EventLog;
 
 /**
- * The rooms nglive wants the recorder to have: its desired state, in the database. Adding and removing a room
- * store the change and its {@code RoomAdded}/{@code RoomRemoved} event in one transaction. A removed room stays
+ * The rooms nglive wants the recorder to have: its desired state, in the database. Adding, removing and changing a
+ * room store the change and its {@code RoomAdded}/{@code RoomRemoved}/{@code RoomUpdated} event in one transaction. A removed room stays
  * as a tombstone until the recorder is known not to have it any more, so that it is neither forgotten while the
  * recorder is down nor adopted back from it.
  */
@@ -109,6 +109,28 @@ public final class RoomList {
             return events.record("RoomRemoved", fields, null, (c, seq) -> {
                 if (update(c, "UPDATE room SET removed = TRUE, updated = ? WHERE room_id = ? AND removed = FALSE",
                         now(), roomId) == 0) {
+                    throw new Refused();
+                }
+                return Boolean.TRUE;
+            }).extra();
+        } catch (Refused e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stores the autoRecord of a wanted room, as it was just set in the recorder, and records {@code RoomUpdated};
+     * false, with nothing stored, when the room is not wanted.
+     */
+    public boolean setAutoRecord(long roomId, boolean autoRecord, String source) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("roomId", roomId);
+        fields.put("autoRecord", autoRecord);
+        fields.put("source", source);
+        try {
+            return events.record("RoomUpdated", fields, null, (c, seq) -> {
+                if (update(c, "UPDATE room SET auto_record = ?, updated = ? WHERE room_id = ? AND removed = FALSE",
+                        autoRecord, now(), roomId) == 0) {
                     throw new Refused();
                 }
                 return Boolean.TRUE;

@@ -146,6 +146,23 @@ public final class RoomSync {
         }
     }
 
+    /**
+     * Sets a room's autoRecord in the recorder and shows it at once. The recorder must have the room ({@code -4}
+     * otherwise): its API would add a room it lacks, which is the synchronisation's business.
+     */
+    public RecorderRoom autoRecord(long roomId, boolean autoRecord) {
+        lock.lock();
+        try {
+            recorder.room(roomId);
+            RecorderRoom room = recorder.add(roomId, autoRecord);
+            putInView(room);
+            return room;
+        } finally {
+            changeCount++;
+            lock.unlock();
+        }
+    }
+
     /** The recorder's room that answers to this id (its id or short id), as last seen. */
     public Optional<RecorderRoom> seen(long roomId) {
         RecorderRoom exact = view.rooms().get(roomId);

@@ -51,6 +51,7 @@ export async function api(method, path, body, tokenToTry) {
 export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body);
 export const del = (path) => api('DELETE', path);
+export const patch = (path, body) => api('PATCH', path, body);
 
 /** /observe/health with every check's details, by name (open to probes: no token needed). */
 export async function healthChecks() {

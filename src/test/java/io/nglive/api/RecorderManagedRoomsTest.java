@@ -14,7 +14,8 @@ class RecorderManagedRoomsTest {
     @Test
     void everyRoomRequestIsRefusedSayingRoomsAreManagedInTheRecorder() {
         RecorderManagedRooms rooms = new RecorderManagedRooms();
-        List<Supplier<Object>> calls = List.of(rooms::list, rooms::get, rooms::add, rooms::remove, rooms::action);
+        List<Supplier<Object>> calls = List.of(rooms::list, rooms::get, rooms::add, rooms::remove, rooms::autoRecord,
+                rooms::action);
 
         for (Supplier<Object> call : calls) {
             ApiError refused = catchThrowableOfType(ApiError.class, call::get);

@@ -125,16 +125,18 @@ class CentralCommandsTest {
 
     @Test
     void everyCommandOfTheProtocolIsKnown() throws Exception {
-        for (String name : List.of("allroom", "getroom", "addroom", "removeroom", "jobs", "retryjob",
+        for (String name : List.of("allroom", "getroom", "addroom", "removeroom", "autorecord", "jobs", "retryjob",
                 "startrecording", "stoprecording", "split")) {
-            String args = name.equals("retryjob") ? "{\"id\":1}" : "{\"roomid\":1}";
-            if (name.equals("allroom")) {
-                args = "{}";
-            }
+            String args = switch (name) {
+                case "retryjob" -> "{\"id\":1}";
+                case "allroom" -> "{}";
+                case "autorecord" -> "{\"roomid\":1,\"autoRecord\":false}";
+                default -> "{\"roomid\":1}";
+            };
             JsonNode reply = commands.run(frame("{\"id\":1,\"command\":\"" + name + "\",\"args\":" + args + "}"));
             assertThat(reply.path("code").asInt()).as(name).isZero();
         }
-        assertThat(CentralCommands.names()).hasSize(9).startsWith("allroom");
+        assertThat(CentralCommands.names()).hasSize(10).startsWith("allroom");
     }
 
     @Test
@@ -161,6 +163,35 @@ class CentralCommandsTest {
         assertThat(problem("{\"id\":1,\"args\":{}}")).contains("needs \"command\"");
         assertThat(problem("{\"id\":1,\"command\":42}")).contains("needs \"command\"");
         assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void autorecordNeedsTheRoomAndTheValueAndPassesBothOn() throws Exception {
+        assertThat(problem("{\"id\":1,\"command\":\"autorecord\",\"args\":{\"roomid\":1}}"))
+                .isEqualTo("autorecord needs args.autoRecord");
+        assertThat(problem("{\"id\":1,\"command\":\"autorecord\",\"args\":{\"autoRecord\":true}}"))
+                .isEqualTo("autorecord needs args.roomid");
+        assertThat(problem("{\"id\":1,\"command\":\"autorecord\",\"args\":{\"roomid\":1,\"autorecord\":true}}"))
+                .isEqualTo("autorecord has no argument \"autorecord\" (its arguments: [autoRecord, roomid])");
+        assertThat(seen).isEmpty();
+
+        assertThat(commands.run(frame("{\"id\":2,\"command\":\"autorecord\",\"args\":{\"roomid\":23058,"
+                + "\"autoRecord\":false}}")).path("code").asInt()).isZero();
+        assertThat(seen).singleElement().satisfies(headers -> assertThat(headers).containsExactlyInAnyOrderEntriesOf(
+                Map.of(CentralCommands.COMMAND_HEADER, "autorecord", "roomid", "23058", "autoRecord", "false")));
+    }
+
+    @Test
+    void anAutorecordFromAnEarlierPlacementIsRefusedAndOneFromTheCurrentRaisesTheEpoch() throws Exception {
+        assertThat(code(placed("addroom", 23058, 3))).isZero();
+
+        assertThat(code(placed("autorecord", 23058, 2))).isEqualTo(CentralCommands.STALE_EPOCH);
+        assertThat(seen).extracting(h -> h.get(CentralCommands.COMMAND_HEADER)).doesNotContain("autorecord");
+
+        assertThat(code(placed("autorecord", 23058, 4))).isZero();
+        assertThat(epochs.epoch(23058)).isEqualTo(4);
+        assertThat(code(placed("removeroom", 23058, 3))).as("a later placement changed it").isEqualTo(
+                CentralCommands.STALE_EPOCH);
     }
 
     @Test
@@ -281,8 +312,9 @@ class CentralCommandsTest {
 
     /** A command about a room from the central server's placement {@code epoch}. */
     private static Command placed(String command, long roomId, long epoch) throws Exception {
+        String more = command.equals("autorecord") ? ",\"autoRecord\":true" : "";
         return (Command) Frames.read("{\"type\":\"command\",\"id\":1,\"command\":\"" + command
-                + "\",\"args\":{\"roomid\":" + roomId + "},\"epoch\":" + epoch + "}");
+                + "\",\"args\":{\"roomid\":" + roomId + more + "},\"epoch\":" + epoch + "}");
     }
 
     private int code(Command command) throws Exception {

@@ -248,6 +248,38 @@ class ClusterStoreTest {
     }
 
     @OnBothDatabases
+    void autoRecordIsChangedKeepingThePlacementAndItsEpoch(ClusterBackend backend) {
+        open(backend);
+        nodes(A);
+        long epoch = placed(100, A);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(store.autoRecord(100, false)).isTrue();
+
+        Room room = store.room(100).orElseThrow();
+        assertThat(room.autoRecord()).isFalse();
+        assertThat(room.nodeId()).isEqualTo(A);
+        assertThat(room.epoch()).as("not a placement").isEqualTo(epoch);
+        assertThat(room.updated()).isEqualTo(START.plus(Duration.ofMinutes(1)));
+        assertThat(store.autoRecord(100, true)).isTrue();
+        assertThat(store.room(100).orElseThrow().autoRecord()).isTrue();
+    }
+
+    @OnBothDatabases
+    void autoRecordOfARoomTheClusterLacksOrIsRemovingChangesNothing(ClusterBackend backend) {
+        open(backend);
+        nodes(A);
+        placed(100, A);
+        store.removeRoom(100);
+
+        assertThat(store.autoRecord(100, false)).isFalse();
+        assertThat(store.autoRecord(200, false)).isFalse();
+
+        assertThat(store.room(100).orElseThrow().autoRecord()).isTrue();
+        assertThat(store.room(200)).isEmpty();
+    }
+
+    @OnBothDatabases
     void removingARoomOnNoNodeDeletesIt(ClusterBackend backend) {
         open(backend);
         store.addRoom(100, true, List.of());

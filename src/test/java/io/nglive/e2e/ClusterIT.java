@@ -360,6 +360,58 @@ class ClusterIT {
         assertThat(central.get("/observe/metrics").body()).containsPattern("nglive_cluster_nodes_refused_total [1-9]");
     }
 
+    @Test
+    void autoRecordChangedOnTheCentralReachesTheRoomsRecorderAndOneMadeWhileItsNodeWasAwayWhenItReturns()
+            throws Exception {
+        NgliveProcess central = central("20s");
+        Node a = node(central, "nas-a", "", 0);
+        await().atMost(PATIENCE).until(() -> connectedNodes(central).size() == 1);
+        add(central, 701, "[]");
+        await().atMost(PATIENCE).until(() -> a.recorder().roomIds().contains(701L));
+        assertThat(a.recorder().room(701).orElseThrow()).containsEntry("autoRecord", true);
+
+        try (EventClient events = central.events(0)) {
+            HttpResponse<String> off = patch(central, 701, "{\"autoRecord\":false}");
+            assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+            JsonNode answer = central.json(off).path("data");
+            assertThat(answer.path("autoRecord").asBoolean()).isFalse();
+            assertThat(answer.path("applied").asBoolean()).as(off.body()).isTrue();
+            assertThat(answer.path("node").asText()).isEqualTo("nas-a");
+            assertThat(a.recorder().room(701).orElseThrow()).as("applied before the answer")
+                    .containsEntry("autoRecord", false);
+            JsonNode updated = events.await(e -> e.path("type").asText().equals("RoomUpdated")
+                    && e.path("node").asText().equals("central"), PATIENCE);
+            assertThat(updated.path("roomId").asLong()).isEqualTo(701);
+            assertThat(updated.path("autoRecord").asBoolean()).isFalse();
+        }
+        HttpResponse<String> bad = patch(central, 701, "{\"autoRecord\":\"no\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(central.json(bad).path("code").asInt()).isEqualTo(4002);
+        assertThat(central.json(bad).path("message").asText()).contains("autoRecord", "\"no\"");
+        assertThat(central.json(patch(central, 799, "{\"autoRecord\":false}")).path("code").asInt()).isEqualTo(4042);
+
+        // changed while the node is away: stored, not applied; applied when the node says hello again
+        a.process().stop();
+        await().atMost(PATIENCE).until(() -> "disconnected".equals(nodeState(central, "nas-a")));
+        HttpResponse<String> on = patch(central, 701, "{\"autoRecord\":true}");
+        assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+        assertThat(central.json(on).at("/data/applied").asBoolean()).isFalse();
+        assertThat(central.json(on).at("/data/applyError").asText()).contains("nas-a is not connected");
+        assertThat(room(central, 701).path("autoRecord").asBoolean()).isTrue();
+        assertThat(a.recorder().room(701).orElseThrow()).containsEntry("autoRecord", false);
+
+        a.process().start();
+        await().atMost(PATIENCE).until(() -> Boolean.TRUE.equals(a.recorder().room(701).orElseThrow().get("autoRecord")));
+        await().atMost(PATIENCE).until(() -> data(a.process(), "/api/rooms/701").path("autoRecord").asBoolean());
+        assertThat(room(central, 701).path("node").asText()).isEqualTo("nas-a");
+    }
+
+    private static HttpResponse<String> patch(NgliveProcess central, long roomId, String body) {
+        return central.send(HttpRequest.newBuilder(central.uri("/api/rooms/" + roomId))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     private static Map<Long, String> placement(NgliveProcess central) {
         Map<Long, String> placement = new HashMap<>();
         data(central, "/api/rooms").forEach(r -> placement.put(r.path("roomId").asLong(), r.path("node").asText()));

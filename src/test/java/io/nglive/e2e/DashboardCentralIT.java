@@ -78,6 +78,18 @@ class DashboardCentralIT {
         await().atMost(PATIENCE).until(() -> recorder.roomIds().contains(901L));
         browser.screenshot("rooms-central-zh-CN-1400");
 
+        // auto-record switched off on the central server's page: stored there, and the node's recorder takes it
+        browser.element("tr[data-room='901'] input[data-action='auto-record']").click();
+        await().atMost(PATIENCE).until(() -> Boolean.FALSE.equals(recorder.room(901).orElseThrow().get("autoRecord")));
+        browser.until(d -> browser.text("tr[data-room='901'] td.auto").equals("否"), PATIENCE);
+        assertThat(browser.text("#view-rooms .message")).isEqualTo("房间 901：已关闭自动录制。");
+        assertThat(central.json(central.get("/api/rooms/901")).at("/data/autoRecord").asBoolean()).isFalse();
+        // a room on no node: stored, and said to be applied when it is placed
+        browser.element("tr[data-room='902'] input[data-action='auto-record']").click();
+        browser.until(d -> browser.text("#view-rooms .message").startsWith("房间 902：已关闭自动录制。 节点稍后应用："),
+                PATIENCE);
+        assertThat(browser.text("tr[data-room='902'] td.auto")).isEqualTo("否");
+
         browser.view("health");
         browser.until(d -> browser.elements("tr.node-connected[data-node='nas-1']").size() == 1
                 && browser.text("tr[data-node='nas-1']").contains("%"), PATIENCE);

@@ -193,6 +193,51 @@ class DashboardIT {
     }
 
     @Test
+    void autoRecordIsSwitchedFromThePageInTheRecorderAndShownWithoutAReload() {
+        assertThat(authorized("POST", "/api/rooms", "{\"roomId\":701}").statusCode()).isEqualTo(200);
+        browser.open(app, TOKEN).view("rooms");
+        browser.js("window.sameDocument = true");
+        String toggle = "tr[data-room='701'] input[data-action='auto-record']";
+        browser.until(d -> browser.elements(toggle).size() == 1);
+        assertThat(browser.element(toggle).getAttribute("aria-label")).isEqualTo("自动录制房间 701");
+        assertThat(browser.element(toggle).isSelected()).isTrue();
+        assertThat(browser.text("tr[data-room='701'] td.auto")).isEqualTo("是");
+
+        browser.element(toggle).click();
+        browser.until(d -> Boolean.FALSE.equals(recorder.room(701).orElseThrow().get("autoRecord")));
+        browser.until(d -> browser.text("tr[data-room='701'] td.auto").equals("否")
+                && !browser.element(toggle).isSelected());
+        assertThat(browser.text("#view-rooms .message")).isEqualTo("房间 701：已关闭自动录制。");
+        assertThat(app.json(authorized("GET", "/api/rooms/701", null)).at("/data/autoRecord").asBoolean()).isFalse();
+
+        browser.element(toggle).click();
+        browser.until(d -> Boolean.TRUE.equals(recorder.room(701).orElseThrow().get("autoRecord")));
+        browser.until(d -> browser.text("tr[data-room='701'] td.auto").equals("是") && browser.element(toggle).isSelected());
+        assertThat(browser.text("#view-rooms .message")).isEqualTo("房间 701：已开启自动录制。");
+        assertThat(browser.js("return window.sameDocument")).isEqualTo(true);
+    }
+
+    @Test
+    void aRecordingRoomShowsSinceWhenTheRecorderSaysItRecords() {
+        assertThat(authorized("POST", "/api/rooms", "{\"roomId\":702}").statusCode()).isEqualTo(200);
+        browser.open(app, TOKEN).view("rooms");
+        browser.until(d -> browser.elements("tr[data-room='702'] button[data-action='start']").size() == 1);
+
+        browser.element("tr[data-room='702'] button[data-action='start']").click();
+        browser.until(d -> browser.text("tr[data-room='702']").contains("录制开始于"));
+
+        // no SessionStarted came: the time is the recorder's (the reading minus its sessionDuration), in the browser's zone
+        String since = app.json(authorized("GET", "/api/rooms/702", null)).at("/data/recordingSince").asText();
+        var there = OffsetDateTime.parse(since).atZoneSameInstant(ZoneId.of(Browser.ZONE));
+        DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss");
+        // two readings of the recorder differ by a few milliseconds, which may cross a second
+        assertThat(browser.text("tr[data-room='702'] td.status")).containsAnyOf(there.format(clock),
+                there.minusSeconds(1).format(clock), there.plusSeconds(1).format(clock));
+        assertThat(Duration.between(OffsetDateTime.parse(since), OffsetDateTime.now()).abs())
+                .isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
     void aRecordingsJobShowsItsProgressAndEndsDoneWithoutAReload() throws IOException {
         Path flv = TestMedia.flv(Files.createDirectories(app.works().resolve("1001")), "进度 测试.flv", 20);
         // about eight seconds of upload: long enough for several progress events. On a new connection: one that earlier
@@ -412,9 +457,11 @@ class DashboardIT {
                     browser.screenshot(view + "-zh-CN-" + width);
                 }
                 browser.view("rooms");
-                assertThat(browser.js("const r = document.querySelector(\"tr[data-room='1401'] "
-                        + "button[data-action='start']\").getBoundingClientRect(); "
-                        + "return r.width > 0 && r.right <= window.innerWidth")).as("at %d px", width).isEqualTo(true);
+                for (String control : List.of("button[data-action='start']", "input[data-action='auto-record']")) {
+                    assertThat(browser.js("const r = document.querySelector(\"tr[data-room='1401'] " + control
+                            + "\").getBoundingClientRect(); return r.width > 0 && r.right <= window.innerWidth"))
+                            .as("%s at %d px", control, width).isEqualTo(true);
+                }
             }
         } finally {
             browser.width(1400);

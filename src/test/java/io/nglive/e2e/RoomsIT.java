@@ -159,6 +159,19 @@ class RoomsIT {
             assertThat(yes.path("code").asInt()).isEqualTo(4002);
             assertThat(yes.path("message").asText()).contains("autoRecord");
             assertThat(recorder.roomIds()).containsExactlyInAnyOrder(7777L, 7778L, 7779L);
+
+            // auto-record changed on a room that is there, in either casing
+            JsonNode on = answer(app, "PATCH", "/api/rooms/7778", "{\"AutoRecord\":true}", 200);
+            assertThat(on.path("data").path("autoRecord").asBoolean()).isTrue();
+            assertThat(recorder.room(7778).orElseThrow()).containsEntry("autoRecord", true);
+            JsonNode more = answer(app, "PATCH", "/api/rooms/7778", "{\"autoRecord\":false,\"title\":\"x\"}", 400);
+            assertThat(more.path("code").asInt()).isEqualTo(4002);
+            assertThat(more.path("message").asText()).contains("\"title\"");
+            assertThat(answer(app, "PATCH", "/api/rooms/7778", "", 400).path("message").asText()).contains("autoRecord");
+            assertThat(answer(app, "PATCH", "/api/rooms/1", "{\"autoRecord\":false}", 404).path("code").asInt())
+                    .isEqualTo(4042);
+            assertThat(recorder.room(7778).orElseThrow()).containsEntry("autoRecord", true);
+            assertThat(recorder.roomIds()).containsExactlyInAnyOrder(7777L, 7778L, 7779L);
         }
     }
 

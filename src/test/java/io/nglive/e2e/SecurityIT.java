@@ -87,7 +87,7 @@ class SecurityIT {
                 String concrete = path.replace("{id}", "23058").replace("{action}", "start");
                 boolean webhook = concrete.startsWith("/webhook");
                 int refused = 0;
-                for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
+                for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH")) {
                     for (Map<String, String> credentials : webhook ? List.<Map<String, String>>of(Map.of(),
                             Map.of("query", "token=" + API_TOKEN), Map.of("Authorization", "Bearer " + WEBHOOK_TOKEN),
                             Map.of("query", "token=wrong")) : wrongCredentials) {
@@ -351,7 +351,7 @@ class SecurityIT {
             assertThat(paths).contains("/allroom", "/api/rooms", "/api/rooms/{id}/{action}", "/api/nodes", "/api/jobs");
             for (String path : paths) {
                 String concrete = path.replace("{id}", "23058").replace("{action}", "move");
-                for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
+                for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH")) {
                     for (Map<String, String> credentials : List.of(Map.<String, String>of(),
                             Map.of("query", "token=wrong"), Map.of("query", "token=" + WEBHOOK_TOKEN),
                             Map.of("Authorization", "Bearer " + API_TOKEN + "x"))) {

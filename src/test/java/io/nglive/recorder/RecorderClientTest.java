@@ -42,9 +42,10 @@ class RecorderClientTest {
         List<RecorderRoom> rooms = client(fake.url(), null, null).rooms();
 
         assertThat(rooms).containsExactly(
-                new RecorderRoom(23058, 3, "3号直播间", "哔哩哔哩音悦台", "生活", "日常", true, false, false, true),
+                new RecorderRoom(23058, 3, "3号直播间", "哔哩哔哩音悦台", "生活", "日常", true, false, false, true,
+                        null),
                 new RecorderRoom(545068, 0, "主播", "标题 with spaces & 标点！", "生活", "日常", false, false, false,
-                        true));
+                        true, null));
         assertThat(fake.requests()).containsExactly("GET /api/room");
     }
 
@@ -55,7 +56,7 @@ class RecorderClientTest {
         RecorderRoom room = RecorderRoom.from(new ObjectMapper().readTree(fixture));
 
         assertThat(room).isEqualTo(new RecorderRoom(23058, 3, "3号直播间", "哔哩哔哩音悦台", "电台", "唱见电台",
-                false, false, true, true));
+                false, false, true, true, null));
         assertThat(room.answersTo(3)).isTrue();
         assertThat(room.answersTo(23058)).isTrue();
         assertThat(room.answersTo(4)).isFalse();
@@ -66,7 +67,8 @@ class RecorderClientTest {
         RecorderRoom room = RecorderRoom.from(new ObjectMapper().readTree(
                 "{\"roomId\":23058,\"name\":null,\"title\":42,\"recording\":\"yes\",\"newField\":{\"a\":1}}"));
 
-        assertThat(room).isEqualTo(new RecorderRoom(23058, 0, null, "42", null, null, false, false, false, false));
+        assertThat(room).isEqualTo(new RecorderRoom(23058, 0, null, "42", null, null, false, false, false, false,
+                null));
         assertThat(room.answersTo(0)).isFalse();
     }
 

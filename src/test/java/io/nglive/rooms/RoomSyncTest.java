@@ -382,6 +382,85 @@ class RoomSyncTest {
     }
 
     @Test
+    void autoRecordIsChangedInTheRecorderThenStoredWithItsEvent() throws Exception {
+        api.add("5", null, null);
+
+        Map<String, Object> changed = room(api.autoRecord("5", null, "{\"autoRecord\":false}"));
+
+        assertThat(changed).containsEntry("roomId", 5L).containsEntry("autoRecord", false).containsEntry("synced", true);
+        assertThat(recorder.room(5).orElseThrow()).containsEntry("autoRecord", false);
+        assertThat(list.find(5).orElseThrow().autoRecord()).isFalse();
+        assertThat(events("RoomUpdated")).singleElement().satisfies(e -> {
+            assertThat(e.path("roomId").asLong()).isEqualTo(5);
+            assertThat(e.path("autoRecord").isBoolean()).isTrue();
+            assertThat(e.path("autoRecord").asBoolean()).isFalse();
+            assertThat(e.path("source").asText()).isEqualTo("api");
+        });
+        sync.sync();
+        assertThat(room(api.get("5"))).as("the next synchronisation reads it back").containsEntry("autoRecord", false);
+
+        // the recorder's casing, and the parameter of the central server's command
+        assertThat(room(api.autoRecord("5", null, "{\"AutoRecord\":true}"))).containsEntry("autoRecord", true);
+        assertThat(room(api.autoRecord("5", "false", null))).containsEntry("autoRecord", false);
+        assertThat(recorder.room(5).orElseThrow()).containsEntry("autoRecord", false);
+        assertThat(recorder.roomIds()).containsExactly(5L);
+    }
+
+    @Test
+    void autoRecordIsNotStoredWhenTheRecorderCannotTakeIt() throws Exception {
+        api.add("5", null, null);
+        recorder.stop();
+
+        ApiError down = catchThrowableOfType(ApiError.class, () -> api.autoRecord("5", null, "{\"autoRecord\":false}"));
+
+        assertThat(down.getStatus()).isEqualTo(502);
+        assertThat(down.getCode()).isEqualTo(RoomsApi.RECORDER_UNAVAILABLE);
+        assertThat(down).hasMessageContaining("unreachable");
+        assertThat(list.find(5).orElseThrow().autoRecord()).as("nothing stored").isTrue();
+        assertThat(events("RoomUpdated")).isEmpty();
+
+        recorder.restart(true);
+        recorder.removeRoomDirectly(5);
+        ApiError missing = catchThrowableOfType(ApiError.class, () -> api.autoRecord("5", null, "{\"autoRecord\":false}"));
+        assertThat(missing.getStatus()).isEqualTo(409);
+        assertThat(missing.getCode()).isEqualTo(RoomsApi.NOT_IN_RECORDER);
+        assertThat(recorder.roomIds()).as("not added behind the synchronisation's back").isEmpty();
+        assertThat(list.find(5).orElseThrow().autoRecord()).isTrue();
+        assertThat(events("RoomUpdated")).isEmpty();
+        assertThat(code(() -> api.autoRecord("6", null, "{\"autoRecord\":false}"))).isEqualTo(RoomsApi.ROOM_NOT_FOUND);
+        assertThat(code(() -> api.autoRecord("x", null, "{\"autoRecord\":false}"))).isEqualTo(RoomsApi.BAD_ROOM_ID);
+    }
+
+    @Test
+    void aChangeOfAutoRecordWithAnythingElseOrNothingIsRefusedNamingTheProblem() {
+        api.add("5", null, null);
+
+        assertThat(refusal("{\"autoRecord\":false,\"roomId\":5}")).isEqualTo(
+                "only autoRecord can be changed, not \"roomId\": {\"autoRecord\": false}");
+        assertThat(refusal("{}")).isEqualTo("the body has no autoRecord: {\"autoRecord\": false}");
+        assertThat(refusal("{\"autoRecord\":null}")).startsWith("the body has no autoRecord");
+        assertThat(refusal("{\"autoRecord\":\"no\"}")).isEqualTo("autoRecord must be true or false, not \"no\"");
+        assertThat(refusal("{\"autoRecord\":0}")).isEqualTo("autoRecord must be true or false, not 0");
+        assertThat(refusal("{\"autoRecord\":true,\"AutoRecord\":false}")).contains("autoRecord and AutoRecord");
+        assertThat(refusal("[true]")).startsWith("expected a JSON object like");
+        assertThat(refusal("{autoRecord")).startsWith("expected a JSON body like");
+        assertThat(refusal(null)).isEqualTo("say whether to record the room automatically: {\"autoRecord\": false}");
+        ApiError disagree = catchThrowableOfType(ApiError.class, () -> api.autoRecord("5", "true", "{\"autoRecord\":false}"));
+        assertThat(disagree).hasMessage("the parameter says autoRecord=true and the body false");
+        ApiError badParameter = catchThrowableOfType(ApiError.class, () -> api.autoRecord("5", "yes", null));
+        assertThat(badParameter).hasMessage("autoRecord must be true or false, not 'yes'");
+        assertThat(recorder.count("POST /api/room")).as("only the add reached the recorder").isEqualTo(1);
+    }
+
+    private String refusal(String body) {
+        ApiError refused = catchThrowableOfType(ApiError.class, () -> api.autoRecord("5", null, body));
+        assertThat(refused).as(body).isNotNull();
+        assertThat(refused.getStatus()).isEqualTo(400);
+        assertThat(refused.getCode()).isEqualTo(JobsApi.BAD_ARGUMENT);
+        return refused.getMessage();
+    }
+
+    @Test
     void addingAndRemovingAreEvents() throws Exception {
         api.add("5", null, null);
         api.remove("5");

@@ -488,7 +488,7 @@ public final class FakeRecorder implements AutoCloseable {
         dto.put("danmakuConnected", true);
         dto.put("autoRecordForThisSession", room.autoRecordForThisSession);
         ObjectNode recordingStats = dto.putObject("recordingStats");
-        recordingStats.put("sessionDuration", 0.0);
+        recordingStats.put("sessionDuration", room.sessionDuration());
         for (String field : List.of("totalInputBytes", "totalOutputBytes", "currentFileSize", "sessionMaxTimestamp",
                 "fileMaxTimestamp")) {
             recordingStats.put(field, 0);
@@ -653,6 +653,8 @@ public final class FakeRecorder implements AutoCloseable {
         private boolean recording;
         private boolean streaming;
         private boolean autoRecordForThisSession = true;
+        /** When the recording session began (System.nanoTime), while it records. */
+        private long sessionStarted;
 
         private Room(long roomId, long shortId, String name, String title, boolean autoRecord) {
             this.roomId = roomId;
@@ -666,7 +668,15 @@ public final class FakeRecorder implements AutoCloseable {
         private void start() {
             autoRecordForThisSession = true;
             streaming = true;
+            if (!recording) {
+                sessionStarted = System.nanoTime();
+            }
             recording = true;
+        }
+
+        /** As {@code recordingStats.sessionDuration}: milliseconds since the session began, 0 when not recording. */
+        private double sessionDuration() {
+            return recording ? (System.nanoTime() - sessionStarted) / 1e6 : 0.0;
         }
 
         /** As {@code StopRecord}: stops, and does not record again until the next session. */

@@ -149,6 +149,8 @@ class FakeRecorderTest {
 
         HttpResponse<String> room = get(recorder, "/api/room/23058");
         JsonNode started = json(post(recorder, "/api/room/3/start", ""));
+        Thread.sleep(50);
+        JsonNode later = json(get(recorder, "/api/room/23058"));
         post(recorder, "/api/room/23058/split", "");
         JsonNode stopped = json(post(recorder, "/api/room/23058/stop", ""));
         JsonNode deleted = json(send(recorder, "DELETE", "/api/room/23058", null, null));
@@ -159,7 +161,11 @@ class FakeRecorderTest {
                 "danmakuConnected", "autoRecordForThisSession", "recordingStats", "ioStats");
         assertThat(json(room).get("ioStats").get("startTime").asText()).isEqualTo("0001-01-01T00:00:00+00:00");
         assertThat(started.get("recording").asBoolean()).isTrue();
+        assertThat(json(room).at("/recordingStats/sessionDuration").asDouble()).as("not recording").isZero();
+        assertThat(later.at("/recordingStats/sessionDuration").asDouble()).as("ms since the start")
+                .isBetween(50.0, 10_000.0);
         assertThat(stopped.get("recording").asBoolean()).isFalse();
+        assertThat(stopped.at("/recordingStats/sessionDuration").asDouble()).isZero();
         assertThat(deleted.get("name").asText()).isEqualTo("3号直播间");
         assertThat(recorder.roomIds()).isEmpty();
         assertThat(recorder.count("POST /api/room/23058/split")).isEqualTo(1);

@@ -1,7 +1,7 @@
 // Rooms: nglive's list (on the central server: the cluster's, with each room's node), live status from the events,
-// add (one or many), remove, start/stop/split, and on the central server move.
+// add (one or many), remove, auto-record on or off, start/stop/split, and on the central server move.
 
-import { get, post, del, ApiError } from '../api.js';
+import { get, post, del, patch, ApiError } from '../api.js';
 import { h, fill, debounce } from '../dom.js';
 import { t, fmt, apply } from '../i18n.js';
 
@@ -116,7 +116,8 @@ export class RoomsView {
     const changed = new Set();
     for (const event of events) {
       switch (event.type) {
-        case 'RoomAdded': case 'RoomRemoved': case 'RoomPlaced': case 'RoomMoved': case 'RoomUnplaced':
+        case 'RoomAdded': case 'RoomRemoved': case 'RoomUpdated':
+        case 'RoomPlaced': case 'RoomMoved': case 'RoomUnplaced':
         case 'NodeJoined': case 'NodeLost':
           if (this.visible) this.reload();
           break;
@@ -136,16 +137,19 @@ export class RoomsView {
   }
 
   /**
-   * A recorder's event says at once what the next reading of the recorder would, and since when (the recorder's room
-   * list does not say); true when it changed what the row shows.
+   * A recorder's event says at once what the next reading of the recorder would, and since when (until a reading
+   * gives recordingSince); true when it changed what the row shows.
    */
   apply(event) {
     const room = this.byId.get(event.roomId);
     if (!room) return false;
     const id = room.roomId;
-    const before = `${room.recording} ${room.streaming} ${this.since.get(id)}`;
+    const shown = () => `${room.recording} ${room.streaming} ${room.recordingSince} ${this.since.get(id)}`;
+    const before = shown();
     if (event.type === 'SessionStarted') {
       this.since.set(id, event.time);
+      // a new session: the last reading's recordingSince was the previous one's
+      room.recordingSince = null;
       room.recording = true;
     } else if (event.type === 'FileOpening') {
       if (!this.since.has(id)) this.since.set(id, event.time);
@@ -154,11 +158,15 @@ export class RoomsView {
       if (!this.since.has(id)) this.since.set(id, event.time);
       room.streaming = true;
     } else {
-      if (event.type === 'SessionEnded') room.recording = false;
-      else room.streaming = false;
+      if (event.type === 'SessionEnded') {
+        room.recording = false;
+        room.recordingSince = null;
+      } else {
+        room.streaming = false;
+      }
       if (!room.recording && !room.streaming) this.since.delete(id);
     }
-    return before !== `${room.recording} ${room.streaming} ${this.since.get(id)}`;
+    return before !== shown();
   }
 
   render() {
@@ -229,7 +237,10 @@ export class RoomsView {
     } else if (!room.streaming && !room.recording) {
       status.push(h('span', { class: 'badge idle' }, t('rooms.idle')));
     }
-    if ((room.recording || room.streaming) && this.since.has(id)) {
+    if (room.recording && room.recordingSince) {
+      // the recorder's own figure; the events' time only when it gives none
+      status.push(h('span', { class: 'since' }, t('rooms.recordingSince', { time: fmt.time(room.recordingSince) })));
+    } else if ((room.recording || room.streaming) && this.since.has(id)) {
       status.push(h('span', { class: 'since' }, t('rooms.since', { time: fmt.time(this.since.get(id)) })));
     }
     return [
@@ -239,10 +250,17 @@ export class RoomsView {
         room.name ? h('div', { class: 'name' }, room.name) : null),
       h('td', { 'data-label': t('rooms.col.title') }, room.title || '—', area ? h('div', { class: 'dim' }, area) : null),
       h('td', { 'data-label': t('rooms.col.status'), class: 'status' }, status),
-      h('td', { 'data-label': t('rooms.col.autoRecord') }, room.autoRecord ? t('yes') : t('no')),
+      h('td', { 'data-label': t('rooms.col.autoRecord'), class: 'auto' }, this.autoRecordToggle(room)),
       this.central ? this.nodeCell(room) : this.syncCell(room),
       h('td', { 'data-label': t('rooms.col.actions'), class: 'actions' }, this.actions(room)),
     ];
+  }
+
+  autoRecordToggle(room) {
+    const box = h('input', { type: 'checkbox', checked: Boolean(room.autoRecord), dataset: { action: 'auto-record' },
+      'aria-label': t('rooms.autoRecordFor', { id: room.roomId }) });
+    box.addEventListener('change', () => this.setAutoRecord(room.roomId, box));
+    return h('label', { class: 'check' }, box, h('span', {}, room.autoRecord ? t('yes') : t('no')));
   }
 
   syncCell(room) {
@@ -299,6 +317,28 @@ export class RoomsView {
       this.reload();
     } catch (e) {
       this.say(`${id}: ${e.message}`, true);
+    }
+  }
+
+  async setAutoRecord(id, box) {
+    const wanted = box.checked;
+    box.disabled = true;
+    try {
+      const answer = await patch(`/api/rooms/${id}`, { autoRecord: wanted });
+      const room = this.byId.get(id);
+      if (room) {
+        room.autoRecord = answer.autoRecord;
+        this.renderRow(room);
+        this.filterRows([room]);
+      }
+      const done = t(answer.autoRecord ? 'rooms.done.autoRecordOn' : 'rooms.done.autoRecordOff', { id });
+      // the central server stored it; a node that is away or refused it gets it later
+      this.say(answer.applied === false ? done + ' ' + t('rooms.autoRecordLater', { why: answer.applyError }) : done);
+    } catch (e) {
+      box.checked = !wanted;
+      this.say(`${id}: ${e.message}`, true);
+    } finally {
+      box.disabled = false;
     }
   }
 
