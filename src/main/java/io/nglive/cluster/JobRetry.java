@@ -68,7 +68,7 @@ public final class JobRetry {
         }
         List<ClusterStore.Node> named = nodes.stream().filter(n -> node.equals(n.name())).toList();
         if (named.isEmpty()) {
-            throw new ApiError(404, JobsApi.JOB_NOT_FOUND, "no node is called " + node);
+            throw new ApiError(404, 4044, "no node is called " + node); // as GET /api/jobs?node= answers
         }
         if (named.size() > 1) {
             throw new ApiError(400, JobsApi.BAD_ARGUMENT, named.size() + " nodes are called " + node
