@@ -55,6 +55,11 @@ public final class JobsApi {
         return jobId;
     }
 
+    /** A job id as the API takes it; the central server checks one before it forwards a retry to the job's node. */
+    public static long jobId(String value) {
+        return number("id", value);
+    }
+
     private static ApiError notFound(long jobId) {
         return new ApiError(404, JOB_NOT_FOUND, "job " + jobId + " does not exist");
     }

@@ -93,6 +93,12 @@ public final class ClusterConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
+    public JobRetry jobRetry(@BeanInject("clusterStore") ClusterStore store,
+                             @BeanInject("nodeSessions") NodeSessions sessions) {
+        return new JobRetry(store, sessions);
+    }
+
+    @BindToRegistry(lazy = true)
     public About about(@BeanInject("clusterSettings") ClusterSettings settings, @BeanInject("events") EventLog events,
                        @BeanInject("access") Access access) {
         return About.central(OUTBOX_NAME, settings.nodeTimeout(), events::lastSeq, access);

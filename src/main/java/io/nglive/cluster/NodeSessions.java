@@ -125,6 +125,11 @@ public final class NodeSessions implements ExceptionHandler {
                 .whenComplete((r, failure) -> session.pending.remove(id));
     }
 
+    /** How long a command waits for its reply. */
+    public long commandTimeoutMillis() {
+        return commandTimeoutMillis;
+    }
+
     /** How long ago the node was last heard on its connection; empty when it has none. */
     public Optional<Long> silentMillis(String nodeId) {
         Session session = byNode.get(nodeId);

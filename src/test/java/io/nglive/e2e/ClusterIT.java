@@ -3,10 +3,12 @@ package io.nglive.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,13 +17,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.nglive.testing.EventClient;
 import io.nglive.testing.EventReceiver;
 import io.nglive.testing.FakeRecorder;
 import io.nglive.testing.NgliveProcess;
 import io.nglive.testing.TestMedia;
+import io.nglive.testing.UploadServer;
 import io.nglive.testing.Webhooks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,13 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
  * The central server with real nodes: the packaged jar started as a central server and as nodes, each node with a
  * recorder of its own ({@link FakeRecorder}), or one without an API (webhook-only), which takes no rooms. Rooms are
  * placed on exactly one recorder, follow labels and capacity, move when their node is lost, and leave a returning
- * node only once its recording in progress has ended; the central server's events also go to its event webhooks.
+ * node only once its recording in progress has ended; the central server's events also go to its event webhooks; a
+ * node's failed job is retried through the central server.
  */
 class ClusterIT {
 
     static final String TOKEN = "cluster-secret";
     static final Duration PATIENCE = Duration.ofSeconds(40);
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -75,6 +83,12 @@ class ClusterIT {
     /** A node beside the recorder at {@code recorderUrl}; empty: a recorder without an API (webhook-only). */
     private NgliveProcess startNode(NgliveProcess central, String name, String labels, int capacity,
                                     String recorderUrl, String token) {
+        return nodeProcess(central, name, labels, capacity, recorderUrl, token).start();
+    }
+
+    /** The node {@link #startNode} starts, not started yet, for a test to set more. */
+    private NgliveProcess nodeProcess(NgliveProcess central, String name, String labels, int capacity,
+                                      String recorderUrl, String token) {
         NgliveProcess node = new NgliveProcess(dir.resolve(name))
                 .set("nglive.node.name", name)
                 .set("nglive.node.labels", labels)
@@ -86,7 +100,7 @@ class ClusterIT {
                 .set("nglive.recorder.sync-interval", "1s")
                 .set("nglive.transcode.mode", "NONE");
         running.add(node);
-        return node.start();
+        return node;
     }
 
     private record Node(String name, FakeRecorder recorder, NgliveProcess process) {
@@ -410,6 +424,82 @@ class ClusterIT {
         return central.send(HttpRequest.newBuilder(central.uri("/api/rooms/" + roomId))
                 .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    void aFailedJobIsRetriedThroughTheCentralServerByItsNode() throws Exception {
+        NgliveProcess central = central("20s");
+        UploadServer target = UploadServer.start(Files.createDirectories(dir.resolve("target")));
+        running.add(target);
+        target.respondWith(507);
+        FakeRecorder recorder = FakeRecorder.start(0, null, null);
+        running.add(recorder);
+        NgliveProcess a = nodeProcess(central, "nas-a", "", 0, recorder.url(), TOKEN)
+                .uploadTo(target.url()).set("nglive.upload.retries", "1").start();
+        await().atMost(PATIENCE).until(() -> connectedNodes(central).containsKey("nas-a"));
+        TestMedia.flv(Files.createDirectories(a.works().resolve("701")), "重试.flv", 1);
+        long jobId = a.json(a.webhook(Webhooks.fileClosed(701, "701/重试.flv"))).at("/data/jobId").asLong();
+        await().atMost(PATIENCE).until(() -> "FAILED".equals(centralJob(central, "nas-a", jobId).path("status").asText()));
+        String nodeId = centralJob(central, "nas-a", jobId).path("nodeId").asText();
+        String retry = "/api/jobs/" + jobId + "/retry";
+
+        // refused before any node is asked, then by the node itself with its own code
+        assertRefused(central.post(retry, ""), 400, 4002, "name the node of job " + jobId + ": POST " + retry
+                + "?node=NAME or nodeId (each node numbers its own jobs)");
+        assertRefused(central.post(retry + "?node=nowhere", ""), 404, 4044, "no node is called nowhere");
+        assertRefused(central.post("/api/jobs/999999/retry?node=nas-a", ""), 404, 4044,
+                "node nas-a: job 999999 does not exist");
+
+        // the target accepts again: the retry, through the central server, makes nas-a upload it, and it is DONE there
+        target.healthy();
+        HttpResponse<String> retried = central.post(retry + "?node=" + nodeId, "");
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        JsonNode answer = central.json(retried).path("data");
+        assertThat(answer.path("node").asText()).isEqualTo("nas-a");
+        assertThat(answer.at("/answer/id").asLong()).isEqualTo(jobId);
+        assertThat(answer.at("/answer/status").asText()).isIn("PENDING", "RUNNING");
+        await().atMost(PATIENCE).until(() -> "DONE".equals(centralJob(central, "nas-a", jobId).path("status").asText()));
+        assertThat(a.job(jobId).path("status").asText()).isEqualTo("DONE");
+        assertThat(target.puts("701/重试.flv")).isEqualTo(1);
+        assertRefused(central.post(retry + "?node=nas-a", ""), 409, 4091,
+                "node nas-a: job " + jobId + " is DONE; only a FAILED job can be retried");
+
+        // a node that never answers: the central server gives up after its 10 s and says what that means
+        String muteId = UUID.randomUUID().toString();
+        WebSocket mute = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + central.port()
+                + "/nodes?token=" + TOKEN), new WebSocket.Listener() { }).join();
+        running.add(mute::abort);
+        mute.sendText("{\"type\":\"hello\",\"node\":\"mute\",\"nodeId\":\"" + muteId
+                + "\",\"version\":\"0.1.0\",\"lastAcked\":0}", true).join();
+        await().atMost(PATIENCE).until(() -> connectedNodes(central).containsKey("mute"));
+        long asked = System.nanoTime();
+        assertRefused(central.post("/api/jobs/3/retry?node=mute", ""), 502, 5021, "node mute did not answer within"
+                + " 10 s: whether job 3 runs again shows in its events; if it does not, retry it when the node is back");
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+
+        // nas-a is away: the job can be retried when it is back
+        a.stop();
+        await().atMost(PATIENCE).until(() -> !connectedNodes(central).containsKey("nas-a"));
+        assertRefused(central.post(retry + "?node=nas-a", ""), 502, 5021,
+                "node nas-a is offline: job " + jobId + " can be retried when the node is back");
+    }
+
+    /** The central server's view of a node's job, or a missing node when it has none. */
+    private static JsonNode centralJob(NgliveProcess central, String node, long jobId) {
+        for (JsonNode job : data(central, "/api/jobs?node=" + node)) {
+            if (job.path("id").asLong() == jobId) {
+                return job;
+            }
+        }
+        return MissingNode.getInstance();
+    }
+
+    private static void assertRefused(HttpResponse<String> answer, int status, int code, String message)
+            throws IOException {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.path("code").asInt()).as(answer.body()).isEqualTo(code);
+        assertThat(body.path("message").asText()).isEqualTo(message);
     }
 
     private static Map<Long, String> placement(NgliveProcess central) {

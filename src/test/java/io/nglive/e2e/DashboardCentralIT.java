@@ -13,6 +13,7 @@ import io.nglive.testing.Browser;
 import io.nglive.testing.FakeRecorder;
 import io.nglive.testing.NgliveProcess;
 import io.nglive.testing.TestMedia;
+import io.nglive.testing.UploadServer;
 import io.nglive.testing.Webhooks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dashboard of the central server in a real browser: one central server and one node with its recorder (the
- * packaged jar in both roles, as ClusterIT runs them). No API token here, so the page opens without asking.
+ * The dashboard of the central server in a real browser: one central server and one node with its recorder and an
+ * upload target (the packaged jar in both roles, as ClusterIT runs them). No API token here, so the page opens
+ * without asking.
  */
 class DashboardCentralIT {
 
@@ -31,27 +33,30 @@ class DashboardCentralIT {
     static Path dir;
     static NgliveProcess central;
     static FakeRecorder recorder;
+    static UploadServer target;
     static NgliveProcess node;
     static Browser browser;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         central = new NgliveProcess(dir.resolve("central")).set("nglive.role", "central")
                 .set("nglive.cluster.node-timeout", "3s").start();
         recorder = FakeRecorder.start(0, null, null);
+        target = UploadServer.start(Files.createDirectories(dir.resolve("target")));
         node = new NgliveProcess(dir.resolve("nas-1")).set("nglive.node.name", "nas-1")
                 .set("nglive.node.labels", "site-a")
                 .set("nglive.central.url", "ws://127.0.0.1:" + central.port() + "/nodes")
                 .set("nglive.central.retry-delay", "300ms").set("nglive.central.retry-max-delay", "1s")
                 .set("nglive.recorder.url", recorder.url()).set("nglive.recorder.sync-interval", "1s")
-                .set("nglive.transcode.mode", "NONE").start();
+                .set("nglive.transcode.mode", "NONE")
+                .uploadTo(target.url()).set("nglive.upload.retries", "1").start();
         await().atMost(PATIENCE).until(() -> central.get("/api/nodes").body().contains("\"connected\":true"));
         browser = Browser.start("zh-CN");
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable running : new AutoCloseable[] {browser, node, recorder, central}) {
+        for (AutoCloseable running : new AutoCloseable[] {browser, node, target, recorder, central}) {
             try {
                 if (running != null) {
                     running.close();
@@ -63,7 +68,7 @@ class DashboardCentralIT {
     }
 
     @Test
-    void theNodesTheirLoadTheNodeOfEachRoomTheRoomsThatFitNowhereAndALostNode() throws IOException {
+    void theNodesTheirLoadTheNodeOfEachRoomTheRoomsThatFitNowhereAFailedJobRetriedAndALostNode() throws IOException {
         var about = central.json(central.get("/api/about")).path("data");
         assertThat(about.path("role").asText()).isEqualTo("central");
         assertThat(about.path("name").asText()).isEqualTo("central");
@@ -102,6 +107,23 @@ class DashboardCentralIT {
         browser.until(d -> browser.elements("tr[data-status='DONE']").size() == 1, PATIENCE);
         assertThat(browser.text("tr[data-status='DONE']")).contains("nas-1", "901/中心.flv", "已完成");
         browser.screenshot("jobs-central-zh-CN-1400");
+
+        // a job that failed on its node is retried from the central server's page, and ends DONE there, live
+        target.respondWith(507);
+        TestMedia.flv(node.works().resolve("901"), "重试.flv", 1);
+        assertThat(node.webhook(Webhooks.fileClosed(901, "901/重试.flv")).statusCode()).isEqualTo(200);
+        String failed = "#view-jobs tr[data-status='FAILED']";
+        browser.until(d -> browser.elements(failed + " button[data-action='retry']").size() == 1, PATIENCE);
+        assertThat(browser.text(failed)).contains("901/重试.flv", "失败").containsIgnoringCase("insufficient storage");
+        browser.screenshot("jobs-central-failed-zh-CN-1400");
+        target.healthy();
+        browser.js("window.sameDocument = true");
+        browser.element(failed + " button[data-action='retry']").click();
+        browser.until(d -> browser.elements("tr[data-status='DONE']").size() == 2, PATIENCE);
+        assertThat(browser.elements("tr[data-status='FAILED']")).isEmpty();
+        assertThat(browser.text("#view-jobs .message")).contains("将在 nas-1 上重新运行");
+        assertThat(browser.js("return window.sameDocument")).as("no reload").isEqualTo(true);
+        assertThat(target.puts("901/重试.flv")).isEqualTo(1);
         assertThat(browser.consoleErrors()).isEmpty();
 
         node.stop();

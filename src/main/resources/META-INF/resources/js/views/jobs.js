@@ -170,9 +170,10 @@ export class JobsView {
   row(job, key, signature) {
     const bar = h('progress', { max: 100, value: 0 });
     const detail = h('tr', { class: 'detail' }, h('td', { colspan: 11 }, t('loading')));
-    const retry = !this.central && job.status === 'FAILED'
-      ? h('button', { type: 'button', class: 'small', dataset: { action: 'retry' }, 'aria-label': t('jobs.retry') + ' ' + job.id,
-        onclick: () => this.retry(job.id) }, t('jobs.retry')) : null;
+    const retry = job.status === 'FAILED'
+      ? h('button', { type: 'button', class: 'small', dataset: { action: 'retry' },
+        'aria-label': `${t('jobs.retry')} ${job.id}${this.central ? ' ' + job.node : ''}`,
+        onclick: (e) => this.retry(job, e.currentTarget) }, t('jobs.retry')) : null;
     const details = h('button', { type: 'button', class: 'small quiet', 'aria-expanded': String(this.open.has(key)),
       onclick: () => this.toggle(job, key) }, t('jobs.details'));
     const error = job.error || job.last?.error || '';
@@ -245,13 +246,20 @@ export class JobsView {
     }
   }
 
-  async retry(id) {
+  /**
+   * On the central server the job is its node's, named by id (two nodes may share a name); the row reads RUNNING
+   * when the node's events say so. The button stays off meanwhile, so that a second click does not ask again.
+   */
+  async retry(job, button) {
+    const path = `/api/jobs/${job.id}/retry` + (this.central ? '?node=' + encodeURIComponent(job.nodeId) : '');
+    button.disabled = true;
     try {
-      await post(`/api/jobs/${id}/retry`);
-      this.say(t('jobs.retried', { id }));
+      await post(path);
+      this.say(this.central ? t('jobs.retriedOn', { id: job.id, node: job.node }) : t('jobs.retried', { id: job.id }));
       this.load();
     } catch (e) {
-      this.say(`#${id}: ${e.message}`, true);
+      button.disabled = false;
+      this.say(`#${job.id}${this.central ? ' (' + job.node + ')' : ''}: ${e.message}`, true);
     }
   }
 
