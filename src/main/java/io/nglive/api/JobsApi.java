@@ -65,14 +65,6 @@ public final class JobsApi {
     }
 
     private static long number(String name, String value) {
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ApiError(400, BAD_ARGUMENT, name + " must be a positive whole number, not '" + value + "'");
-        }
+        return Parameters.wholeNumber(name, value, 0, Long.MAX_VALUE);
     }
 }

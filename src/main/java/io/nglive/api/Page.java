@@ -16,19 +16,6 @@ public record Page(int limit, int offset) {
     }
 
     private static int number(String name, String value, int absent, int min, int max) {
-        if (value == null || value.isBlank()) {
-            return absent;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        throw new ApiError(400, JobsApi.BAD_ARGUMENT, name + " must be a whole number from " + min + " to " + max
-                + ", not '" + shown + "'");
+        return value == null || value.isBlank() ? absent : (int) Parameters.wholeNumber(name, value, min, max);
     }
 }

@@ -104,16 +104,20 @@ public final class ClusterRooms {
                     NodeSessions.NodeUnavailable ? cause.getMessage() : "did not answer: " + cause));
         }
         if (!reply.ok()) {
-            // the node refused: its own code and reason, as its HTTP API would have answered
-            int status = reply.code() / 10;
-            throw new ApiError(status >= 400 && status < 600 ? status : 502, reply.code(),
-                    "node " + room.node() + ": " + reply.message());
+            throw refusal(room.node(), reply);
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("roomId", room.roomId());
         data.put("node", room.node());
         data.put("answer", reply.data());
         return ok(data);
+    }
+
+    /** A node's refusal keeps its code and reason, with the HTTP status its own API would have answered. */
+    static ApiError refusal(String node, Reply reply) {
+        int status = reply.code() / 10;
+        return new ApiError(status >= 400 && status < 600 ? status : 502, reply.code(),
+                "node " + node + ": " + reply.message());
     }
 
     /**

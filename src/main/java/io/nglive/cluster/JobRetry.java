@@ -49,7 +49,7 @@ public final class JobRetry {
             throw unavailable(name, jobId, e.getCause());
         }
         if (!reply.ok()) {
-            throw refused(name, reply);
+            throw ClusterRooms.refusal(name, reply);
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", jobId);
@@ -84,12 +84,5 @@ public final class JobRetry {
                 : cause instanceof NodeSessions.NodeUnavailable ? cause.getMessage() : "could not be asked: " + cause;
         return new ApiError(502, ClusterRooms.NODE_UNAVAILABLE, "node " + node + " " + why + ": whether job " + jobId
                 + " runs again shows in its events; if it does not, retry it when the node is back");
-    }
-
-    /** The node's refusal keeps its code and reason, with the HTTP status its own API would have answered. */
-    static ApiError refused(String node, Reply reply) {
-        int status = reply.code() / 10;
-        return new ApiError(status >= 400 && status < 600 ? status : 502, reply.code(),
-                "node " + node + ": " + reply.message());
     }
 }

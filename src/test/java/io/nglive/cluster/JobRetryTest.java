@@ -62,7 +62,7 @@ class JobRetryTest {
         ApiError error = refused("seven", "nas-1");
 
         assertThat(error.getStatus()).isEqualTo(400);
-        assertThat(error.getMessage()).isEqualTo("id must be a positive whole number, not 'seven'");
+        assertThat(error.getMessage()).isEqualTo("id must be a whole number 0 or more, not 'seven'");
     }
 
     @Test
@@ -102,14 +102,14 @@ class JobRetryTest {
 
     @Test
     void theNodesRefusalKeepsItsCodeAndReasonWithTheStatusOfTheNodesOwnApi() {
-        assertThat(JobRetry.refused("nas-1", reply(4044, "job 7 does not exist")))
+        assertThat(ClusterRooms.refusal("nas-1", reply(4044, "job 7 does not exist")))
                 .extracting(ApiError::getStatus, ApiError::getCode, Throwable::getMessage)
                 .containsExactly(404, 4044, "node nas-1: job 7 does not exist");
-        assertThat(JobRetry.refused("nas-1", reply(4091, "job 7 is DONE; only a FAILED job can be retried")))
+        assertThat(ClusterRooms.refusal("nas-1", reply(4091, "job 7 is DONE; only a FAILED job can be retried")))
                 .extracting(ApiError::getStatus, ApiError::getCode, Throwable::getMessage)
                 .containsExactly(409, 4091, "node nas-1: job 7 is DONE; only a FAILED job can be retried");
-        assertThat(JobRetry.refused("nas-1", reply(5030, "too many commands")).getStatus()).isEqualTo(503);
-        assertThat(JobRetry.refused("nas-1", reply(7, "odd")).getStatus()).as("a code of no HTTP status").isEqualTo(502);
+        assertThat(ClusterRooms.refusal("nas-1", reply(5030, "too many commands")).getStatus()).isEqualTo(503);
+        assertThat(ClusterRooms.refusal("nas-1", reply(7, "odd")).getStatus()).as("a code of no HTTP status").isEqualTo(502);
     }
 
     private static Reply reply(int code, String message) {

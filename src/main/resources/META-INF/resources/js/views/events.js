@@ -2,6 +2,7 @@
 
 import { h, fill } from '../dom.js';
 import { t, fmt, apply } from '../i18n.js';
+import { View } from './view.js';
 
 const CAP = 500;
 const GROUPS = {
@@ -37,10 +38,9 @@ function summary(event) {
   return parts.join(' · ');
 }
 
-export class EventsView {
+export class EventsView extends View {
   constructor(el, about, stream) {
-    this.el = el;
-    this.visible = false;
+    super(el, about, stream);
     this.events = [];
     this.fresh = [];
     this.shown = new Set(SHOWN_AT_FIRST);
@@ -57,19 +57,11 @@ export class EventsView {
         h('label', { for: 'event-text', class: 'sr', 'data-i18n': 'events.search' }), this.text),
       this.list);
     apply(el);
-    stream.subscribe((events) => this.onEvents(events));
   }
 
-  show() {
-    this.visible = true;
+  /** Nothing to fetch: the feed is the stream's (replayed with since after a reconnect). */
+  load() {
     this.refilter();
-  }
-
-  hide() {
-    this.visible = false;
-  }
-
-  resync() {
   }
 
   relabel() {

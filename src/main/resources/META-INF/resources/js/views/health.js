@@ -4,6 +4,7 @@
 import { get, healthChecks } from '../api.js';
 import { h, fill, debounce } from '../dom.js';
 import { t, fmt, apply } from '../i18n.js';
+import { View } from './view.js';
 
 const POLL = 5000;
 // the works path's disk: a warning well before the recorder's writes fail
@@ -24,35 +25,16 @@ function facts(pairs) {
   return h('dl', { class: 'facts' }, pairs.filter(Boolean).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
-export class HealthView {
+export class HealthView extends View {
   constructor(el, about, stream) {
-    this.el = el;
-    this.about = about;
-    this.central = about.role === 'central';
+    super(el, about, stream, POLL);
     this.beat = null;
     this.checks = null;
     this.nodes = [];
-    this.visible = false;
     this.reload = debounce(() => this.load(), 500);
     this.content = h('div', { class: 'cards' });
     fill(el, h('div', { class: 'head' }, h('h1', { 'data-i18n': 'tab.health' })), this.content);
     apply(el);
-    stream.subscribe((events) => this.onEvents(events));
-  }
-
-  show() {
-    this.visible = true;
-    this.load();
-    this.timer = setInterval(() => this.load(), POLL);
-  }
-
-  hide() {
-    this.visible = false;
-    clearInterval(this.timer);
-  }
-
-  resync() {
-    if (this.visible) this.load();
   }
 
   relabel() {

@@ -4,6 +4,7 @@
 import { get, post } from '../api.js';
 import { h, fill, debounce } from '../dom.js';
 import { t, fmt, apply } from '../i18n.js';
+import { View } from './view.js';
 
 const PAGE = 50;
 const POLL = 3000;
@@ -13,19 +14,16 @@ const STAGES = { TranscodeStarted: 'transcode', IsTranscode: 'transcode', Transc
 const LIFECYCLE = new Set(['FileClosed', 'TranscodeStarted', 'TranscodeEnded', 'TranscodeError', 'UpStarted',
   'UpEnded', 'UpError']);
 
-export class JobsView {
+export class JobsView extends View {
   constructor(el, about, stream) {
-    this.el = el;
-    this.central = about.role === 'central';
+    super(el, about, stream, POLL);
     this.jobs = [];
     this.offset = 0;
     this.rows = new Map();
     this.progress = new Map();
     this.open = new Set();
-    this.visible = false;
     this.reload = debounce(() => this.load(), 400);
     this.build();
-    stream.subscribe((events) => this.onEvents(events));
   }
 
   /** Jobs are numbered per node: on the central server a job is its node and its id. */
@@ -61,21 +59,9 @@ export class JobsView {
     apply(this.el);
   }
 
-  show() {
-    this.visible = true;
-    this.load();
-    this.timer = setInterval(() => {
-      if (this.jobs.some((j) => j.status === 'PENDING' || j.status === 'RUNNING')) this.load();
-    }, POLL);
-  }
-
-  hide() {
-    this.visible = false;
-    clearInterval(this.timer);
-  }
-
-  resync() {
-    if (this.visible) this.load();
+  /** Progress comes with events; a poll only while a job on the page is under way. */
+  due() {
+    return this.jobs.some((j) => j.status === 'PENDING' || j.status === 'RUNNING');
   }
 
   relabel() {

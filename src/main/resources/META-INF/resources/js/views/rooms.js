@@ -4,6 +4,7 @@
 import { get, post, del, patch, ApiError } from '../api.js';
 import { h, fill, debounce } from '../dom.js';
 import { t, fmt, apply } from '../i18n.js';
+import { View } from './view.js';
 
 const REFRESH = 15000;
 
@@ -23,20 +24,18 @@ export function roomIds(text) {
   return { ids, bad };
 }
 
-export class RoomsView {
+export class RoomsView extends View {
   constructor(el, about, stream) {
-    this.el = el;
-    this.central = about.role === 'central';
-    this.managed = !this.central && !about.recorderApi;
+    const managed = about.role !== 'central' && !about.recorderApi;
+    super(el, about, stream, managed ? 0 : REFRESH);
+    this.managed = managed;
     this.rooms = [];
     this.byId = new Map();
     this.rows = new Map();
     this.since = new Map();
     this.nodes = [];
-    this.visible = false;
     this.reload = debounce(() => this.load(), 300);
     this.build();
-    stream.subscribe((events) => this.onEvents(events));
   }
 
   build() {
@@ -76,22 +75,6 @@ export class RoomsView {
         h('button', { type: 'submit', id: 'room-add-button', 'data-i18n': 'rooms.add.button' })));
   }
 
-  show() {
-    this.visible = true;
-    if (this.managed) return;
-    this.load();
-    this.timer = setInterval(() => this.load(), REFRESH);
-  }
-
-  hide() {
-    this.visible = false;
-    clearInterval(this.timer);
-  }
-
-  /** The server came back: what changed meanwhile. */
-  resync() {
-    if (this.visible && !this.managed) this.load();
-  }
 
   relabel() {
     apply(this.el);
@@ -100,6 +83,8 @@ export class RoomsView {
   }
 
   async load() {
+    // webhook-only: the recorder manages its rooms, and nglive has none to show
+    if (this.managed) return;
     try {
       const [rooms, nodes] = await Promise.all([get('/api/rooms'), this.central ? get('/api/nodes') : []]);
       this.rooms = rooms;
