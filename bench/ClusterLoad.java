@@ -48,11 +48,21 @@ import io.nglive.protocol.Reply;
  * answers to allroom, addroom, removeroom and the room actions from a room set of its own. Where the rooms are is
  * judged from those sets, not from the central's API. Prints one JSON line.
  * Run (bench/bench.py does): java -cp target/nglive.jar bench/ClusterLoad.java PORT TOKEN PID key=value...
+ * <p>
+ * With {@code hold=SECONDS} (the dashboard's bench on the central server) it stops after the rooms are placed: prints
+ * {@code READY}, keeps the nodes, their heartbeats and their events going for at most SECONDS (until {@code GET /done}
+ * on {@code control=PORT}), then prints its JSON. Its job events start paused; {@code GET /events/on} and
+ * {@code /events/off} on the control port resume and pause them. {@code job-events=A,B,...} are a job's event types
+ * (default FileClosed ... UpEnded) and {@code pace=steady} spaces them evenly, event-every / their number apart, each
+ * job right after the last and in the node's rooms in turn, so that the nodes together make a steady rate.
  */
 public class ClusterLoad {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String[] JOB_EVENTS = {"FileClosed", "TranscodeStarted", "TranscodeEnded", "UpStarted", "UpEnded"};
+    static String[] jobEvents = {"FileClosed", "TranscodeStarted", "TranscodeEnded", "UpStarted", "UpEnded"};
+    static boolean steady;
+    /** Job events held back (hold mode, until the control port says otherwise). */
+    static volatile boolean paused;
 
     static int port;
     static String token;
@@ -95,6 +105,12 @@ public class ClusterLoad {
         int timeout = intOpt("node-timeout", 20);
         int drop = intOpt("drop", 100);
         eventMeanSeconds = Double.parseDouble(opts.getOrDefault("event-every", "120"));
+        if (opts.containsKey("job-events")) {
+            jobEvents = opts.get("job-events").split(",");
+        }
+        steady = "steady".equals(opts.get("pace"));
+        int hold = intOpt("hold", 0);
+        paused = hold > 0;
         dumps = opts.containsKey("dumps") ? Path.of(opts.get("dumps")) : null;
         out.put("nodes", n);
         out.put("rooms", n * roomsPerNode);
@@ -165,6 +181,10 @@ public class ClusterLoad {
         out.put("place_all_ok", placed);
         out.put("place_all_central_cpu_s", (cpuTicks() - cpu) / 100.0);
         out.put("place_all_state", placement(added).toMap());
+        if (hold > 0) {
+            hold(hold, rss);
+            return;
+        }
 
         // 3. steady state: command round trips, paced, while heartbeats and events go on
         rss.steady.clear();
@@ -242,6 +262,68 @@ public class ClusterLoad {
         out.put("commands_answered", commandsAnswered.get());
         out.put("commands_by_name", commandsByName);
         out.put("rss_peak_mb", rss.peak);
+        out.put("total_s", seconds(t0));
+    }
+
+    /**
+     * The nodes as they are, for at most `seconds`: READY on stdout, then job events only while the control port
+     * (control=PORT) says so, until it is asked for /done. What the nodes made, the central's CPU and RSS meanwhile.
+     */
+    static void hold(int seconds, Rss rss) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        com.sun.net.httpserver.HttpServer control = null;
+        if (opts.containsKey("control")) {
+            control = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", intOpt("control", 0)), 8);
+            control.createContext("/", exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                switch (path) {
+                    case "/events/on" -> paused = false;
+                    case "/events/off" -> paused = true;
+                    case "/done" -> {
+                    }
+                    default -> {
+                        exchange.sendResponseHeaders(404, -1);
+                        exchange.close();
+                        return;
+                    }
+                }
+                System.err.printf("%6.1f s  control: %s%n", seconds(t0), path);
+                byte[] ok = "ok\n".getBytes();
+                exchange.sendResponseHeaders(200, ok.length);
+                exchange.getResponseBody().write(ok);
+                exchange.close();
+                if (path.equals("/done")) {
+                    done.complete(null);
+                }
+            });
+            control.start();
+        }
+        long made = nodes.stream().mapToLong(SimNode::made).sum();
+        long cpu = cpuTicks();
+        long start = System.nanoTime();
+        rss.steady.clear();
+        rss.measuringSteady = true;
+        System.out.println("READY");
+        System.out.flush();
+        try {
+            done.get(seconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.err.printf("%6.1f s  hold: %d s are up%n", seconds(t0), seconds);
+        }
+        double held = (System.nanoTime() - start) / 1e9;
+        rss.measuringSteady = false;
+        if (control != null) {
+            control.stop(0);
+        }
+        out.put("hold_s", held);
+        out.put("job_events", List.of(jobEvents));
+        out.put("pace", steady ? "steady" : "exponential");
+        out.put("hold_events_made", nodes.stream().mapToLong(SimNode::made).sum() - made);
+        out.put("hold_central_cpu_percent", 100.0 * (cpuTicks() - cpu) / 100.0 / held);
+        out.put("rss_steady_mb", median(rss.steady));
+        out.put("rss_peak_mb", rss.peak);
+        out.put("reconnects", reconnects.get());
         out.put("total_s", seconds(t0));
     }
 
@@ -447,46 +529,80 @@ public class ClusterLoad {
             scheduleJob();
         }
 
-        /** A recording file's job, every event-every seconds on average: its five events a few seconds apart. */
+        /**
+         * A recording file's job, every event-every seconds on average: its events a few seconds apart. With
+         * pace=steady, one job after another, its events event-every / their number apart (the first at a random
+         * phase), so that many nodes together send at an even rate.
+         */
         void scheduleJob() {
-            long delay = (long) (-Math.log(1 - ThreadLocalRandom.current().nextDouble()) * eventMeanSeconds * 1000);
-            timers.schedule(() -> jobStep(0, 0, 0), delay, TimeUnit.MILLISECONDS);
+            long delay = steady ? ThreadLocalRandom.current().nextLong(stepMillis())
+                    : (long) (-Math.log(1 - ThreadLocalRandom.current().nextDouble()) * eventMeanSeconds * 1000);
+            timers.schedule(() -> jobStep(0, 0, 0, null), delay, TimeUnit.MILLISECONDS);
         }
 
-        void jobStep(int step, long job, long room) {
+        static long stepMillis() {
+            return Math.max(1, Math.round(eventMeanSeconds * 1000 / jobEvents.length));
+        }
+
+        void jobStep(int step, long job, long room, String session) {
             synchronized (this) {
                 if (!alive || !eventsOn) {
                     return;
                 }
+                if (paused) {
+                    // held back (hold mode): the job is dropped, the next one waits for the events to resume
+                    timers.schedule(this::scheduleJob, stepMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                }
                 if (step == 0) {
                     job = ++jobs;
-                    room = rooms.isEmpty() ? 1 : rooms.iterator().next();
+                    room = rooms.isEmpty() ? 1
+                            : steady ? rooms.stream().sorted().skip(job % rooms.size()).findFirst().orElseThrow()
+                            : rooms.iterator().next();
+                    session = UUID.randomUUID().toString();
                 }
-                String file = room + "-room/录制-" + room + "-" + job + ".flv";
-                ObjectNode fields = JSON.createObjectNode().put("roomId", room);
-                if (step == 0) {
-                    fields.put("eventId", UUID.randomUUID().toString()).put("recorder", "bililive-recorder")
-                            .put("file", file).put("fileSize", 1_234_567_890L).put("duration", 3600.0)
-                            .put("sessionId", UUID.randomUUID().toString()).put("name", "room " + room)
-                            .put("title", "title").put("recording", true).put("streaming", true);
-                } else {
+                emit(jobEvents[step], fields(jobEvents[step], job, room, session));
+            }
+            if (step + 1 < jobEvents.length) {
+                long j = job;
+                long r = room;
+                String s = session;
+                timers.schedule(() -> jobStep(step + 1, j, r, s),
+                        steady ? stepMillis() : ThreadLocalRandom.current().nextLong(1000, 3000), TimeUnit.MILLISECONDS);
+            } else if (steady) {
+                timers.schedule(() -> jobStep(0, 0, 0, null), stepMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                scheduleJob();
+            }
+        }
+
+        /** An event's fields as a node sends them: the recorder's (a session's), or a pipeline stage's. */
+        static ObjectNode fields(String type, long job, long room, String session) {
+            String file = room + "-room/录制-" + room + "-" + job + ".flv";
+            ObjectNode fields = JSON.createObjectNode().put("roomId", room);
+            switch (type) {
+                case "StreamStarted", "SessionStarted", "FileOpening", "FileClosed", "SessionEnded", "StreamEnded" -> {
+                    fields.put("eventId", UUID.randomUUID().toString()).put("recorder", "bililive-recorder");
+                    if (type.startsWith("File")) {
+                        fields.put("file", file);
+                    }
+                    if (type.equals("FileClosed")) {
+                        fields.put("fileSize", 1_234_567_890L).put("duration", 3600.0);
+                    }
+                    fields.put("sessionId", session).put("name", "room " + room).put("title", "title")
+                            .put("recording", !type.equals("StreamStarted") && !type.endsWith("Ended"))
+                            .put("streaming", !type.equals("StreamEnded"));
+                }
+                default -> {
                     fields.put("jobId", job).put("file", file);
-                    switch (JOB_EVENTS[step]) {
+                    switch (type) {
                         case "TranscodeStarted", "UpStarted" -> fields.put("attempt", 1).put("mode", "COPY");
                         case "TranscodeEnded" -> fields.put("output", "/srv/out/" + file.replace(".flv", ".mp4"));
                         default -> fields.put("url", "https://archive.example/" + job);
                     }
                 }
-                emit(JOB_EVENTS[step], fields);
             }
-            if (step + 1 < JOB_EVENTS.length) {
-                long j = job;
-                long r = room;
-                timers.schedule(() -> jobStep(step + 1, j, r), ThreadLocalRandom.current().nextLong(1000, 3000),
-                        TimeUnit.MILLISECONDS);
-            } else {
-                scheduleJob();
-            }
+            return fields;
         }
 
         /** The process dies: no close frame, no more heartbeats or events. Its rooms and outbox stay on disk. */
@@ -511,6 +627,10 @@ public class ClusterLoad {
             }
             connect();
             startTimers();
+        }
+
+        synchronized long made() {
+            return eventsMade;
         }
 
         synchronized void stopEvents() {

@@ -567,9 +567,7 @@ def dashboard(work, quick):
     rooms, jobs = DASH_ROOMS, 1000 if quick else DASH_JOBS
     app = Nglive(work, {"nglive.upload.target": "none", "nglive.transcode.mode": "NONE",
                         "nglive.recorder.url": f"http://127.0.0.1:{free_port()}"})
-    classpath = work / "test-classpath.txt"
-    subprocess.run(["mvn", "-B", "-q", "-ntp", "dependency:build-classpath", "-Dmdep.includeScope=test",
-                    f"-Dmdep.outputFile={classpath}"], cwd=ROOT, check=True, env=ENV)
+    classpath = test_classpath(work)
     try:
         app.start()
         for room in range(1, rooms + 1):
@@ -591,7 +589,7 @@ def dashboard(work, quick):
         deadline = time.monotonic() + 600
         while sum(1 for j in app.jobs() if j["status"] in ("DONE", "FAILED")) < jobs and time.monotonic() < deadline:
             time.sleep(1)
-        out = subprocess.run(["java", "-cp", classpath.read_text().strip(), str(ROOT / "bench" / "DashboardLoad.java"),
+        out = subprocess.run(["java", "-cp", classpath, str(ROOT / "bench" / "DashboardLoad.java"),
                               str(app.port), str(rooms), str(DASH_RATE), "10" if quick else "20", "1" if quick else "3"],
                              cwd=ROOT, capture_output=True, text=True, env=ENV, timeout=1800)
         if out.returncode != 0:
@@ -601,6 +599,15 @@ def dashboard(work, quick):
         return result
     finally:
         app.stop()
+
+
+def test_classpath(work):
+    """The tests' classpath (Selenium for DashboardLoad), from Maven."""
+    classpath = work / "test-classpath.txt"
+    if not classpath.exists():
+        subprocess.run(["mvn", "-B", "-q", "-ntp", "dependency:build-classpath", "-Dmdep.includeScope=test",
+                        f"-Dmdep.outputFile={classpath}"], cwd=ROOT, check=True, env=ENV)
+    return classpath.read_text().strip()
 
 
 CLUSTER_NODES = 1000
@@ -644,6 +651,65 @@ def cluster(work, quick):
         app.stop()
 
 
+DASH_CENTRAL_NODES = 50
+# a session and its file's job: 10 events, 4 of which (Stream*, Session*) change a room's row in the Rooms view
+DASH_CENTRAL_JOB = ["StreamStarted", "SessionStarted", "FileOpening", "FileClosed", "SessionEnded", "StreamEnded",
+                    "TranscodeStarted", "TranscodeEnded", "UpStarted", "UpEnded"]
+
+
+def dashboard_central(work, quick):
+    """The dashboard on the central server: DASH_CENTRAL_NODES simulated nodes of 10 rooms (bench/ClusterLoad.java with
+    hold=: it stops after placing the rooms and keeps the nodes going) whose job events, paced evenly, make about
+    DASH_RATE events a second on the central's /ws; bench/DashboardLoad.java's central mode turns them on and off
+    through ClusterLoad's control port and measures the page with them and without (the baseline), counting what /ws
+    carries by type, and the central's CPU with the page closed and open."""
+    rooms = DASH_ROOMS
+    nodes = DASH_CENTRAL_NODES
+    per_node = rooms // nodes
+    token = uuid.uuid4().hex
+    control = free_port()
+    classpath = test_classpath(work)
+    app = Nglive(work, {"nglive.role": "central", "nglive.cluster.node-token": token})
+    load = None
+    errors = []
+    try:
+        app.start()
+        # each node: len(DASH_CENTRAL_JOB) events every event-every seconds, evenly spaced
+        every = nodes * len(DASH_CENTRAL_JOB) / DASH_RATE
+        load = subprocess.Popen(["java", "-Xss512k", "-cp", str(JAR), str(ROOT / "bench" / "ClusterLoad.java"),
+                                 str(app.port), token, str(app.proc.pid), f"nodes={nodes}", f"rooms-per-node={per_node}",
+                                 "hold=1800", f"control={control}", f"event-every={every}", "pace=steady",
+                                 "job-events=" + ",".join(DASH_CENTRAL_JOB)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+        threading.Thread(target=lambda: errors.extend(load.stderr), daemon=True).start()
+        for line in load.stdout:
+            if line.strip() == "READY":
+                break
+        else:
+            raise RuntimeError("ClusterLoad ended before its rooms were placed: " + "".join(errors[-30:]))
+        out = subprocess.run(["java", "-cp", classpath, str(ROOT / "bench" / "DashboardLoad.java"), "central",
+                              str(app.port), str(rooms), "10" if quick else "20", "1" if quick else "3", str(control),
+                              str(app.proc.pid)], cwd=ROOT, capture_output=True, text=True, env=ENV, timeout=1800)
+        if out.returncode != 0:
+            raise RuntimeError("DashboardLoad failed: " + out.stdout[-2000:] + out.stderr[-3000:])
+        result = json.loads(re.search(r"^JSON (.*)$", out.stdout, re.M).group(1))
+        urllib.request.urlopen(f"http://127.0.0.1:{control}/done", timeout=10).read()
+        rest = load.stdout.read()
+        load.wait(60)
+        result["nodes"] = nodes
+        result["cluster"] = json.loads(re.search(r"^JSON (.*)$", rest, re.M).group(1))
+        if not result["cluster"]["place_all_ok"]:
+            raise RuntimeError("not every room was placed: " + json.dumps(result["cluster"]["place_all_state"]))
+        return result
+    finally:
+        if load and load.poll() is None:
+            load.kill()
+            load.wait()
+        if load:
+            sys.stderr.write("".join(errors[-20:]))
+        app.stop()
+
+
 # ------------------------------------------------------------------------------------------------------------ main
 
 def machine():
@@ -663,7 +729,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small inputs and few runs (under 5 minutes)")
     parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws,cluster,"
-                                       "dash")
+                                       "dash,dash-central")
     args = parser.parse_args()
     quick = args.quick
     only = set(args.only.split(",")) if args.only else None
@@ -692,6 +758,7 @@ def main():
             ("ws", lambda: subscribers(work, 100, 50 if quick else 200)),
             ("cluster", lambda: cluster(work, quick)),
             ("dash", lambda: dashboard(work, quick)),
+            ("dash-central", lambda: dashboard_central(work, quick)),
         ]
         for name, step in steps:
             if not want(name.split("_")[0]):
@@ -756,6 +823,10 @@ GOALS = [
     ("dash", "dashboard, 100 events/s over 500 rooms: main thread busy",
      lambda r: f"rooms view {r['rooms_view_busy_ms_per_s']:.0f} ms/s, events view {r['events_view_busy_ms_per_s']:.0f} ms/s",
      "≤ 200 ms/s", lambda r: max(r["rooms_view_busy_ms_per_s"], r["events_view_busy_ms_per_s"]) <= 200),
+    ("dash", "dashboard: main thread's CPU time (/proc), 100 events/s",
+     lambda r: f"rooms view {median([p['MainThreadCpu'] for k, p in r['busy_parts_ms_per_s'].items() if k.startswith('rooms')]):.0f} ms/s, "
+               f"events view {median([p['MainThreadCpu'] for k, p in r['busy_parts_ms_per_s'].items() if k.startswith('events')]):.0f} ms/s",
+     "(for the record)", lambda r: True),
     ("dash", "dashboard: a page of jobs among 10,000", lambda r: f"{r['jobs_page_ms']:.0f} ms ({r['jobs']} jobs)",
      "≤ 500 ms", lambda r: r["jobs_page_ms"] <= 500),
     ("dash", "webhook p99 at 100/s: serving a dashboard's requests vs none",
@@ -764,6 +835,22 @@ GOALS = [
     ("dash", "webhook p99 at 100/s: Chromium open on the same 2 cores vs closed",
      lambda r: f"{r['p99_ratio']:.2f} ({r['p99_open_ms']:.1f} vs {r['p99_closed_ms']:.1f} ms)", "(for the record)",
      lambda r: True),
+    ("dash-central", "central dashboard, 500 rooms: first contentful paint; all rooms drawn",
+     lambda r: f"{r['fcp_ms']:.0f} ms; {r['rooms_drawn_ms']:.0f} ms (at {r['closed_busy_events_per_s']:.0f} ev/s)",
+     "FCP ≤ 1 s", lambda r: r["fcp_ms"] <= 1000),
+    ("dash-central", "central dashboard, events on /ws vs none: main thread busy",
+     lambda r: f"{r['rooms_busy_events_per_s']:.0f} ev/s: rooms view {r['rooms_busy_ms_per_s']:.0f} ms/s "
+               f"(none: {r['rooms_idle_ms_per_s']:.0f}, {r['rooms_ratio']:.1f}×), events view "
+               f"{r['events_busy_ms_per_s']:.0f} ms/s (none: {r['events_idle_ms_per_s']:.0f}, {r['events_ratio']:.1f}×)",
+     "≤ 200 ms/s", lambda r: max(r["rooms_busy_ms_per_s"], r["events_busy_ms_per_s"]) <= 200),
+    ("dash-central", "central dashboard: main thread's CPU time (/proc), events vs none",
+     lambda r: f"rooms view {r['rooms_busy_cpu_ms_per_s']:.0f} ms/s (none: {r['rooms_idle_cpu_ms_per_s']:.0f}), "
+               f"events view {r['events_busy_cpu_ms_per_s']:.0f} ms/s (none: {r['events_idle_cpu_ms_per_s']:.0f})",
+     "(for the record)", lambda r: True),
+    ("dash-central", "central's CPU with events: page closed vs Rooms view open",
+     lambda r: f"{r['closed_busy_central_cpu_percent']:.0f} % vs {r['rooms_busy_central_cpu_percent']:.0f} % of a core "
+               f"(no events: {r['closed_idle_central_cpu_percent']:.0f} % vs {r['rooms_idle_central_cpu_percent']:.0f} %)",
+     "(for the record)", lambda r: True),
     ("cluster", "central: node events stored",
      lambda r: f"{r['events']['stored_distinct']}/{r['events']['made_by_nodes']}, {r['events']['stored_twice']} twice",
      "none lost", lambda r: r["events"]["missing"] == 0 and r["events"]["stored_twice"] == 0),
