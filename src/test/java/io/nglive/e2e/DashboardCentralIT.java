@@ -75,6 +75,7 @@ class DashboardCentralIT {
         assertThat(about.path("nodeTimeout").asLong()).isEqualTo(3000);
         added(central.post("/api/rooms", "{\"roomId\":901}"));
         added(central.post("/api/rooms", "{\"roomId\":902,\"labels\":[\"gpu\"]}"));
+        added(central.post("/api/rooms", "{\"roomId\":903}"));
         browser.open(central, null).view("rooms");
 
         browser.until(d -> browser.elements("tr[data-room='901'] td.node").size() == 1, PATIENCE);
@@ -125,6 +126,30 @@ class DashboardCentralIT {
         assertThat(browser.js("return window.sameDocument")).as("no reload").isEqualTo(true);
         assertThat(target.puts("901/重试.flv")).isEqualTo(1);
         assertThat(browser.consoleErrors()).isEmpty();
+
+        // a room moved from the page to a second node, whose recorder takes it
+        browser.view("rooms");
+        String move = "tr[data-room='903'] button[data-action='move']";
+        browser.until(d -> browser.elements(move).size() == 1, PATIENCE);
+        browser.element(move).click();
+        browser.until(d -> browser.text("#view-rooms .message").equals("房间 903：没有其他已连接的节点可以迁移过去。"));
+        assertThat(browser.elements("select[data-action='move-to']")).as("no list of nodes in any row").isEmpty();
+        try (FakeRecorder secondRecorder = FakeRecorder.start(0, null, null);
+             NgliveProcess second = new NgliveProcess(dir.resolve("nas-2")).set("nglive.node.name", "nas-2")
+                     .set("nglive.central.url", "ws://127.0.0.1:" + central.port() + "/nodes")
+                     .set("nglive.recorder.url", secondRecorder.url()).set("nglive.recorder.sync-interval", "1s")
+                     .start()) {
+            await().atMost(PATIENCE).until(() -> central.json(central.get("/api/nodes")).path("data").findValues("state")
+                    .stream().filter(state -> state.asText().equals("connected")).count() == 2);
+            browser.element(move).click();
+            browser.until(d -> browser.elements("tr[data-room='903'] select[data-action='move-to']").size() == 1);
+            assertThat(browser.text("tr[data-room='903'] select[data-action='move-to']")).isEqualTo("nas-2");
+            browser.element("tr[data-room='903'] button[data-action='move-confirm']").click();
+            await().atMost(PATIENCE).until(() -> secondRecorder.roomIds().contains(903L));
+            browser.until(d -> browser.text("tr[data-room='903'] td.node").contains("nas-2"), PATIENCE);
+            assertThat(browser.text("#view-rooms .message")).isEqualTo("房间 903 已迁移到 nas-2。");
+            assertThat(browser.elements("tr[data-room] select")).as("only the row asked shows the nodes").isEmpty();
+        }
 
         node.stop();
         browser.view("health");

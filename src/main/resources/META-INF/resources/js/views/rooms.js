@@ -184,7 +184,7 @@ export class RoomsView extends View {
       row = { tr: h('tr', { dataset: { room: room.roomId } }), signature: null };
       this.rows.set(room.roomId, row);
     }
-    const signature = JSON.stringify(room) + this.since.get(room.roomId) + (this.central ? this.nodes.length : '');
+    const signature = JSON.stringify(room) + this.since.get(room.roomId);
     if (signature !== row.signature) {
       row.signature = signature;
       fill(row.tr, ...this.cells(room));
@@ -283,16 +283,39 @@ export class RoomsView extends View {
     // on the central server a room on no node has nobody to start, stop or split it
     const list = this.central && !room.nodeId ? [remove]
       : [button('start', 'rooms.start'), button('stop', 'rooms.stop'), button('split', 'rooms.split'), remove];
-    if (this.central) {
-      const others = this.nodes.filter((n) => n.nodeId !== room.nodeId && n.connected);
-      if (others.length) {
-        const select = h('select', { class: 'small', 'aria-label': t('rooms.moveTo') + ' ' + id },
-          others.map((n) => h('option', { value: n.name }, n.name)));
-        list.push(h('span', { class: 'move' }, select, h('button', { type: 'button', class: 'small', dataset: { action: 'move' },
-          onclick: () => this.move(id, select.value) }, t('rooms.move'))));
-      }
-    }
+    if (this.central) list.push(this.moveControl(room));
     return list;
+  }
+
+  /**
+   * "Move", which opens a choice of the other connected nodes when clicked: a list of every node in all 500 rows
+   * would multiply the page's elements by the number of nodes, and each changed row would rebuild it.
+   */
+  moveControl(room) {
+    const id = room.roomId;
+    const span = h('span', { class: 'move' });
+    const open = h('button', { type: 'button', class: 'small', dataset: { action: 'move' },
+      'aria-label': t('rooms.moveTo') + ' ' + id, onclick: async () => {
+        // the nodes as they are now, not as the last refresh saw them
+        try {
+          this.nodes = await get('/api/nodes');
+        } catch (e) {
+          this.say(`${id}: ${e.message}`, true);
+          return;
+        }
+        const others = this.nodes.filter((n) => n.nodeId !== room.nodeId && n.connected);
+        if (!others.length) {
+          this.say(t('rooms.noOtherNode', { id }), true);
+          return;
+        }
+        const select = h('select', { class: 'small', dataset: { action: 'move-to' }, 'aria-label': t('rooms.moveTo') + ' ' + id },
+          others.map((n) => h('option', { value: n.name }, n.name)));
+        fill(span, select, h('button', { type: 'button', class: 'small', dataset: { action: 'move-confirm' },
+          onclick: () => this.move(id, select.value) }, t('rooms.move')));
+        select.focus();
+      } }, t('rooms.move') + '…');
+    span.append(open);
+    return span;
   }
 
   async act(id, action) {
