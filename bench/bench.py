@@ -710,6 +710,18 @@ def dashboard_central(work, quick):
         app.stop()
 
 
+DANMAKU_COMMENTS = 100_000
+
+
+def danmaku(work, quick):
+    """A danmaku file of DANMAKU_COMMENTS comments to ASS (bench/DanmakuBench.java) in a JVM of its own with nglive's
+    collector and a 64 MB heap: the first conversion of the JVM (cold), the median of the next ones (warm)."""
+    out = subprocess.run(["java", "-XX:+UseSerialGC", "-Xmx64m", "-cp", str(JAR), str(ROOT / "bench" / "DanmakuBench.java"),
+                          f"comments={DANMAKU_COMMENTS}", f"runs={3 if quick else 10}", f"dir={work}"],
+                         check=True, capture_output=True, text=True, env=ENV, timeout=600).stdout
+    return json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
+
+
 # ------------------------------------------------------------------------------------------------------------ main
 
 def machine():
@@ -729,7 +741,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small inputs and few runs (under 5 minutes)")
     parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws,cluster,"
-                                       "dash,dash-central")
+                                       "dash,dash-central,danmaku")
     args = parser.parse_args()
     quick = args.quick
     only = set(args.only.split(",")) if args.only else None
@@ -759,6 +771,7 @@ def main():
             ("cluster", lambda: cluster(work, quick)),
             ("dash", lambda: dashboard(work, quick)),
             ("dash-central", lambda: dashboard_central(work, quick)),
+            ("danmaku", lambda: danmaku(work, quick)),
         ]
         for name, step in steps:
             if not want(name.split("_")[0]):
@@ -854,6 +867,9 @@ GOALS = [
     ("cluster", "central: node events stored",
      lambda r: f"{r['events']['stored_distinct']}/{r['events']['made_by_nodes']}, {r['events']['stored_twice']} twice",
      "none lost", lambda r: r["events"]["missing"] == 0 and r["events"]["stored_twice"] == 0),
+    ("danmaku", "danmaku XML → ASS, 100,000 comments, -Xmx64m",
+     lambda r: f"cold {r['cold_s']:.2f} s, warm {r['warm_s']:.2f} s; {r['live_after_gc_max_mb']:.0f} MB kept",
+     "≤ 2 s, ≤ 64 MB heap", lambda r: r["cold_s"] <= 2 and r["xmx_mb"] <= 64),
 ]
 
 
