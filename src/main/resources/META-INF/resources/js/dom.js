@@ -37,23 +37,27 @@ export const $ = (selector, root = document) => root.querySelector(selector);
  * a timer stands in for them.
  */
 export function batched(fn, interval = 250) {
-  let queued = false;
-  const run = () => {
-    if (!queued) return;
-    queued = false;
+  // the batch waiting to run, if any. Each batch runs once, from its frame or its stand-in timer, whichever comes
+  // first: a timer left over from an earlier batch must not run a later one early (at 100 events a second that made
+  // fn run almost once per event, and the page lay out seven times as often)
+  let waiting = null;
+  const run = (batch) => {
+    if (waiting !== batch) return;
+    waiting = null;
     fn();
   };
   return () => {
-    if (queued) return;
-    queued = true;
+    if (waiting) return;
+    const batch = {};
+    waiting = batch;
     setTimeout(() => {
       if (document.hidden) {
-        run();
+        run(batch);
         return;
       }
-      requestAnimationFrame(run);
+      requestAnimationFrame(() => run(batch));
       // a tab hidden before its frame comes gets no frame: the timer runs the batch instead
-      setTimeout(run, interval * 4);
+      setTimeout(() => run(batch), interval * 4);
     }, interval);
   };
 }
