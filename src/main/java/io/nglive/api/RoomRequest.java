@@ -29,16 +29,7 @@ public record RoomRequest(String roomId, Boolean autoRecord) {
         if (body == null || body.isBlank()) {
             return EMPTY;
         }
-        JsonNode node;
-        try {
-            node = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiError(400, RoomsApi.BAD_ROOM_ID, "expected a JSON body like " + EXAMPLE + ": "
-                    + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new ApiError(400, RoomsApi.BAD_ROOM_ID, "expected a JSON object like " + EXAMPLE);
-        }
+        JsonNode node = object(body, RoomsApi.BAD_ROOM_ID, EXAMPLE);
         JsonNode id = field(node, RoomsApi.BAD_ROOM_ID, "roomId", "RoomId", "roomid");
         if (id != null && !id.isIntegralNumber() && !id.isTextual()) {
             throw new ApiError(400, RoomsApi.BAD_ROOM_ID, "roomId must be a whole number, not " + shown(id));
@@ -63,16 +54,7 @@ public record RoomRequest(String roomId, Boolean autoRecord) {
             }
             return fromParameter;
         }
-        JsonNode node;
-        try {
-            node = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "expected a JSON body like " + CHANGE_EXAMPLE + ": "
-                    + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "expected a JSON object like " + CHANGE_EXAMPLE);
-        }
+        JsonNode node = object(body, JobsApi.BAD_ARGUMENT, CHANGE_EXAMPLE);
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!AUTO_RECORD.contains(name)) {
@@ -92,6 +74,20 @@ public record RoomRequest(String roomId, Boolean autoRecord) {
                     + " and the body " + autoRecord.asBoolean());
         }
         return autoRecord.asBoolean();
+    }
+
+    /** The body as a JSON object, or 400 with {@code code} saying what was expected. */
+    private static JsonNode object(String body, int code, String example) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, code, "expected a JSON body like " + example + ": " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new ApiError(400, code, "expected a JSON object like " + example);
+        }
+        return node;
     }
 
     /** A true or false given as text (a query parameter, a command's argument). */
