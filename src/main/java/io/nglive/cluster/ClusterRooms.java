@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -98,10 +99,7 @@ public final class ClusterRooms {
         try {
             reply = cluster.forward(room, command).get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
-            Throwable cause = e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException
-                    ? e.getCause() : e;
-            throw new ApiError(502, NODE_UNAVAILABLE, "node " + room.node() + " " + (cause instanceof
-                    NodeSessions.NodeUnavailable ? cause.getMessage() : "did not answer: " + cause));
+            throw new ApiError(502, NODE_UNAVAILABLE, unanswered(room, e));
         }
         if (!reply.ok()) {
             throw refusal(room.node(), reply);
@@ -151,14 +149,18 @@ public final class ClusterRooms {
             return reply.ok() ? null : "node " + room.node() + ": " + reply.message() + " (" + reply.code()
                     + "); sent again when it next reports its rooms";
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            Throwable cause = e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException
-                    ? e.getCause() : e;
-            return "node " + room.node() + " " + (cause instanceof NodeSessions.NodeUnavailable
-                    ? cause.getMessage() : "did not answer: " + cause) + "; sent again when it next reports its rooms";
+            return unanswered(room, e) + "; sent again when it next reports its rooms";
         }
+    }
+
+    /** Why a room's node gave no reply to a command: gone (its session says why), or silent. */
+    private static String unanswered(ClusterStore.Room room, Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable cause = e instanceof CompletionException || e instanceof ExecutionException ? e.getCause() : e;
+        return "node " + room.node() + " " + (cause instanceof NodeSessions.NodeUnavailable ? cause.getMessage()
+                : "did not answer: " + cause);
     }
 
     /** {@code {"node": NAME or ID}}: the operator's move. */

@@ -135,15 +135,11 @@ public final class RoomSync {
 
     /** Runs {@code start}, {@code stop}, {@code split} or {@code refresh} on a room in the recorder. */
     public RecorderRoom action(long roomId, String action) {
-        lock.lock();
-        try {
+        return locked(() -> {
             RecorderRoom room = recorder.action(roomId, action);
             putInView(room);
             return room;
-        } finally {
-            changeCount++;
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -151,16 +147,12 @@ public final class RoomSync {
      * otherwise): its API would add a room it lacks, which is the synchronisation's business.
      */
     public RecorderRoom autoRecord(long roomId, boolean autoRecord) {
-        lock.lock();
-        try {
+        return locked(() -> {
             recorder.room(roomId);
             RecorderRoom room = recorder.add(roomId, autoRecord);
             putInView(room);
             return room;
-        } finally {
-            changeCount++;
-            lock.unlock();
-        }
+        });
     }
 
     /** The recorder's room that answers to this id (its id or short id), as last seen. */
