@@ -248,9 +248,4 @@ export class JobsView extends View {
       this.say(`#${job.id}${this.central ? ' (' + job.node + ')' : ''}: ${e.message}`, true);
     }
   }
-
-  say(text, isError) {
-    this.message.textContent = text;
-    this.message.classList.toggle('error', Boolean(isError));
-  }
 }

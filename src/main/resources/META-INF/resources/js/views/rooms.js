@@ -318,14 +318,19 @@ export class RoomsView extends View {
     return span;
   }
 
-  async act(id, action) {
+  /** One room's request: said when done, then the list read again; or its error. */
+  async request(id, call, done) {
     try {
-      await post(`/api/rooms/${id}/${action}`);
-      this.say(t('rooms.done.' + action, { id }));
+      await call();
+      this.say(done);
       this.reload();
     } catch (e) {
       this.say(`${id}: ${e.message}`, true);
     }
+  }
+
+  act(id, action) {
+    return this.request(id, () => post(`/api/rooms/${id}/${action}`), t('rooms.done.' + action, { id }));
   }
 
   async setAutoRecord(id, box) {
@@ -350,24 +355,12 @@ export class RoomsView extends View {
     }
   }
 
-  async remove(id) {
-    try {
-      await del(`/api/rooms/${id}`);
-      this.say(t('rooms.done.remove', { id }));
-      this.reload();
-    } catch (e) {
-      this.say(`${id}: ${e.message}`, true);
-    }
+  remove(id) {
+    return this.request(id, () => del(`/api/rooms/${id}`), t('rooms.done.remove', { id }));
   }
 
-  async move(id, node) {
-    try {
-      await post(`/api/rooms/${id}/move`, { node });
-      this.say(t('rooms.done.move', { id, node }));
-      this.reload();
-    } catch (e) {
-      this.say(`${id}: ${e.message}`, true);
-    }
+  move(id, node) {
+    return this.request(id, () => post(`/api/rooms/${id}/move`, { node }), t('rooms.done.move', { id, node }));
   }
 
   async add() {
@@ -398,10 +391,5 @@ export class RoomsView extends View {
     this.say(lines.join('\n'), refused.length > 0 || bad.length > 0);
     if (!refused.length && !bad.length) this.ids.value = '';
     this.reload();
-  }
-
-  say(text, isError) {
-    this.message.textContent = text;
-    this.message.classList.toggle('error', Boolean(isError));
   }
 }

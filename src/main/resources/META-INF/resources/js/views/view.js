@@ -33,4 +33,10 @@ export class View {
   due() {
     return true;
   }
+
+  /** Shows the outcome of what the user asked in the view's message line (this.message). */
+  say(text, isError) {
+    this.message.textContent = text;
+    this.message.classList.toggle('error', Boolean(isError));
+  }
 }
