@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
+import io.nglive.upload.UploadSettings;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
@@ -25,6 +27,12 @@ final class KnownSettings {
 
     /** Environment variables of the launch scripts (bin/nglive), not settings. */
     private static final Set<String> SCRIPT_VARIABLES = Set.of("NGLIVE_HOME");
+
+    /** Settings of named upload targets: the names are the user's (SettingsReader.family checks them). */
+    private static final Pattern FAMILY = Pattern.compile(Pattern.quote(UploadSettings.TARGETS) + "[^.]+\\.("
+            + String.join("|", UploadSettings.TARGET_KEYS) + ")");
+    private static final Pattern FAMILY_VARIABLE = Pattern.compile(variable(UploadSettings.TARGETS) + ".+_("
+            + String.join("|", UploadSettings.TARGET_KEYS.stream().map(KnownSettings::variable).toList()) + ")");
 
     private static final LevenshteinDistance EDITS = LevenshteinDistance.getDefaultInstance();
 
@@ -61,27 +69,54 @@ final class KnownSettings {
         Set<String> names = names();
         List<String> problems = new ArrayList<>();
         for (String name : new TreeSet<>(file.stringPropertyNames())) {
-            if (name.startsWith("nglive.") && !names.contains(name)) {
+            if (name.startsWith("nglive.") && !names.contains(name) && !inFamily(name)) {
                 problems.add("unknown setting " + name + " in application.properties: did you mean "
-                        + nearest(name, names) + "?");
+                        + nearestSetting(name, names) + "?");
             }
         }
         for (String name : new TreeSet<>(system.stringPropertyNames())) {
-            if (name.startsWith("nglive.") && !names.contains(name)) {
-                problems.add("unknown setting -D" + name + ": did you mean -D" + nearest(name, names) + "?");
+            if (name.startsWith("nglive.") && !names.contains(name) && !inFamily(name)) {
+                problems.add("unknown setting -D" + name + ": did you mean -D" + nearestSetting(name, names) + "?");
             }
         }
         List<String> variableNames = names.stream().map(KnownSettings::variable).toList();
+        String targets = variable(UploadSettings.TARGETS);
         for (String variable : new TreeSet<>(environment.keySet())) {
             if (variable.startsWith("NGLIVE_") && !variableNames.contains(variable)
-                    && !SCRIPT_VARIABLES.contains(variable)) {
-                String near = nearest(variable, variableNames);
-                String setting = names.stream().filter(n -> variable(n).equals(near)).findFirst().orElse(near);
+                    && !SCRIPT_VARIABLES.contains(variable) && !FAMILY_VARIABLE.matcher(variable).matches()) {
+                String near;
+                String setting;
+                int last = variable.lastIndexOf('_');
+                if (variable.startsWith(targets) && last > targets.length()) {
+                    // a named target's setting: the same target, with the nearest key a target has
+                    String head = variable.substring(0, last + 1);
+                    near = nearest(variable, UploadSettings.TARGET_KEYS.stream().map(k -> head + variable(k)).toList());
+                    setting = UploadSettings.TARGETS + head.substring(targets.length(), head.length() - 1)
+                            .toLowerCase(Locale.ROOT) + "." + near.substring(head.length()).toLowerCase(Locale.ROOT);
+                } else {
+                    near = nearest(variable, variableNames);
+                    setting = names.stream().filter(n -> variable(n).equals(near)).findFirst().orElse(near);
+                }
                 problems.add("unknown setting " + variable + " in the environment: did you mean " + near + " ("
                         + setting + ")?");
             }
         }
         return problems;
+    }
+
+    /** The known name nearest to {@code name}; for a named target's setting, the same target's nearest key. */
+    private static String nearestSetting(String name, Set<String> names) {
+        int last = name.lastIndexOf('.');
+        if (name.startsWith(UploadSettings.TARGETS) && last > UploadSettings.TARGETS.length()) {
+            String head = name.substring(0, last + 1);
+            return nearest(name, UploadSettings.TARGET_KEYS.stream().map(k -> head + k).toList());
+        }
+        return nearest(name, names);
+    }
+
+    /** A setting of a named target: {@code nglive.targets.<name>.<key>}, with a key a target has. */
+    private static boolean inFamily(String name) {
+        return FAMILY.matcher(name).matches();
     }
 
     private Set<String> names() {

@@ -8,12 +8,15 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -92,6 +95,40 @@ public final class SettingsReader {
     }
 
     /** The value, or empty when the property is absent or blank. */
+    /**
+     * The names {@code N} of a family of settings {@code <prefix>N.<key>} that is set (in application.properties, as
+     * -D or in the environment as {@code PREFIX_N_KEY}), in lower case, in order. A name is letters, digits and '_'
+     * (what an environment variable can say back).
+     */
+    public Set<String> family(String prefix, String key) {
+        Set<String> names = new TreeSet<>();
+        String suffix = "." + key;
+        Predicate<String> member = k -> k.startsWith(prefix) && k.endsWith(suffix)
+                && k.length() > prefix.length() + suffix.length();
+        List<String> keys = new ArrayList<>(properties.loadProperties(member).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream().filter(member).forEach(keys::add);
+        for (String k : keys) {
+            names.add(familyMember(k, k.substring(prefix.length(), k.length() - suffix.length())));
+        }
+        String variablePrefix = KnownSettings.variable(prefix);
+        String variableSuffix = "_" + KnownSettings.variable(key);
+        for (String variable : System.getenv().keySet()) {
+            if (variable.startsWith(variablePrefix) && variable.endsWith(variableSuffix)
+                    && variable.length() > variablePrefix.length() + variableSuffix.length()) {
+                names.add(familyMember(variable, variable.substring(variablePrefix.length(),
+                        variable.length() - variableSuffix.length()).toLowerCase(Locale.ROOT)));
+            }
+        }
+        return names;
+    }
+
+    private static String familyMember(String setting, String name) {
+        if (!name.matches("[a-z0-9_]{1,32}")) {
+            throw new InvalidSetting(setting, name, "a name here is 1 to 32 lower-case letters, digits or '_'");
+        }
+        return name;
+    }
+
     public Optional<String> optional(String name) {
         return properties.resolveProperty(name).map(String::trim).filter(v -> !v.isEmpty());
     }

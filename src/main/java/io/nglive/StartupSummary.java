@@ -2,6 +2,7 @@ package io.nglive;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -73,10 +74,20 @@ public final class StartupSummary implements StartupListener {
         lines.add("  recorder " + recorder(bean("recorderSettings", RecorderSettings.class)));
         lines.add("  transcode " + bean("transcodeSettings", TranscodeSettings.class).mode() + " (at most "
                 + bean("pipelineSettings", PipelineSettings.class).transcodeWorkers() + " at once); upload "
-                + target(bean("uploadSettings", UploadSettings.class)));
+                + targets());
         CentralChannelConfiguration.settings(registry)
                 .ifPresent(central -> lines.add("  central server " + Redaction.url(central.url().toString())));
         return lines;
+    }
+
+    /** The default target, then each named one with its name. */
+    @SuppressWarnings("unchecked")
+    private String targets() {
+        Map<String, UploadSettings> targets = bean("uploadTargets", Map.class);
+        StringBuilder line = new StringBuilder();
+        targets.forEach((name, target) -> line.append(line.isEmpty() ? "" : "; target " + name + ": ")
+                .append(target(target)));
+        return line.toString();
     }
 
     private <T> T bean(String name, Class<T> type) {

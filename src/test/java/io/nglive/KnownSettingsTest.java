@@ -46,6 +46,20 @@ class KnownSettingsTest {
     }
 
     @Test
+    void theSettingsOfNamedTargetsAreKnownWhateverTheNameButNotAKeyATargetLacks() {
+        Properties file = properties("nglive.targets.nas.type", "file");
+        file.setProperty("nglive.targets.nas.dir", "/mnt/nas");
+        file.setProperty("nglive.targets.nas.dri", "/mnt/nas");
+        Properties system = properties("nglive.targets.dav.url", "https://dav.example.com/");
+
+        assertThat(known.unknown(file, system, Map.of("NGLIVE_TARGETS_MY_NAS_TYPE", "file",
+                "NGLIVE_TARGETS_MY_NAS_DIRR", "/x"))).containsExactly(
+                "unknown setting nglive.targets.nas.dri in application.properties: did you mean nglive.targets.nas.dir?",
+                "unknown setting NGLIVE_TARGETS_MY_NAS_DIRR in the environment: did you mean NGLIVE_TARGETS_MY_NAS_DIR"
+                        + " (nglive.targets.my_nas.dir)?");
+    }
+
+    @Test
     void everyTypoIsNamedAtOnce() {
         Properties file = properties("nglive.tanscode.mode", "CRF");
         file.setProperty("nglive.upload.retires", "1");

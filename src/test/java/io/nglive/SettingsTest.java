@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import io.nglive.central.CentralSettings;
+import io.nglive.danmaku.DanmakuSettings;
 import io.nglive.events.EventsSettings;
 import io.nglive.notify.NotifySettings;
 import io.nglive.pipeline.PipelineSettings;
@@ -49,6 +50,8 @@ class SettingsTest {
         final boolean uploadDeleteLocal;
         final Duration progressInterval;
         final UploadSettings upload;
+        final Map<String, UploadSettings> targets;
+        final DanmakuSettings danmaku;
         final Duration heartbeatInterval;
         final Duration eventsRetention;
         final Duration eventsPruneInterval;
@@ -72,6 +75,8 @@ class SettingsTest {
             uploadDeleteLocal = pipeline.uploadDeleteLocal();
             progressInterval = pipeline.progressInterval();
             upload = UploadSettings.read(reader);
+            targets = UploadSettings.all(reader);
+            danmaku = DanmakuSettings.read(reader);
             EventsSettings events = EventsSettings.read(reader);
             heartbeatInterval = events.heartbeatInterval();
             eventsRetention = events.retention();
@@ -273,6 +278,55 @@ class SettingsTest {
         props.put("nglive.transcode.preset", "turbo");
 
         assertThat(invalid()).hasMessageStartingWith("nglive.transcode.preset=turbo").hasMessageContaining("veryfast");
+    }
+
+    @Test
+    void namedTargetsAreReadWithTheirOwnSettingsAndTheDefaultTimeout() throws Exception {
+        props.put("nglive.targets.nas.type", "file");
+        props.put("nglive.targets.nas.dir", temp.resolve("nas").toString());
+        props.put("nglive.targets.dav_2.type", "HTTP");
+        props.put("nglive.targets.dav_2.url", "https://dav.example.com/live/");
+        props.put("nglive.targets.dav_2.timeout", "1h");
+
+        Map<String, UploadSettings> targets = settings().targets;
+        assertThat(targets.keySet()).containsExactly("default", "dav_2", "nas");
+        assertThat(targets.get("nas").dir()).isEqualTo(temp.resolve("nas")).isDirectory();
+        assertThat(targets.get("nas").timeout()).isEqualTo(Duration.ofHours(6));
+        assertThat(targets.get("dav_2").url()).hasToString("https://dav.example.com/live/");
+        assertThat(targets.get("dav_2").timeout()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void aNamedTargetWithoutWhatItsTypeNeedsIsNamed() {
+        props.put("nglive.targets.dav.type", "http");
+        assertThat(invalid()).hasMessageStartingWith("nglive.targets.dav.url=").hasMessageContaining("required");
+        props.put("nglive.targets.dav.type", "ftp");
+        assertThat(invalid()).hasMessageStartingWith("nglive.targets.dav.type=ftp").hasMessageContaining("file, http");
+    }
+
+    @Test
+    void aTargetNamedOtherwiseThanAnEnvironmentVariableCanSayOrNamedDefaultIsRefused() {
+        props.put("nglive.targets.my-nas.type", "none");
+        assertThat(invalid()).hasMessageStartingWith("nglive.targets.my-nas.type=my-nas")
+                .hasMessageContaining("letters, digits or '_'");
+        props.remove("nglive.targets.my-nas.type");
+        props.put("nglive.targets.default.type", "none");
+        assertThat(invalid()).hasMessageStartingWith("nglive.targets.default.type=none")
+                .hasMessageContaining("nglive.upload.*");
+    }
+
+    @Test
+    void danmakuSettingsAreScaledToTheVideoAndABadOneIsNamed() {
+        DanmakuSettings danmaku = settings().danmaku;
+        assertThat(danmaku.ass()).isTrue();
+        assertThat(danmaku.options(1280, 720).fontSize()).isEqualTo(25);
+        assertThat(danmaku.options(1920, 1080).fontSize()).isEqualTo(38);
+
+        props.put("nglive.danmaku.opacity", "80%");
+        assertThat(invalid()).hasMessageStartingWith("nglive.danmaku.opacity=80%").hasMessageContaining("number");
+        props.put("nglive.danmaku.opacity", "0.5");
+        props.put("nglive.danmaku.block", "scroll, GIFTS");
+        assertThat(invalid()).hasMessageStartingWith("nglive.danmaku.block=GIFTS").hasMessageContaining("COLOURED");
     }
 
     @Test

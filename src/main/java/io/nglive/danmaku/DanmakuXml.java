@@ -107,6 +107,10 @@ public final class DanmakuXml implements AutoCloseable {
     /** Ends the reading where the parser stopped: the end of a file cut short, or else a damaged file. */
     private void stopped(XMLStreamException e) throws IOException {
         ended = true;
+        if (input.first != 0 && input.first != '<') {
+            // no prefix of a danmaku file: text, or some other format
+            throw bad(e.getLocation(), "it begins with '" + input.first + "', not with XML's '<'");
+        }
         if (!input.isTail(e.getLocation())) {
             String message = e.getMessage();
             // the exception puts "ParseError at [row,col]:[l,c]\nMessage: " before the parser's own words
@@ -287,12 +291,19 @@ public final class DanmakuXml implements AutoCloseable {
                     continue;
                 }
                 column++;
+                // U+FFFD: bytes that are not UTF-8, as a byte order mark cut short is
+                if (first == 0 && !Character.isWhitespace(c) && c != '\uFFFD') {
+                    first = c;
+                }
                 if (c != ' ' && c != '\t' && c != '\0') {
                     tailLine = line;
                     tailColumn = column;
                 }
             }
         }
+
+        /** The first character of the file that is not blank (0 until one is read). */
+        char first;
 
         /** Whether nothing but blanks follows {@code where}: reads what is left of the stream to know it. */
         boolean isTail(Location where) throws IOException {

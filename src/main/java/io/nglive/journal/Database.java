@@ -73,6 +73,22 @@ public final class Database extends ServiceSupport {
           PRIMARY KEY (job_id, stage, input),
           CONSTRAINT job_step_job FOREIGN KEY (job_id) REFERENCES job (id))
         """,
+        // what a job has made so far, by name (Artifacts): the recording, its danmaku, each stage's outputs. seq orders
+        // them, so that "the video" is the newest video artifact. A stage that writes a name again replaces it
+        """
+        CREATE CACHED TABLE IF NOT EXISTS job_artifact (
+          job_id BIGINT NOT NULL,
+          name VARCHAR(64) NOT NULL,
+          kind VARCHAR(16) NOT NULL,
+          path VARCHAR(4000) NOT NULL,
+          stage VARCHAR(64) NOT NULL,
+          size BIGINT,
+          seq BIGINT NOT NULL,
+          created VARCHAR(40) NOT NULL,
+          PRIMARY KEY (job_id, name),
+          CONSTRAINT job_artifact_job FOREIGN KEY (job_id) REFERENCES job (id))
+        """,
+        "CREATE SEQUENCE IF NOT EXISTS artifact_seq AS BIGINT START WITH 1",
         // the rooms nglive wants the recorder to have (its desired state). A room removed through nglive stays as a
         // tombstone (removed = TRUE) until the recorder has confirmed its removal, so that it is not adopted back
         """

@@ -4,6 +4,10 @@ import static io.nglive.journal.JournalAccess.query;
 import static io.nglive.journal.JournalAccess.transaction;
 import static io.nglive.journal.JournalAccess.update;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -187,6 +191,47 @@ public final class JobJournal {
                 DONE, now(), jobId));
     }
 
+    /** A file a job has made or was given, by name (see io.nglive.pipeline.Artifacts). */
+    public record Artifact(String name, String kind, String path, String stage) {
+    }
+
+    /** Records an artifact of the job (replacing one of the same name), with the file's size as it is now. */
+    public void artifact(long jobId, Artifact artifact) {
+        transaction(dataSource, c -> artifact(c, jobId, artifact));
+    }
+
+    /** As {@link #artifact(long, Artifact)}, in the caller's transaction (with the step that wrote it). */
+    public int artifact(Connection c, long jobId, Artifact artifact) throws SQLException {
+        Long size = null;
+        try {
+            size = Files.size(Path.of(artifact.path()));
+        } catch (IOException | InvalidPathException e) {
+            // a file that is gone has no size; the row still says where it was
+        }
+        update(c, "DELETE FROM job_artifact WHERE job_id = ? AND name = ?", jobId, artifact.name());
+        return update(c, "INSERT INTO job_artifact (job_id, name, kind, path, stage, size, seq, created) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", jobId, artifact.name(), artifact.kind(), artifact.path(),
+                artifact.stage(), size, JournalAccess.nextValue(c, "artifact_seq"), now());
+    }
+
+    /** The job's artifact of that name. */
+    public Optional<Artifact> artifact(long jobId, String name) {
+        return transaction(dataSource, c -> query(c, "SELECT name, kind, path, stage FROM job_artifact "
+                + "WHERE job_id = ? AND name = ?", jobId, name).stream().findFirst().map(JobJournal::artifactOf));
+    }
+
+    /** The job's newest artifact of a kind (the last one written). */
+    public Optional<Artifact> newest(long jobId, String kind) {
+        return transaction(dataSource, c -> query(c, "SELECT name, kind, path, stage FROM job_artifact "
+                + "WHERE job_id = ? AND kind = ? ORDER BY seq DESC LIMIT 1", jobId, kind).stream().findFirst()
+                .map(JobJournal::artifactOf));
+    }
+
+    private static Artifact artifactOf(Map<String, Object> row) {
+        return new Artifact((String) row.get("name"), (String) row.get("kind"), (String) row.get("path"),
+                (String) row.get("stage"));
+    }
+
     /** Makes a FAILED job PENDING again; empty when there is no such job, otherwise the job's status before. */
     public Optional<String> retry(long jobId) {
         return transaction(dataSource, c -> {
@@ -223,8 +268,36 @@ public final class JobJournal {
             }
             job.put("outputs", outputs);
             job.put("steps", steps);
+            job.put("artifacts", artifacts(c, jobId, steps));
             return Optional.of(job);
         });
+    }
+
+    /**
+     * The job's artifacts in the order they were made, each with where it went: the verified uploads of its file (an
+     * upload step is named {@code upload}, or {@code upload:<target>} for a named target).
+     */
+    private static List<Map<String, Object>> artifacts(Connection c, long jobId, List<Map<String, Object>> steps)
+            throws SQLException {
+        List<Map<String, Object>> artifacts = new ArrayList<>();
+        for (Map<String, Object> row : query(c, "SELECT name, kind, path, stage, size, created FROM job_artifact "
+                + "WHERE job_id = ? ORDER BY seq", jobId)) {
+            List<Map<String, Object>> uploads = new ArrayList<>();
+            for (Map<String, Object> step : steps) {
+                String stage = (String) step.get("stage");
+                if (DONE.equals(step.get("status")) && row.get("path").equals(step.get("input"))
+                        && (stage.equals("upload") || stage.startsWith("upload:"))) {
+                    Map<String, Object> upload = new LinkedHashMap<>();
+                    upload.put("target", stage.equals("upload") ? "default" : stage.substring("upload:".length()));
+                    upload.put("url", step.get("output"));
+                    uploads.add(upload);
+                }
+            }
+            Map<String, Object> artifact = new LinkedHashMap<>(row);
+            artifact.put("uploads", uploads);
+            artifacts.add(artifact);
+        }
+        return artifacts;
     }
 
     /** Jobs, newest first, {@code limit} of them after the first {@code offset}; only those with a status or of a room. */

@@ -14,4 +14,11 @@ public record FileRoots(Path works, Path out) {
         Path root = file.startsWith(out) ? out : works;
         return root.relativize(file).toString().replace('\\', '/');
     }
+
+    /** {@link #relative} without the file's extension: what a file made from it is named, with its own extension. */
+    public String base(Path file) {
+        String relative = relative(file);
+        int dot = relative.lastIndexOf('.');
+        return dot > relative.lastIndexOf('/') ? relative.substring(0, dot) : relative;
+    }
 }

@@ -9,12 +9,13 @@ public final class JobHeaders {
     public static final String RECORDING = "NgliveRecording";
     /** The job's room. */
     public static final String ROOM_ID = "NgliveRoomId";
-    /** The file the next stage works on: the recording at first, then each stage's output. An absolute path. */
-    public static final String FILE = "NgliveFile";
+    /** The recording's size in bytes when the job was claimed, for a {@code choice} in the pipeline. */
+    public static final String SIZE = "NgliveRecordingSize";
+    /** The recording's title (the stream's title when it was recorded), for a {@code choice} in the pipeline. */
+    public static final String TITLE = "NgliveTitle";
 
-    /** Exchange properties naming the step that is running, for the failure path. */
+    /** Exchange properties naming the stage that is running, for the failure path. */
     public static final String STAGE = "NgliveStage";
-    public static final String STAGE_INPUT = "NgliveStageInput";
     public static final String ATTEMPT = "NgliveAttempt";
     /** The step (stage and input) the exchange is in, to tell its first attempt from a redelivery. */
     public static final String STEP = "NgliveStep";

@@ -1,5 +1,7 @@
 package io.nglive.pipeline;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.nglive.journal.JobJournal;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -32,7 +35,8 @@ public final class Pipeline {
     static final String QUEUE = "seda:jobs";
 
     private final JobJournal journal;
-    private final Path worksPath;
+    private final FileRoots roots;
+    private final boolean deleteLocal;
     private final List<StageRunner> stages;
     private final CamelContext camel;
     private final PipelineMetrics metrics;
@@ -40,10 +44,12 @@ public final class Pipeline {
     private final Map<Long, String> active = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    public Pipeline(JobJournal journal, Path worksPath, List<StageRunner> stages, CamelContext camel,
-                    PipelineMetrics metrics) {
+    /** {@code deleteLocal}: a DONE job's stage outputs (under the out path) that went to a target are deleted. */
+    public Pipeline(JobJournal journal, FileRoots roots, boolean deleteLocal, List<StageRunner> stages,
+                    CamelContext camel, PipelineMetrics metrics) {
         this.journal = journal;
-        this.worksPath = worksPath;
+        this.roots = roots;
+        this.deleteLocal = deleteLocal;
         this.stages = stages;
         this.camel = camel;
         this.metrics = metrics;
@@ -75,17 +81,52 @@ public final class Pipeline {
         exchange.setProperty(JobHeaders.CLAIMED, System.nanoTime());
         Map<String, Object> job = journal.find(jobId).orElseThrow();
         String recording = (String) job.get("file");
-        exchange.getMessage().setHeader(JobHeaders.JOB_ID, jobId);
-        exchange.getMessage().setHeader(JobHeaders.ROOM_ID, job.get("roomId"));
-        exchange.getMessage().setHeader(JobHeaders.RECORDING, recording);
-        exchange.getMessage().setHeader(JobHeaders.FILE, worksPath.resolve(recording).toString());
+        Path file = roots.works().resolve(recording);
+        journal.artifact(jobId, new JobJournal.Artifact(Artifacts.RECORDING, Artifacts.KIND_VIDEO, file.toString(),
+                "recorder"));
+        danmakuOf(file).ifPresent(xml -> journal.artifact(jobId, new JobJournal.Artifact(Artifacts.DANMAKU,
+                Artifacts.KIND_DANMAKU, xml.toString(), "recorder")));
+        Message message = exchange.getMessage();
+        message.setHeader(JobHeaders.JOB_ID, jobId);
+        message.setHeader(JobHeaders.ROOM_ID, job.get("roomId"));
+        message.setHeader(JobHeaders.RECORDING, recording);
+        message.setHeader(JobHeaders.TITLE, job.get("title"));
+        message.setHeader(JobHeaders.SIZE, file.toFile().length());
+    }
+
+    /** The recorder's danmaku file of a recording: the same name with {@code .xml}, beside it, if it is there. */
+    static Optional<Path> danmakuOf(Path recording) {
+        String name = recording.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        Path xml = recording.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".xml");
+        return Files.isRegularFile(xml) ? Optional.of(xml) : Optional.empty();
     }
 
     public void finish(Exchange exchange) {
         long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
         journal.jobDone(jobId);
         metrics.jobDone();
-        LOG.info(JobLine.done(journal.find(jobId).orElseThrow(), took(exchange)));
+        Map<String, Object> job = journal.find(jobId).orElseThrow();
+        if (deleteLocal) {
+            deleteUploadedOutputs(job);
+        }
+        LOG.info(JobLine.done(job, took(exchange)));
+    }
+
+    /** The job's stage outputs that went to a target; recordings and their danmaku (under the works path) stay. */
+    @SuppressWarnings("unchecked")
+    private void deleteUploadedOutputs(Map<String, Object> job) {
+        for (Map<String, Object> artifact : (List<Map<String, Object>>) job.get("artifacts")) {
+            Path file = Path.of((String) artifact.get("path"));
+            if (file.startsWith(roots.out()) && !((List<?>) artifact.get("uploads")).isEmpty()) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.warn("job {}: uploaded, but cannot delete the local copy {}: {}", job.get("id"), file,
+                            e.getMessage());
+                }
+            }
+        }
     }
 
     /**

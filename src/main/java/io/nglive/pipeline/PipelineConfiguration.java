@@ -1,6 +1,8 @@
 package io.nglive.pipeline;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.nglive.NodeSettings;
 import io.nglive.ServerConfiguration;
@@ -8,10 +10,14 @@ import io.nglive.SettingsReader;
 import io.nglive.api.JobsApi;
 import io.nglive.events.EventLog;
 import io.nglive.journal.JobJournal;
+import io.nglive.danmaku.DanmakuSettings;
+import io.nglive.danmaku.DanmakuStage;
+import io.nglive.transcode.MediaProbe;
 import io.nglive.transcode.OutOfSpace;
 import io.nglive.transcode.TranscodeSettings;
 import io.nglive.transcode.Transcoder;
 import io.nglive.upload.UploadSettings;
+import io.nglive.upload.UploadTarget;
 import io.nglive.upload.UploadTargets;
 import io.nglive.upload.Uploader;
 import io.nglive.webhook.WorksPath;
@@ -20,7 +26,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
-/** The stages routes/30-pipeline runs a job through (transcode, upload), and the job API. */
+/** The stages routes/30-pipeline runs a job through (transcode, danmaku, upload), their targets, and the job API. */
 public final class PipelineConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
@@ -31,11 +37,6 @@ public final class PipelineConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public TranscodeSettings transcodeSettings(@BeanInject("settings") SettingsReader settings) {
         return TranscodeSettings.read(settings);
-    }
-
-    @BindToRegistry(lazy = true)
-    public UploadSettings uploadSettings(@BeanInject("settings") SettingsReader settings) {
-        return UploadSettings.read(settings);
     }
 
     @BindToRegistry(lazy = true)
@@ -69,11 +70,14 @@ public final class PipelineConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public Pipeline pipeline(CamelContext camel, @BeanInject("journal") JobJournal journal,
-                             @BeanInject("worksPath") WorksPath works,
+                             @BeanInject("fileRoots") FileRoots roots,
+                             @BeanInject("pipelineSettings") PipelineSettings settings,
                              @BeanInject("transcodeStage") StageRunner transcode,
+                             @BeanInject("danmakuStage") StageRunner danmaku,
                              @BeanInject("uploadStage") StageRunner upload,
                              @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
-        return new Pipeline(journal, works.root(), List.of(transcode, upload), camel, metrics);
+        return new Pipeline(journal, roots, settings.uploadDeleteLocal(), List.of(transcode, danmaku, upload), camel,
+                metrics);
     }
 
     @BindToRegistry(lazy = true)
@@ -83,13 +87,44 @@ public final class PipelineConfiguration implements CamelConfiguration {
         return new Transcoder(stage, settings, journal, roots);
     }
 
+    /** The default target ({@code nglive.upload.*}) and every named one ({@code nglive.targets.<name>.*}). */
+    @BindToRegistry(lazy = true)
+    public Map<String, UploadSettings> uploadTargets(@BeanInject("settings") SettingsReader settings) {
+        return UploadSettings.all(settings);
+    }
+
     @BindToRegistry(lazy = true)
     public Uploader uploader(@BeanInject("uploadStage") StageRunner stage,
-                             @BeanInject("uploadSettings") UploadSettings upload,
-                             @BeanInject("pipelineSettings") PipelineSettings settings,
+                             @BeanInject("uploadTargets") Map<String, UploadSettings> targets,
+                             @BeanInject("journal") JobJournal journal,
                              @BeanInject("fileRoots") FileRoots roots,
                              @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
-        return new Uploader(stage, UploadTargets.create(upload), roots, settings.uploadDeleteLocal(), metrics);
+        Map<String, UploadTarget> made = new LinkedHashMap<>();
+        targets.forEach((name, settings) -> made.put(name, UploadTargets.create(settings)));
+        return new Uploader(stage, made, journal, roots, metrics);
+    }
+
+    @BindToRegistry(lazy = true)
+    public DanmakuSettings danmakuSettings(@BeanInject("settings") SettingsReader settings) {
+        return DanmakuSettings.read(settings);
+    }
+
+    @BindToRegistry(lazy = true)
+    public StageRunner danmakuStage(@BeanInject("pipelineSettings") PipelineSettings settings,
+                                    @BeanInject("journal") JobJournal journal, @BeanInject("events") EventLog events,
+                                    @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+        // a conversion takes a second or two of one core: one at a time, and never retried (the same file would fail
+        // the same way)
+        return new StageRunner("danmaku", StageEvents.DANMAKU, new StageSlots("danmaku", 1), journal, events,
+                settings.progressInterval(), failure -> 0, metrics);
+    }
+
+    @BindToRegistry(lazy = true)
+    public DanmakuStage danmaku(@BeanInject("danmakuStage") StageRunner stage,
+                                @BeanInject("danmakuSettings") DanmakuSettings settings,
+                                @BeanInject("transcodeSettings") TranscodeSettings transcode,
+                                @BeanInject("journal") JobJournal journal, @BeanInject("fileRoots") FileRoots roots) {
+        return new DanmakuStage(stage, settings, new MediaProbe(transcode.ffprobe()), journal, roots);
     }
 
     @BindToRegistry(lazy = true)
@@ -100,7 +135,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) {
         // read now, so that a wrong setting stops the start rather than the first job
-        for (String settings : List.of("pipelineSettings", "transcodeSettings", "uploadSettings")) {
+        for (String settings : List.of("pipelineSettings", "transcodeSettings", "uploadTargets", "danmakuSettings")) {
             camel.getRegistry().lookupByName(settings);
         }
     }

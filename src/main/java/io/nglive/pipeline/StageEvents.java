@@ -6,4 +6,6 @@ public record StageEvents(String started, String progress, String ended, String 
     public static final StageEvents TRANSCODE =
             new StageEvents("TranscodeStarted", "IsTranscode", "TranscodeEnded", "TranscodeError");
     public static final StageEvents UPLOAD = new StageEvents("UpStarted", "IsUp", "UpEnded", "UpError");
+    public static final StageEvents DANMAKU =
+            new StageEvents("DanmakuStarted", "IsDanmaku", "DanmakuEnded", "DanmakuError");
 }

@@ -30,8 +30,19 @@ public final class StageRunner {
         String run(Step step, ProgressListener progress) throws StageFailure;
     }
 
-    /** The step being run: which job, which input, which attempt. */
-    public record Step(long jobId, String input, int attempt) {
+    /**
+     * The step being run: which job, its name in the journal, which input, which attempt; what the work puts in
+     * {@code report} is added to the stage's ended event.
+     */
+    public record Step(long jobId, String name, String input, int attempt, Map<String, Object> report) {
+    }
+
+    /**
+     * What to run: the step's name in the journal ({@code stage}, or {@code stage:target} when one stage runs once per
+     * target), the input file, and the artifact the output becomes (null when the output is not a file of the job,
+     * such as an upload's URL).
+     */
+    public record Run(String step, String input, String writes) {
     }
 
     private final String stage;
@@ -55,19 +66,27 @@ public final class StageRunner {
         this.meters = metrics.stage(stage, slots);
     }
 
-    /** Runs the stage on the exchange's current file; returns the output, also when the step was done before. */
-    public String run(Exchange exchange, Map<String, Object> extraFields, Work work) throws StageFailure {
+    /**
+     * Runs the stage for the exchange's job; returns the output, also when the step was done before. The artifact the
+     * output becomes is recorded with the step's completion, and again when a done step is passed over (a resumed job
+     * replays its stages, so "the video" is the newest video again at each point of the pipeline).
+     */
+    public String run(Exchange exchange, Run run, Map<String, Object> extraFields, Work work) throws StageFailure {
         long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
-        String input = exchange.getMessage().getHeader(JobHeaders.FILE, String.class);
-        String step = stage + '\u0000' + input;
+        String input = run.input();
+        String name = run.step();
+        String step = name + '\u0000' + input;
         if (!step.equals(exchange.getProperty(JobHeaders.STEP))) {
             // first attempt of this step: Camel counts redeliveries on from any counter left on the message, and
             // one left by an earlier stage is not ours
             exchange.setProperty(JobHeaders.STEP, step);
             exchange.getMessage().removeHeaders("CamelRedelivery*");
         }
-        Optional<String> done = journal.completedOutput(jobId, stage, input);
+        Optional<String> done = journal.completedOutput(jobId, name, input);
         if (done.isPresent()) {
+            if (run.writes() != null) {
+                journal.artifact(jobId, artifact(run, done.get()));
+            }
             return done.get();
         }
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -76,24 +95,24 @@ public final class StageRunner {
         fields.put("file", exchange.getMessage().getHeader(JobHeaders.RECORDING));
         fields.putAll(extraFields);
         return slots.run(() -> {
-            Optional<String> doneMeanwhile = journal.completedOutput(jobId, stage, input);
+            Optional<String> doneMeanwhile = journal.completedOutput(jobId, name, input);
             if (doneMeanwhile.isPresent()) {
                 return doneMeanwhile.get();
             }
-            int attempt = journal.stepStarted(jobId, stage, input);
+            int attempt = journal.stepStarted(jobId, name, input);
             exchange.setProperty(JobHeaders.STAGE, stage);
-            exchange.setProperty(JobHeaders.STAGE_INPUT, input);
             exchange.setProperty(JobHeaders.ATTEMPT, attempt);
             events.record(names.started(), with(fields, "attempt", attempt));
             ThrottledProgress progress = new ThrottledProgress(progressInterval,
                     percent -> events.record(names.progress(), with(fields, "progress", percent)));
             String output;
+            Map<String, Object> report = new LinkedHashMap<>();
             long started = System.nanoTime();
             try {
-                output = work.run(new Step(jobId, input, attempt), progress);
+                output = work.run(new Step(jobId, name, input, attempt, report), progress);
             } catch (StageFailure failure) {
                 meters.failed();
-                journal.stepFailed(jobId, stage, input, failure.getMessage());
+                journal.stepFailed(jobId, name, input, failure.getMessage());
                 int redelivery = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
                 int allowed = retries.applyAsInt(failure);
                 if (redelivery < allowed) {
@@ -108,10 +127,17 @@ public final class StageRunner {
                 throw failure;
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            // the step and its event in one transaction: a crash between them would skip the step on resume and
-            // never send the event
-            events.record(names.ended(), with(fields, names == StageEvents.UPLOAD ? "url" : "output", output), null,
-                    (c, seq) -> journal.stepCompleted(c, jobId, stage, input, output));
+            // the step, its artifact and its event in one transaction: a crash between them would skip the step on
+            // resume and never send the event
+            Map<String, Object> ended = with(fields, names == StageEvents.UPLOAD ? "url" : "output", output);
+            ended.putAll(report);
+            events.record(names.ended(), ended, null,
+                    (c, seq) -> {
+                        if (run.writes() != null) {
+                            journal.artifact(c, jobId, artifact(run, output));
+                        }
+                        return journal.stepCompleted(c, jobId, name, input, output);
+                    });
             meters.done(took);
             // from here a failure is no longer this stage's
             exchange.removeProperty(JobHeaders.STAGE);
@@ -131,6 +157,10 @@ public final class StageRunner {
         error.put("retrying", false);
         // FAILED and the last error together, or neither
         events.record(names.error(), error, null, (c, seq) -> journal.jobFailed(c, jobId, failure.getMessage()));
+    }
+
+    private JobJournal.Artifact artifact(Run run, String output) {
+        return new JobJournal.Artifact(run.writes(), Artifacts.kind(run.writes()), output, run.step());
     }
 
     public String stage() {

@@ -64,6 +64,22 @@ public final class MediaProbe {
         return new Info(root.path("format").path("duration").asDouble(0), List.copyOf(streams));
     }
 
+    /** A video's picture size in pixels. */
+    public record Size(int width, int height) {
+    }
+
+    /** The picture size of the first video stream of {@code file}; empty when it has none. */
+    public Optional<Size> videoSize(Path file) throws IOException {
+        JsonNode streams = JSON.readTree(run(List.of(ffprobe, "-v", "error", "-select_streams", "v:0",
+                "-show_entries", "stream=width,height", "-of", "json", file.toString()))).path("streams");
+        for (JsonNode s : streams) {
+            if (s.path("width").asInt(0) > 0 && s.path("height").asInt(0) > 0) {
+                return Optional.of(new Size(s.path("width").asInt(), s.path("height").asInt()));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The container duration of {@code file} in seconds, or 0 when ffprobe cannot tell (unreadable file). */
     public double durationSeconds(Path file) {
         try {

@@ -1,6 +1,8 @@
 package io.nglive.transcode;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 
 import io.nglive.SettingsReader;
 
@@ -47,5 +49,22 @@ public record TranscodeSettings(
             settings.executable("nglive.transcode.ffprobe");
         }
         return transcode;
+    }
+
+    /**
+     * These settings in another mode, as a stage's {@code mode} parameter asks.
+     *
+     * @throws IllegalArgumentException naming the modes when {@code mode} is none of them
+     */
+    public TranscodeSettings withMode(String mode) {
+        TranscodeMode chosen;
+        try {
+            chosen = TranscodeMode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("transcode mode '" + mode + "' is unknown (expected one of "
+                    + Arrays.toString(TranscodeMode.values()) + ")");
+        }
+        return new TranscodeSettings(chosen, encoder, crf, cq, bitrateKbps, bufsizeKbps, preset, ffmpeg, ffprobe, nice,
+                timeout);
     }
 }

@@ -6,13 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Optional;
 
 import io.nglive.journal.JobJournal;
+import io.nglive.pipeline.Artifacts;
 import io.nglive.pipeline.FileRoots;
 import io.nglive.pipeline.JobHeaders;
 import io.nglive.pipeline.StageFailure;
 import io.nglive.pipeline.StageRunner;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The transcode stage: the job's current file becomes {@code out-path/<same relative path>.mp4}. ffmpeg writes a
@@ -22,6 +26,8 @@ import org.apache.camel.Exchange;
  * retried far longer.
  */
 public final class Transcoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
 
     private final StageRunner runner;
     private final TranscodeSettings settings;
@@ -35,26 +41,41 @@ public final class Transcoder {
         this.roots = roots;
     }
 
-    public void transcode(Exchange exchange) throws StageFailure {
-        if (settings.mode() == TranscodeMode.NONE) {
+    /**
+     * Transcodes the job's artifact {@code reads} into the artifact {@code writes}, in {@code mode} (empty: the
+     * setting's). The output is {@code out-path/<the input's relative path>.mp4}; an artifact written under another
+     * name than {@code mp4} puts its name before the extension, so that two transcodes of one job do not meet.
+     */
+    public void transcode(Exchange exchange, String reads, String mode, String writes) throws StageFailure {
+        TranscodeSettings run = mode == null || mode.isBlank() ? settings : settings.withMode(mode);
+        if (run.mode() == TranscodeMode.NONE) {
             return;
         }
-        Path input = Path.of(exchange.getMessage().getHeader(JobHeaders.FILE, String.class));
-        Path output = outputFor(input);
-        String done = runner.run(exchange, Map.of("mode", settings.mode().name()), (step, progress) -> {
+        String output = Artifacts.name(writes);
+        long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        Optional<JobJournal.Artifact> source = Artifacts.find(journal, jobId, Artifacts.name(reads));
+        if (source.isEmpty()) {
+            LOG.debug("job {} has no '{}' to transcode; the transcode to '{}' is passed over", jobId, reads, output);
+            return;
+        }
+        Path input = Path.of(source.get().path());
+        Path out = outputFor(input, output);
+        String step = output.equals(Artifacts.MP4) ? runner.stage() : runner.stage() + ':' + output;
+        runner.run(exchange, new StageRunner.Run(step, input.toString(), output),
+                Map.of("mode", run.mode().name()), (work, progress) -> {
             if (!Files.isRegularFile(input)) {
                 throw new TranscodeFailed("the recording does not exist: " + input);
             }
-            if (output.equals(input)) {
+            if (out.equals(input)) {
                 throw new TranscodeFailed("the output would overwrite the input: " + input);
             }
-            Path part = output.resolveSibling("." + output.getFileName() + ".part");
+            Path part = out.resolveSibling("." + out.getFileName() + ".part");
             try {
-                Files.createDirectories(output.getParent());
+                Files.createDirectories(out.getParent());
                 Files.deleteIfExists(part);
-                FfmpegProcess ffmpeg = FfmpegProcess.forTranscode(settings, input, part, 0, progress).start();
+                FfmpegProcess ffmpeg = FfmpegProcess.forTranscode(run, input, part, 0, progress).start();
                 try {
-                    journal.stepProcess(step.jobId(), runner.stage(), step.input(), ffmpeg.pid());
+                    journal.stepProcess(work.jobId(), work.name(), work.input(), ffmpeg.pid());
                 } catch (RuntimeException e) {
                     ffmpeg.kill();
                     throw e;
@@ -63,23 +84,22 @@ public final class Transcoder {
                     ffmpeg.await();
                 } finally {
                     // the pid is free for reuse from now on: a later start must not take it for our ffmpeg
-                    journal.stepProcess(step.jobId(), runner.stage(), step.input(), null);
+                    journal.stepProcess(work.jobId(), work.name(), work.input(), null);
                 }
                 Mp4Check.verify(part);
-                move(part, output);
-                return output.toString();
+                move(part, out);
+                return out.toString();
             } catch (OutOfSpace e) {
-                throw outOfSpace(output, e.getMessage(), e);
+                throw outOfSpace(out, e.getMessage(), e);
             } catch (IOException e) {
                 if (String.valueOf(e.getMessage()).contains(FfmpegProcess.NO_SPACE)) {
-                    throw outOfSpace(output, e.getMessage(), e);
+                    throw outOfSpace(out, e.getMessage(), e);
                 }
-                throw new TranscodeFailed("cannot write " + output + ": " + e.getMessage(), e);
+                throw new TranscodeFailed("cannot write " + out + ": " + e.getMessage(), e);
             } finally {
                 deleteQuietly(part);
             }
         });
-        exchange.getMessage().setHeader(JobHeaders.FILE, done);
     }
 
     private static OutOfSpace outOfSpace(Path output, String reason, Throwable cause) {
@@ -93,12 +113,13 @@ public final class Transcoder {
                 + "written is removed and the recording kept: " + reason, cause);
     }
 
-    /** {@code out-path} + the file's path relative to the works path (or the out path), with {@code .mp4}. */
-    Path outputFor(Path input) {
-        String relative = roots.relative(input);
-        int dot = relative.lastIndexOf('.');
-        String base = dot > relative.lastIndexOf('/') ? relative.substring(0, dot) : relative;
-        return roots.out().resolve(base + ".mp4");
+    /**
+     * {@code out-path} + the file's path relative to the works path (or the out path), with {@code .mp4}, or
+     * {@code .<artifact>.mp4} for an artifact other than {@code mp4}.
+     */
+    Path outputFor(Path input, String artifact) {
+        String base = roots.base(input);
+        return roots.out().resolve(base + (artifact.equals(Artifacts.MP4) ? "" : "." + artifact) + ".mp4");
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -3,7 +3,9 @@ package io.nglive.upload;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import io.nglive.InvalidSetting;
@@ -28,36 +30,70 @@ public record UploadSettings(
         List<String> command,
         Duration timeout) {
 
+    /** The settings a named target has after {@code nglive.targets.<name>.} (its kind is {@code type}). */
+    public static final List<String> TARGET_KEYS = List.of("type", "dir", "url", "user", "password", "command",
+            "timeout");
+    /** Where named targets are set: {@code nglive.targets.<name>.type} and the other {@link #TARGET_KEYS}. */
+    public static final String TARGETS = "nglive.targets.";
+    /** The name of the target set by {@code nglive.upload.*}, used where a stage names none. */
+    public static final String DEFAULT = "default";
+
+    /** Every target by name: {@value #DEFAULT} ({@code nglive.upload.*}) first, then the named ones in order. */
+    public static Map<String, UploadSettings> all(SettingsReader settings) {
+        Map<String, UploadSettings> targets = new LinkedHashMap<>();
+        targets.put(DEFAULT, read(settings));
+        for (String name : settings.family(TARGETS, "type")) {
+            if (name.equals(DEFAULT)) {
+                throw new InvalidSetting(TARGETS + name + ".type", settings.optional(TARGETS + name + ".type")
+                        .orElse(""), "the target named default is nglive.upload.*: give this one another name");
+            }
+            targets.put(name, named(settings, name));
+        }
+        return targets;
+    }
+
+    /** The default target, {@code nglive.upload.*}. */
     public static UploadSettings read(SettingsReader settings) {
-        String target = settings.required("nglive.upload.target").toLowerCase(Locale.ROOT);
+        return read(settings, "nglive.upload.", "nglive.upload.target", "nglive.upload.timeout");
+    }
+
+    /** The target named {@code name}: {@code nglive.targets.<name>.*}, its timeout {@code nglive.upload.timeout} if unset. */
+    public static UploadSettings named(SettingsReader settings, String name) {
+        String prefix = TARGETS + name + ".";
+        String timeout = settings.optional(prefix + "timeout").isPresent() ? prefix + "timeout" : "nglive.upload.timeout";
+        return read(settings, prefix, prefix + "type", timeout);
+    }
+
+    private static UploadSettings read(SettingsReader settings, String prefix, String typeSetting, String timeout) {
+        String target = settings.required(typeSetting).toLowerCase(Locale.ROOT);
         List<String> accepted = List.of("none", "file", "http", "command");
         if (!accepted.contains(target)) {
-            throw new InvalidSetting("nglive.upload.target", target, "unknown target (expected one of " + accepted + ")");
+            throw new InvalidSetting(typeSetting, target, "unknown target (expected one of " + accepted + ")");
         }
         URI url = null;
         List<String> command = List.of();
         if (target.equals("http")) {
-            url = settings.httpUrl("nglive.upload.url");
+            url = settings.httpUrl(prefix + "url");
         }
         if (target.equals("command")) {
-            String line = settings.required("nglive.upload.command");
+            String line = settings.required(prefix + "command");
             try {
                 command = CommandLine.split(line);
             } catch (IllegalArgumentException e) {
-                throw new InvalidSetting("nglive.upload.command", line, e.getMessage());
+                throw new InvalidSetting(prefix + "command", line, e.getMessage());
             }
             if (command.isEmpty()) {
-                throw new InvalidSetting("nglive.upload.command", line, "names no executable");
+                throw new InvalidSetting(prefix + "command", line, "names no executable");
             }
         }
         return new UploadSettings(
                 target,
-                target.equals("file") ? settings.writableDirectory("nglive.upload.dir")
-                        : Path.of(settings.optional("nglive.upload.dir").orElse(".")),
+                target.equals("file") ? settings.writableDirectory(prefix + "dir")
+                        : Path.of(settings.optional(prefix + "dir").orElse(".")),
                 url,
-                settings.optional("nglive.upload.user").orElse(null),
-                settings.optional("nglive.upload.password").orElse(null),
+                settings.optional(prefix + "user").orElse(null),
+                settings.optional(prefix + "password").orElse(null),
                 command,
-                settings.duration("nglive.upload.timeout"));
+                settings.duration(timeout));
     }
 }

@@ -1,11 +1,14 @@
 package io.nglive.upload;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.nglive.journal.JobJournal;
+import io.nglive.pipeline.Artifacts;
 import io.nglive.pipeline.FileRoots;
 import io.nglive.pipeline.JobHeaders;
 import io.nglive.pipeline.PipelineMetrics;
@@ -17,48 +20,76 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The upload stage: sends the job's current file to the configured target under its path relative to the works
- * path (a recording) or the out path (a transcode output). With {@code nglive.upload.delete-local}, a transcode
- * output is deleted once its upload is verified and journalled; recordings themselves are always kept. An attempt
- * after the first asks the target first whether the file is already there whole: an upload that arrived just
- * before nglive was killed, before its completion was journalled, is not sent a second time.
+ * The upload stage: sends one artifact of the job to one named target, under its path relative to the works path (a
+ * recording, its danmaku) or the out path (a stage's output). Each (artifact, target) is its own step in the journal
+ * ({@code upload} for the default target, {@code upload:<target>} for a named one), so one file can go to several
+ * targets and each arrival is remembered. An attempt after the first asks the target first whether the file is
+ * already there whole: an upload that arrived just before nglive was killed, before its completion was journalled,
+ * is not sent a second time.
  */
 public final class Uploader {
 
     private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
 
     private final StageRunner runner;
-    private final UploadTarget target;
+    private final Map<String, UploadTarget> targets;
+    private final JobJournal journal;
     private final FileRoots roots;
-    private final boolean deleteLocal;
     private final PipelineMetrics metrics;
 
-    public Uploader(StageRunner runner, UploadTarget target, FileRoots roots, boolean deleteLocal,
+    /** {@code targets} by name, {@value UploadSettings#DEFAULT} among them. */
+    public Uploader(StageRunner runner, Map<String, UploadTarget> targets, JobJournal journal, FileRoots roots,
                     PipelineMetrics metrics) {
         this.runner = runner;
-        this.target = target;
+        this.targets = Map.copyOf(targets);
+        this.journal = journal;
         this.roots = roots;
-        this.deleteLocal = deleteLocal;
         this.metrics = metrics;
     }
 
-    public void upload(Exchange exchange) throws StageFailure {
-        Path file = Path.of(exchange.getMessage().getHeader(JobHeaders.FILE, String.class));
+    /**
+     * Uploads the job's artifact {@code artifact} ({@code video}: its newest video) to the target {@code target}
+     * (empty: the default one). A job without that artifact (no danmaku was recorded) passes the step over.
+     *
+     * @throws IllegalArgumentException when no target has that name: a mistake in the pipeline, not retried
+     */
+    public void upload(Exchange exchange, String artifact, String target) throws StageFailure {
+        String name = Artifacts.name(artifact);
+        String to = target == null || target.isBlank() ? UploadSettings.DEFAULT : target.trim().toLowerCase(Locale.ROOT);
+        UploadTarget destination = targets.get(to);
+        if (destination == null) {
+            throw new IllegalArgumentException("the pipeline uploads to a target named '" + target + "', which is not "
+                    + "set: the targets are " + targets.keySet().stream().sorted().toList() + " (a target is set with "
+                    + UploadSettings.TARGETS + "<name>.type)");
+        }
+        long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        Optional<JobJournal.Artifact> found = Artifacts.find(journal, jobId, name);
+        if (found.isEmpty()) {
+            LOG.debug("job {} has no '{}'; its upload to the target {} is passed over", jobId, name, to);
+            return;
+        }
+        Path file = Path.of(found.get().path());
         String relative = roots.relative(file);
-        runner.run(exchange, Map.of("input", relative), (step, progress) -> {
+        String step = to.equals(UploadSettings.DEFAULT) ? runner.stage() : runner.stage() + ':' + to;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("input", relative);
+        fields.put("artifact", found.get().name());
+        fields.put("target", to);
+        runner.run(exchange, new StageRunner.Run(step, file.toString(), null), fields, (attempt, progress) -> {
             if (!Files.isRegularFile(file)) {
                 throw new UploadFailed("the file to upload does not exist: " + file);
             }
             try {
-                if (step.attempt() > 1) {
-                    Optional<String> there = target.alreadyThere(file, relative);
+                if (attempt.attempt() > 1) {
+                    Optional<String> there = destination.alreadyThere(file, relative);
                     if (there.isPresent()) {
-                        LOG.info("{} is already on the target whole, from an earlier attempt: not sent again", relative);
+                        LOG.info("{} is already on the target {} whole, from an earlier attempt: not sent again",
+                                relative, to);
                         progress.progress(100);
                         return there.get();
                     }
                 }
-                String uploaded = target.upload(file, relative, progress);
+                String uploaded = destination.upload(file, relative, progress);
                 metrics.uploaded(file.toFile().length());
                 return uploaded;
             } catch (UploadFailed failed) {
@@ -68,12 +99,5 @@ public final class Uploader {
                 throw failed;
             }
         });
-        if (deleteLocal && file.startsWith(roots.out())) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                LOG.warn("uploaded, but cannot delete the local copy {}: {}", file, e.getMessage());
-            }
-        }
     }
 }

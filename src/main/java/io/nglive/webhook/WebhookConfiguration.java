@@ -1,6 +1,9 @@
 package io.nglive.webhook;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.nglive.NodeSettings;
 import io.nglive.ServerConfiguration;
@@ -55,14 +58,20 @@ public final class WebhookConfiguration implements CamelConfiguration {
     public RecordingScan recordingScan(@BeanInject("worksPath") WorksPath works,
                                        @BeanInject("nodeSettings") NodeSettings node,
                                        @BeanInject("serverSettings") ServerSettings server,
-                                       @BeanInject("uploadSettings") UploadSettings upload,
+                                       @BeanInject("uploadTargets") Map<String, UploadSettings> targets,
                                        @BeanInject("recorderSettings") RecorderSettings recorder,
                                        @BeanInject("journal") JobJournal journal, @BeanInject("events") EventLog events,
                                        @BeanInject("openRecordings") OpenRecordings open,
                                        @BeanInject("roomIdle") RecordingScan.RoomIdle roomIdle,
                                        @BeanInject("database") Database database) {
-        return new RecordingScan(works, List.of(node.outPath(), server.dataPath(), upload.dir()), journal, events,
-                open, roomIdle, recorder.scanInterval(), database::firstStart);
+        List<Path> own = new ArrayList<>(List.of(node.outPath(), server.dataPath()));
+        targets.forEach((name, target) -> {
+            if (name.equals(UploadSettings.DEFAULT) || target.target().equals("file")) {
+                own.add(target.dir());
+            }
+        });
+        return new RecordingScan(works, own, journal, events, open, roomIdle, recorder.scanInterval(),
+                database::firstStart);
     }
 
     @Override

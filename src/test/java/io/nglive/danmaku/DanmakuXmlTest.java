@@ -79,6 +79,14 @@ class DanmakuXmlTest {
     }
 
     @Test
+    void aShortFileThatIsNotXmlIsAnErrorNotAnEmptyTruncatedOne() {
+        assertThatThrownBy(() -> read("this is not XML at all".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(BadDanmakuFile.class).hasMessageEndingWith("it begins with 't', not with XML's '<'");
+        assertThatThrownBy(() -> read("\uFEFF\n  {\"danmaku\": []}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(BadDanmakuFile.class).hasMessageContaining("'{'");
+    }
+
+    @Test
     void invalidCharacterBeforeTheEndIsAnErrorNamingItsLine() {
         String xml = DanmakuAssTest.xml(DanmakuAssTest.d(1, 1, "a\u0001b"), DanmakuAssTest.d(2, 1, "c"));
 

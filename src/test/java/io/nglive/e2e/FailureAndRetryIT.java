@@ -57,7 +57,7 @@ class FailureAndRetryIT {
             assertThat(app.post("/api/jobs/" + jobId + "/retry", "").statusCode()).isEqualTo(200);
 
             events.await(e -> isEvent(e, "UpEnded", jobId), PATIENCE);
-            assertThat(app.job(jobId).path("status").asText()).isEqualTo("DONE");
+            Awaitility.await().atMost(PATIENCE).until(() -> app.job(jobId).path("status").asText().equals("DONE"));
             assertThat(app.archive().resolve("2001/broken.mp4")).isRegularFile();
         }
     }

@@ -60,7 +60,7 @@ class JobLogAndMetricsIT {
                     .endsWith(" -> " + mp4.toRealPath() + ", " + archived.toRealPath());
 
             // Camel resets its own route meters when a route file is reloaded; nglive's are the beans' and stay
-            app.editRoute("50-upload.camel.yaml", "# 5. The upload stage", "# 5. The upload stage, edited");
+            app.editRoute("50-upload.camel.yaml", "# 6. The upload stage", "# 6. The upload stage, edited");
             Awaitility.await().atMost(PATIENCE).until(() -> app.log().contains("Resetting Micrometer Registry"));
             String reloaded = app.get("/observe/metrics").body();
             assertThat(metric(reloaded, "nglive_jobs_total{status=\"DONE\"}")).isEqualTo(1);

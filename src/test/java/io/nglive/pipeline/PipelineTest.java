@@ -46,7 +46,8 @@ class PipelineTest {
         upload = new StageRunner("upload", StageEvents.UPLOAD, new StageSlots("upload", 1), journal,
                 new EventLog(database.dataSource(), "node-a", new ObjectMapper()), Duration.ofSeconds(1),
                 failure -> 0, metrics);
-        pipeline = new Pipeline(journal, dir.resolve("works"), List.of(upload), camel, metrics);
+        pipeline = new Pipeline(journal, new FileRoots(dir.resolve("works"), dir.resolve("out")), false, List.of(upload),
+                camel, metrics);
     }
 
     @AfterEach
@@ -112,7 +113,7 @@ class PipelineTest {
         Exchange exchange = claimed(id);
         try (CapturedLog log = new CapturedLog("io.nglive")) {
             try {
-                upload.run(exchange, Map.of(), (step, progress) -> {
+                upload.run(exchange, new StageRunner.Run("upload", "/works/23058/b.flv", null), Map.of(), (step, progress) -> {
                     throw new StageFailure("the target refused the file (HTTP 507)");
                 });
             } catch (StageFailure failure) {

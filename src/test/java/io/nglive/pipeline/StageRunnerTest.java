@@ -65,15 +65,42 @@ class StageRunnerTest {
         // the database refuses the TranscodeEnded event, as a crash right after the step's own write would lose it
         refuse("TranscodeEnded");
 
-        assertThatThrownBy(() -> runner.run(exchange(job, "a.flv"), Map.of(), (step, progress) -> "out/a.mp4"))
+        assertThatThrownBy(() -> runner.run(exchange(job, "a.flv"), step("transcode", "a.flv"), Map.of(), (step, progress) -> "out/a.mp4"))
                 .isInstanceOf(JournalException.class);
 
         assertThat(journal.completedOutput(job, "transcode", "a.flv"))
                 .as("the step is run again on resume, and then its event is sent").isEmpty();
         allow("TranscodeEnded");
-        assertThat(runner.run(exchange(job, "a.flv"), Map.of(), (step, progress) -> "out/a.mp4")).isEqualTo("out/a.mp4");
+        assertThat(runner.run(exchange(job, "a.flv"), step("transcode", "a.flv"), Map.of(), (step, progress) -> "out/a.mp4")).isEqualTo("out/a.mp4");
         assertThat(types()).containsSubsequence("TranscodeStarted", "TranscodeStarted", "TranscodeEnded");
         assertThat(journal.completedOutput(job, "transcode", "a.flv")).contains("out/a.mp4");
+    }
+
+    @Test
+    void theOutputArtifactIsRecordedWithTheStepAndAgainWhenADoneStepIsPassedOver() throws Exception {
+        long job = job("e.flv");
+        journal.artifact(job, new JobJournal.Artifact("recording", "video", "/works/e.flv", "recorder"));
+        refuse("TranscodeEnded");
+        StageRunner.Run transcode = new StageRunner.Run("transcode", "/works/e.flv", "mp4");
+
+        assertThatThrownBy(() -> runner.run(exchange(job, "e.flv"), transcode, Map.of(), (step, progress) -> "/out/e.mp4"))
+                .isInstanceOf(JournalException.class);
+        assertThat(journal.artifact(job, "mp4")).as("no artifact without its step and event").isEmpty();
+
+        allow("TranscodeEnded");
+        runner.run(exchange(job, "e.flv"), transcode, Map.of(), (step, progress) -> "/out/e.mp4");
+        assertThat(journal.artifact(job, "mp4")).contains(new JobJournal.Artifact("mp4", "video", "/out/e.mp4",
+                "transcode"));
+        assertThat(Artifacts.find(journal, job, "video").orElseThrow().name()).isEqualTo("mp4");
+
+        // a resumed job replays its stages from the start: the recording is the newest video again, until the
+        // transcode is passed over and its MP4 is
+        journal.artifact(job, new JobJournal.Artifact("recording", "video", "/works/e.flv", "recorder"));
+        assertThat(Artifacts.find(journal, job, "video").orElseThrow().name()).isEqualTo("recording");
+        assertThat(runner.run(exchange(job, "e.flv"), transcode, Map.of(), (step, progress) -> {
+            throw new AssertionError("a done step is not run again");
+        })).isEqualTo("/out/e.mp4");
+        assertThat(Artifacts.find(journal, job, "video").orElseThrow().name()).isEqualTo("mp4");
     }
 
     @Test
@@ -97,8 +124,8 @@ class StageRunnerTest {
         long job = job("c.flv");
         Exchange exchange = exchange(job, "c.flv");
 
-        runner.run(exchange, Map.of(), (step, progress) -> "out/c.mp4");
-        runner.run(exchange, Map.of(), (step, progress) -> "out/c.mp4");
+        runner.run(exchange, step("transcode", "c.flv"), Map.of(), (step, progress) -> "out/c.mp4");
+        runner.run(exchange, step("transcode", "c.flv"), Map.of(), (step, progress) -> "out/c.mp4");
 
         assertThat(meters.get("nglive.stage.runs").tags("stage", "transcode", "outcome", "done").counter().count())
                 .isEqualTo(1);
@@ -116,9 +143,9 @@ class StageRunnerTest {
         };
 
         try (CapturedLog log = new CapturedLog("io.nglive")) {
-            assertThatThrownBy(() -> retriedOnce.run(exchange, Map.of(), refused)).isInstanceOf(StageFailure.class);
+            assertThatThrownBy(() -> retriedOnce.run(exchange, step("upload", "d.flv"), Map.of(), refused)).isInstanceOf(StageFailure.class);
             exchange.getMessage().setHeader(Exchange.REDELIVERY_COUNTER, 1);
-            assertThatThrownBy(() -> retriedOnce.run(exchange, Map.of(), refused)).isInstanceOf(StageFailure.class);
+            assertThatThrownBy(() -> retriedOnce.run(exchange, step("upload", "d.flv"), Map.of(), refused)).isInstanceOf(StageFailure.class);
 
             assertThat(log.lines(Level.WARN))
                     .containsExactly("WARN job " + job + " upload attempt 1 failed, retry 1 of 1 follows: HTTP 503");
@@ -131,8 +158,11 @@ class StageRunnerTest {
     private Exchange exchange(long job, String file) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setHeader(JobHeaders.JOB_ID, job);
-        exchange.getMessage().setHeader(JobHeaders.FILE, file);
         return exchange;
+    }
+
+    private static StageRunner.Run step(String name, String input) {
+        return new StageRunner.Run(name, input, null);
     }
 
     private long job(String file) throws Exception {
