@@ -14,9 +14,10 @@ import io.nglive.SettingsReader;
  * are for a 1080-line video: {@link #options(int, int)} scales them to the video's own height.
  *
  * @param ass     whether the stage runs at all
+ * @param burn    whether the burn stage burns the subtitles into the video
  * @param options the layout at 1920×1080
  */
-public record DanmakuSettings(boolean ass, AssOptions options) {
+public record DanmakuSettings(boolean ass, boolean burn, AssOptions options) {
 
     /** The height the sizes in the settings are for. */
     static final int REFERENCE_HEIGHT = 1080;
@@ -32,7 +33,8 @@ public record DanmakuSettings(boolean ass, AssOptions options) {
             }
         }
         try {
-            return new DanmakuSettings(settings.bool("nglive.danmaku.ass"), new AssOptions(1920, REFERENCE_HEIGHT,
+            return new DanmakuSettings(settings.bool("nglive.danmaku.ass"), settings.bool("nglive.danmaku.burn"),
+                    new AssOptions(1920, REFERENCE_HEIGHT,
                     settings.required("nglive.danmaku.font"),
                     settings.integer("nglive.danmaku.font-size", 1, REFERENCE_HEIGHT),
                     number(settings, "nglive.danmaku.opacity", 0, 1),

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code out-path/<the recording's relative path>.ass}, laid out for the size of the job's video (ffprobe; 1920×1080
  * when it cannot tell). A job without a danmaku file passes the stage over. A file cut short by a crash of the
  * recorder is converted up to its last whole comment; a file that is not danmaku at all fails the stage, which is
- * not retried (the same file would fail the same way).
+ * not retried (the same file would fail the same way), and the job goes on without subtitles.
  */
 public final class DanmakuStage {
 
@@ -60,7 +60,16 @@ public final class DanmakuStage {
         Path xml = Path.of(source.get().path());
         Path ass = roots.out().resolve(roots.base(xml) + (output.equals(Artifacts.ASS) ? "" : "." + output) + ".ass");
         String step = output.equals(Artifacts.ASS) ? runner.stage() : runner.stage() + ':' + output;
-        runner.run(exchange, new StageRunner.Run(step, xml.toString(), output), Map.of("input", roots.relative(xml)),
+        try {
+            convert(exchange, new StageRunner.Run(step, xml.toString(), output), xml, ass, jobId);
+        } catch (DanmakuFailed failed) {
+            // the comments are a bonus: the video goes on to its archive (and the XML with it)
+            runner.withoutOutput(exchange, failed);
+        }
+    }
+
+    private void convert(Exchange exchange, StageRunner.Run run, Path xml, Path ass, long jobId) throws StageFailure {
+        runner.run(exchange, run, Map.of("input", roots.relative(xml)),
                 (work, progress) -> {
                     MediaProbe.Size size = videoSize(jobId);
                     try {

@@ -1,6 +1,7 @@
 package io.nglive.pipeline;
 
 import java.nio.file.Path;
+import java.util.StringJoiner;
 
 /**
  * The two places a job's files live: recordings under the works path, stage outputs under the out path. A file
@@ -9,10 +10,15 @@ import java.nio.file.Path;
  */
 public record FileRoots(Path works, Path out) {
 
-    /** The file's '/'-separated path relative to the out path if it lies there, else to the works path. */
+    /**
+     * The file's '/'-separated path relative to the out path if it lies there, else to the works path. Joined from
+     * the path's names, so that a name holding a backslash (a legal character on Linux) stays one name.
+     */
     public String relative(Path file) {
         Path root = file.startsWith(out) ? out : works;
-        return root.relativize(file).toString().replace('\\', '/');
+        StringJoiner names = new StringJoiner("/");
+        root.relativize(file).forEach(name -> names.add(name.toString()));
+        return names.toString();
     }
 
     /** {@link #relative} without the file's extension: what a file made from it is named, with its own extension. */

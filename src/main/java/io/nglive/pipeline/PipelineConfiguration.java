@@ -83,8 +83,9 @@ public final class PipelineConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public Transcoder transcoder(@BeanInject("transcodeStage") StageRunner stage,
                                  @BeanInject("transcodeSettings") TranscodeSettings settings,
+                                 @BeanInject("danmakuSettings") DanmakuSettings danmaku,
                                  @BeanInject("journal") JobJournal journal, @BeanInject("fileRoots") FileRoots roots) {
-        return new Transcoder(stage, settings, journal, roots);
+        return new Transcoder(stage, settings, journal, roots, danmaku.burn());
     }
 
     /** The default target ({@code nglive.upload.*}) and every named one ({@code nglive.targets.<name>.*}). */

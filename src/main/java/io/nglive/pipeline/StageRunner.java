@@ -148,15 +148,32 @@ public final class StageRunner {
     /** Called on the failure path once no retry is left: the job is FAILED and the last error is reported. */
     public void exhausted(Exchange exchange, Throwable failure) {
         long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        // FAILED and the last error together, or neither
+        events.record(names.error(), lastError(exchange, failure, false), null,
+                (c, seq) -> journal.jobFailed(c, jobId, failure.getMessage()));
+    }
+
+    /**
+     * For a stage whose output the job can do without (subtitles): its failure is reported as the last one, with
+     * {@code jobGoesOn}, the step stays FAILED in the journal, and the job goes on to its next stage.
+     */
+    public void withoutOutput(Exchange exchange, StageFailure failure) {
+        events.record(names.error(), lastError(exchange, failure, true));
+        exchange.removeProperty(JobHeaders.STAGE);
+    }
+
+    private static Map<String, Object> lastError(Exchange exchange, Throwable failure, boolean jobGoesOn) {
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("jobId", jobId);
+        error.put("jobId", exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class));
         error.put("roomId", exchange.getMessage().getHeader(JobHeaders.ROOM_ID));
         error.put("file", exchange.getMessage().getHeader(JobHeaders.RECORDING));
         error.put("attempt", exchange.getProperty(JobHeaders.ATTEMPT));
         error.put("error", failure.getMessage());
         error.put("retrying", false);
-        // FAILED and the last error together, or neither
-        events.record(names.error(), error, null, (c, seq) -> journal.jobFailed(c, jobId, failure.getMessage()));
+        if (jobGoesOn) {
+            error.put("jobGoesOn", true);
+        }
+        return error;
     }
 
     private JobJournal.Artifact artifact(Run run, String output) {

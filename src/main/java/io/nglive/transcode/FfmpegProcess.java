@@ -115,7 +115,14 @@ public final class FfmpegProcess {
      */
     public static FfmpegProcess forTranscode(TranscodeSettings settings, Path input, Path output,
                                              double durationSeconds, ProgressListener listener) {
-        List<String> command = TranscodeCommand.withPriority(TranscodeCommand.build(settings, input, output), settings.nice());
+        return forTranscode(settings, input, output, null, durationSeconds, listener);
+    }
+
+    /** As {@link #forTranscode(TranscodeSettings, Path, Path, double, ProgressListener)}, burning {@code subtitles} in (null: none). */
+    public static FfmpegProcess forTranscode(TranscodeSettings settings, Path input, Path output, Path subtitles,
+                                             double durationSeconds, ProgressListener listener) {
+        List<String> command = TranscodeCommand.withPriority(TranscodeCommand.build(settings, input, output, subtitles),
+                settings.nice());
         return durationSeconds > 0
                 ? new FfmpegProcess(command, durationSeconds, listener, settings.timeout())
                 : new FfmpegProcess(command, () -> probeLater(settings.ffprobe(), input), listener, settings.timeout());

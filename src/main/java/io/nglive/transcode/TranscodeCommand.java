@@ -53,10 +53,26 @@ public final class TranscodeCommand {
      * @throws IllegalArgumentException for {@link TranscodeMode#NONE}, which runs no ffmpeg at all
      */
     public static List<String> build(TranscodeSettings settings, Path input, Path output) {
+        return build(settings, input, output, null);
+    }
+
+    /**
+     * As {@link #build(TranscodeSettings, Path, Path)}, with {@code subtitles} (an ASS file; null: none) burnt into
+     * the picture by libass ({@code -vf ass=filename=<path>}, the path escaped for the filter: see {@link #assFilter}).
+     *
+     * @throws IllegalArgumentException for subtitles in {@link TranscodeMode#COPY}, which cannot filter
+     */
+    public static List<String> build(TranscodeSettings settings, Path input, Path output, Path subtitles) {
         List<String> command = new ArrayList<>();
         command.add(settings.ffmpeg());
         command.addAll(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "warning",
                 "-progress", "pipe:1", "-nostats", "-i", input.toString(), "-map", "0:v:0?", "-map", "0:a?"));
+        if (subtitles != null) {
+            if (settings.mode() == TranscodeMode.COPY) {
+                throw new IllegalArgumentException("subtitles cannot be burnt in without a re-encode (mode COPY)");
+            }
+            command.addAll(List.of("-vf", assFilter(subtitles)));
+        }
         command.addAll(modeArguments(settings.mode(), settings.encoder(), new Values(
                 settings.preset(), String.valueOf(settings.crf()), String.valueOf(settings.cq()),
                 String.valueOf(settings.bitrateKbps()), String.valueOf(settings.bufsizeKbps()))));
@@ -71,6 +87,30 @@ public final class TranscodeCommand {
      */
     public static List<String> template(TranscodeMode mode, VideoEncoder encoder) {
         return modeArguments(mode, encoder, new Values("<preset>", "<crf>", "<cq>", "<bitrate>", "<bufsize>"));
+    }
+
+    /**
+     * The {@code ass} filter for {@code subtitles}. A path reaches the filter through two parsers, and is escaped for
+     * each: first as an option's value ({@code \}, {@code '} and the option separator {@code :}), then as a part of
+     * the filter graph ({@code \}, {@code '}, {@code [}, {@code ]}, {@code ,} and {@code ;}). A Windows path
+     * ({@code C:\rec\a.ass}) and a recording's title full of quotes both arrive whole.
+     */
+    static String assFilter(Path subtitles) {
+        String value = escape(subtitles.toString(), "\\':");
+        return "ass=filename=" + escape(value, "\\'[],;");
+    }
+
+    /** {@code text} with a backslash before each of {@code special}. */
+    private static String escape(String text, String special) {
+        StringBuilder escaped = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (special.indexOf(c) >= 0) {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
     }
 
     /**

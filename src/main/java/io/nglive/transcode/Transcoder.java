@@ -28,17 +28,22 @@ import org.slf4j.LoggerFactory;
 public final class Transcoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
+    /** The artifact a burn writes by default. */
+    static final String BURNT = "burnt";
 
     private final StageRunner runner;
     private final TranscodeSettings settings;
     private final JobJournal journal;
     private final FileRoots roots;
+    private final boolean burn;
 
-    public Transcoder(StageRunner runner, TranscodeSettings settings, JobJournal journal, FileRoots roots) {
+    /** {@code burn}: whether {@link #burn} burns subtitles in ({@code nglive.danmaku.burn}). */
+    public Transcoder(StageRunner runner, TranscodeSettings settings, JobJournal journal, FileRoots roots, boolean burn) {
         this.runner = runner;
         this.settings = settings;
         this.journal = journal;
         this.roots = roots;
+        this.burn = burn;
     }
 
     /**
@@ -58,13 +63,46 @@ public final class Transcoder {
             LOG.debug("job {} has no '{}' to transcode; the transcode to '{}' is passed over", jobId, reads, output);
             return;
         }
-        Path input = Path.of(source.get().path());
-        Path out = outputFor(input, output);
         String step = output.equals(Artifacts.MP4) ? runner.stage() : runner.stage() + ':' + output;
-        runner.run(exchange, new StageRunner.Run(step, input.toString(), output),
-                Map.of("mode", run.mode().name()), (work, progress) -> {
+        ffmpeg(exchange, step, Path.of(source.get().path()), output, run, null,
+                Map.of("mode", run.mode().name()));
+    }
+
+    /**
+     * With {@code nglive.danmaku.burn}: the job's artifact {@code reads} (a video) with the subtitles {@code subtitles}
+     * burnt in, re-encoded with the transcode settings (in CRF when the mode is COPY or NONE, which cannot filter), as
+     * the artifact {@code writes}: {@code out-path/<relative path>.<writes>.mp4}. A job without subtitles (no danmaku)
+     * passes it over.
+     */
+    public void burn(Exchange exchange, String reads, String subtitles, String writes) throws StageFailure {
+        if (!burn) {
+            return;
+        }
+        String output = Artifacts.name(writes);
+        long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        Optional<JobJournal.Artifact> video = Artifacts.find(journal, jobId, Artifacts.name(reads));
+        Optional<JobJournal.Artifact> ass = Artifacts.find(journal, jobId, Artifacts.name(subtitles));
+        if (video.isEmpty() || ass.isEmpty()) {
+            LOG.debug("job {} has no '{}' or no '{}'; nothing burnt", jobId, reads, subtitles);
+            return;
+        }
+        TranscodeSettings run = settings.mode() == TranscodeMode.COPY || settings.mode() == TranscodeMode.NONE
+                ? settings.withMode(TranscodeMode.CRF.name()) : settings;
+        Path assFile = Path.of(ass.get().path());
+        ffmpeg(exchange, output.equals(BURNT) ? "burn" : "burn:" + output, Path.of(video.get().path()), output, run,
+                assFile, Map.of("mode", run.mode().name(), "subtitles", roots.relative(assFile)));
+    }
+
+    /** One ffmpeg run of a step: {@code input} to the artifact {@code output}, with {@code subtitles} burnt in if not null. */
+    private void ffmpeg(Exchange exchange, String step, Path input, String output, TranscodeSettings run,
+                        Path subtitles, Map<String, Object> fields) throws StageFailure {
+        Path out = outputFor(input, output);
+        runner.run(exchange, new StageRunner.Run(step, input.toString(), output), fields, (work, progress) -> {
             if (!Files.isRegularFile(input)) {
                 throw new TranscodeFailed("the recording does not exist: " + input);
+            }
+            if (subtitles != null && !Files.isRegularFile(subtitles)) {
+                throw new TranscodeFailed("the subtitles to burn in do not exist: " + subtitles);
             }
             if (out.equals(input)) {
                 throw new TranscodeFailed("the output would overwrite the input: " + input);
@@ -73,7 +111,7 @@ public final class Transcoder {
             try {
                 Files.createDirectories(out.getParent());
                 Files.deleteIfExists(part);
-                FfmpegProcess ffmpeg = FfmpegProcess.forTranscode(run, input, part, 0, progress).start();
+                FfmpegProcess ffmpeg = FfmpegProcess.forTranscode(run, input, part, subtitles, 0, progress).start();
                 try {
                     journal.stepProcess(work.jobId(), work.name(), work.input(), ffmpeg.pid());
                 } catch (RuntimeException e) {

@@ -55,9 +55,8 @@ class PipelineBlocksIT {
             assertThat(ass.lines().filter(l -> l.startsWith("Dialogue:")).count()).isPositive();
 
             assertThat(PipelineIT.collapse(events.typesOfJob(jobId))).containsExactly(
-                    "TranscodeStarted", "IsTranscode", "TranscodeEnded", "UpStarted", "IsUp", "UpEnded",
-                    "DanmakuStarted", "IsDanmaku", "DanmakuEnded", "UpStarted", "IsUp", "UpEnded",
-                    "UpStarted", "IsUp", "UpEnded");
+                    "TranscodeStarted", "IsTranscode", "TranscodeEnded", "DanmakuStarted", "IsDanmaku", "DanmakuEnded",
+                    "UpStarted", "IsUp", "UpEnded", "UpStarted", "IsUp", "UpEnded", "UpStarted", "IsUp", "UpEnded");
             JsonNode converted = events.await(e -> e.path("type").asText().equals("DanmakuEnded"), PATIENCE);
             assertThat(converted.path("comments").asInt()).isPositive();
             assertThat(converted.path("truncated").asBoolean()).isFalse();
@@ -90,8 +89,9 @@ class PipelineBlocksIT {
                      .env("NGLIVE_TARGETS_NAS_TYPE", "file")
                      .env("NGLIVE_TARGETS_NAS_DIR", Files.createDirectories(dir.resolve("nas")).toString())
                      .editRoute("30-pipeline.camel.yaml", """
-                                     - to: kamelet:upload
                                      - to: kamelet:danmaku
+                                     - to: kamelet:burn
+                                     - to: kamelet:upload
                                      - to: "kamelet:upload?artifact=ass"
                                      - to: "kamelet:upload?artifact=danmaku"
                              """, """
@@ -162,20 +162,55 @@ class PipelineBlocksIT {
     }
 
     @Test
-    void aDanmakuFileThatIsNotDanmakuFailsTheJobAfterTheVideoWasUploaded() throws IOException {
+    void aDanmakuFileThatIsNotDanmakuIsReportedAndTheVideoAndTheFileStillGoToTheArchive() throws IOException {
         try (NgliveProcess app = new NgliveProcess(dir.resolve("app")).start();
              EventClient events = app.events(0)) {
             Path room = Files.createDirectories(app.works().resolve("6"));
             TestMedia.flv(room, "d.flv", 1);
             Files.writeString(room.resolve("d.xml"), "this is not XML at all");
             long jobId = app.json(app.webhook(Webhooks.fileClosed(6, "6/d.flv"))).at("/data/jobId").asLong();
-            Awaitility.await().atMost(PATIENCE).until(() -> app.job(jobId).path("status").asText().equals("FAILED"));
+            Awaitility.await().atMost(PATIENCE).until(() -> app.job(jobId).path("status").asText().equals("DONE"));
 
             assertThat(app.archive().resolve("6/d.mp4")).isRegularFile();
+            assertThat(app.archive().resolve("6/d.xml")).as("the file as it is: nothing is lost").isRegularFile();
+            assertThat(app.archive().resolve("6/d.ass")).doesNotExist();
             JsonNode error = events.await(e -> e.path("type").asText().equals("DanmakuError"), PATIENCE);
-            assertThat(error.path("error").asText()).contains("6/d.xml");
+            assertThat(error.path("error").asText()).contains("6/d.xml", "not with XML's '<'");
             assertThat(error.path("retrying").asBoolean()).isFalse();
-            assertThat(app.job(jobId).path("stage").asText()).isEqualTo("danmaku");
+            assertThat(error.path("jobGoesOn").asBoolean()).isTrue();
+            JsonNode step = app.job(jobId).path("steps").findParents("stage").stream()
+                    .filter(s -> s.path("stage").asText().equals("danmaku")).findFirst().orElseThrow();
+            assertThat(step.path("status").asText()).isEqualTo("FAILED");
+        }
+    }
+
+    @Test
+    void withBurnTheArchivedVideoIsTheOneWithTheCommentsInItsPicture() throws IOException {
+        try (NgliveProcess app = new NgliveProcess(dir.resolve("app")).set("nglive.danmaku.burn", "true").start();
+             EventClient events = app.events(0)) {
+            String name = "录制 it's [a,b]; c:\\d";
+            Path room = Files.createDirectories(app.works().resolve(ROOM_DIR));
+            TestMedia.flv(room, name + ".flv", 2);
+            copyDanmaku("basic.xml", room.resolve(name + ".xml"));
+
+            long jobId = app.json(app.webhook(Webhooks.fileClosed(23058, ROOM_DIR + "/" + name + ".flv")))
+                    .at("/data/jobId").asLong();
+            Awaitility.await().atMost(PATIENCE).until(() -> app.job(jobId).path("status").asText().equals("DONE"));
+
+            Path archived = app.archive().resolve(ROOM_DIR);
+            assertThat(archived.resolve(name + ".burnt.mp4")).isRegularFile();
+            assertThat(archived.resolve(name + ".mp4")).as("the video is the burnt one").doesNotExist();
+            assertThat(archived.resolve(name + ".ass")).isRegularFile();
+            assertThat(archived.resolve(name + ".xml")).isRegularFile();
+            assertThat(new MediaProbe("ffprobe").probe(archived.resolve(name + ".burnt.mp4")).videoCodec())
+                    .contains("h264");
+
+            JsonNode burn = events.await(e -> e.path("type").asText().equals("TranscodeEnded")
+                    && e.has("subtitles"), PATIENCE);
+            assertThat(burn.path("mode").asText()).as("COPY cannot filter: a CRF re-encode").isEqualTo("CRF");
+            assertThat(burn.path("subtitles").asText()).isEqualTo(ROOM_DIR + "/" + name + ".ass");
+            assertThat(names(app.job(jobId).path("artifacts"))).containsExactly("recording", "danmaku", "mp4", "ass",
+                    "burnt");
         }
     }
 
