@@ -23,6 +23,10 @@ public final class Artifacts {
     public static final String MP4 = "mp4";
     /** The danmaku as ASS subtitles. */
     public static final String ASS = "ass";
+    /** The video burnt with its subtitles. */
+    public static final String BURNT = "burnt";
+    /** A picture of the video. */
+    public static final String COVER = "cover";
     /** The newest video artifact of the job; never stored. */
     public static final String VIDEO = "video";
 
@@ -30,8 +34,8 @@ public final class Artifacts {
     public static final String KIND_DANMAKU = "danmaku";
     public static final String KIND_SUBTITLES = "subtitles";
 
-    private static final Map<String, String> KINDS = Map.of(RECORDING, KIND_VIDEO, MP4, KIND_VIDEO, "burnt", KIND_VIDEO,
-            DANMAKU, KIND_DANMAKU, ASS, KIND_SUBTITLES, "cover", "image");
+    private static final Map<String, String> KINDS = Map.of(RECORDING, KIND_VIDEO, MP4, KIND_VIDEO, BURNT, KIND_VIDEO,
+            DANMAKU, KIND_DANMAKU, ASS, KIND_SUBTITLES, COVER, "image");
 
     private Artifacts() {
     }

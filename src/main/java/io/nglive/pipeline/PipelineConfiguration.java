@@ -12,6 +12,7 @@ import io.nglive.events.EventLog;
 import io.nglive.journal.JobJournal;
 import io.nglive.danmaku.DanmakuSettings;
 import io.nglive.danmaku.DanmakuStage;
+import io.nglive.transcode.CoverStage;
 import io.nglive.transcode.MediaProbe;
 import io.nglive.transcode.OutOfSpace;
 import io.nglive.transcode.TranscodeSettings;
@@ -74,9 +75,10 @@ public final class PipelineConfiguration implements CamelConfiguration {
                              @BeanInject("pipelineSettings") PipelineSettings settings,
                              @BeanInject("transcodeStage") StageRunner transcode,
                              @BeanInject("danmakuStage") StageRunner danmaku,
+                             @BeanInject("coverStage") StageRunner cover,
                              @BeanInject("uploadStage") StageRunner upload,
                              @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
-        return new Pipeline(journal, roots, settings.uploadDeleteLocal(), List.of(transcode, danmaku, upload), camel,
+        return new Pipeline(journal, roots, settings.uploadDeleteLocal(), List.of(transcode, danmaku, cover, upload), camel,
                 metrics);
     }
 
@@ -106,6 +108,31 @@ public final class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
+    public StageRunner coverStage(@BeanInject("pipelineSettings") PipelineSettings settings,
+                                  @BeanInject("journal") JobJournal journal, @BeanInject("events") EventLog events,
+                                  @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+        // one picture takes a fraction of a second of one ffmpeg
+        return bonusStage("cover", StageEvents.COVER, settings, journal, events, metrics);
+    }
+
+    /**
+     * A stage whose output the job can do without (a cover, subtitles): one run at a time, never retried (the same
+     * input fails the same way), its failure the stage's only.
+     */
+    private static StageRunner bonusStage(String stage, StageEvents names, PipelineSettings settings,
+                                          JobJournal journal, EventLog events, PipelineMetrics metrics) {
+        return new StageRunner(stage, names, new StageSlots(stage, 1), journal, events, settings.progressInterval(),
+                failure -> 0, metrics);
+    }
+
+    @BindToRegistry(lazy = true)
+    public CoverStage cover(@BeanInject("coverStage") StageRunner stage,
+                            @BeanInject("transcodeSettings") TranscodeSettings settings,
+                            @BeanInject("journal") JobJournal journal, @BeanInject("fileRoots") FileRoots roots) {
+        return new CoverStage(stage, settings, journal, roots);
+    }
+
+    @BindToRegistry(lazy = true)
     public DanmakuSettings danmakuSettings(@BeanInject("settings") SettingsReader settings) {
         return DanmakuSettings.read(settings);
     }
@@ -114,10 +141,8 @@ public final class PipelineConfiguration implements CamelConfiguration {
     public StageRunner danmakuStage(@BeanInject("pipelineSettings") PipelineSettings settings,
                                     @BeanInject("journal") JobJournal journal, @BeanInject("events") EventLog events,
                                     @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
-        // a conversion takes a second or two of one core: one at a time, and never retried (the same file would fail
-        // the same way)
-        return new StageRunner("danmaku", StageEvents.DANMAKU, new StageSlots("danmaku", 1), journal, events,
-                settings.progressInterval(), failure -> 0, metrics);
+        // a conversion takes a second or two of one core
+        return bonusStage("danmaku", StageEvents.DANMAKU, settings, journal, events, metrics);
     }
 
     @BindToRegistry(lazy = true)

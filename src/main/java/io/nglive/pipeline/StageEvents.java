@@ -8,4 +8,5 @@ public record StageEvents(String started, String progress, String ended, String 
     public static final StageEvents UPLOAD = new StageEvents("UpStarted", "IsUp", "UpEnded", "UpError");
     public static final StageEvents DANMAKU =
             new StageEvents("DanmakuStarted", "IsDanmaku", "DanmakuEnded", "DanmakuError");
+    public static final StageEvents COVER = new StageEvents("CoverStarted", "IsCover", "CoverEnded", "CoverError");
 }

@@ -90,6 +90,18 @@ public final class TranscodeCommand {
     }
 
     /**
+     * The ffmpeg command that writes the picture of {@code input} at {@code seconds} to {@code output} as a JPEG
+     * ({@code -ss} before {@code -i}: ffmpeg seeks to the nearest keyframe and decodes on to the time, fast on a long
+     * recording).
+     */
+    public static List<String> cover(String ffmpeg, Path input, double seconds, Path output) {
+        return List.of(ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "warning", "-progress", "pipe:1",
+                "-nostats", "-ss", String.format(Locale.ROOT, "%.3f", seconds), "-i", input.toString(),
+                "-map", "0:v:0", "-frames:v", "1", "-q:v", "2", "-c:v", "mjpeg", "-f", "image2", "-update", "1",
+                output.toString());
+    }
+
+    /**
      * The {@code ass} filter for {@code subtitles}. A path reaches the filter through two parsers, and is escaped for
      * each: first as an option's value ({@code \}, {@code '} and the option separator {@code :}), then as a part of
      * the filter graph ({@code \}, {@code '}, {@code [}, {@code ]}, {@code ,} and {@code ;}). A Windows path

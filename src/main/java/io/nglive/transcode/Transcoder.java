@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class Transcoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
-    /** The artifact a burn writes by default. */
-    static final String BURNT = "burnt";
 
     private final StageRunner runner;
     private final TranscodeSettings settings;
@@ -89,7 +87,7 @@ public final class Transcoder {
         TranscodeSettings run = settings.mode() == TranscodeMode.COPY || settings.mode() == TranscodeMode.NONE
                 ? settings.withMode(TranscodeMode.CRF.name()) : settings;
         Path assFile = Path.of(ass.get().path());
-        ffmpeg(exchange, output.equals(BURNT) ? "burn" : "burn:" + output, Path.of(video.get().path()), output, run,
+        ffmpeg(exchange, output.equals(Artifacts.BURNT) ? "burn" : "burn:" + output, Path.of(video.get().path()), output, run,
                 assFile, Map.of("mode", run.mode().name(), "subtitles", roots.relative(assFile)));
     }
 
@@ -160,7 +158,7 @@ public final class Transcoder {
         return roots.out().resolve(base + (artifact.equals(Artifacts.MP4) ? "" : "." + artifact) + ".mp4");
     }
 
-    private static void move(Path from, Path to) throws IOException {
+    static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -168,7 +166,7 @@ public final class Transcoder {
         }
     }
 
-    private static void deleteQuietly(Path file) {
+    static void deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {

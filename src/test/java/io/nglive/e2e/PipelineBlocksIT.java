@@ -99,6 +99,8 @@ class PipelineBlocksIT {
                                      - to: "kamelet:upload?artifact=mp4&target=dav"
                                      - to: "kamelet:upload?artifact=ass&target=nas"
                                      - to: "kamelet:upload?artifact=danmaku&target=nas"
+                                     - to: "kamelet:cover?at=50%"
+                                     - to: "kamelet:upload?artifact=cover&target=nas"
                                      - choice:
                                          when:
                                            - simple: "${header.NgliveRoomId} in '23058,21452505'"
@@ -126,12 +128,18 @@ class PipelineBlocksIT {
             assertThat(dir.resolve("nas/23058/a.ass")).isRegularFile();
             assertThat(dir.resolve("nas/23058/a.xml")).isRegularFile();
             assertThat(dir.resolve("nas/23058/a.flv")).as("the choice on room 23058").isRegularFile();
+            MediaProbe.Info cover = new MediaProbe("ffprobe").probe(dir.resolve("nas/23058/a.jpg"));
+            assertThat(cover.first("video").orElseThrow().codec()).isEqualTo("mjpeg");
+            assertThat(new MediaProbe("ffprobe").videoSize(dir.resolve("nas/23058/a.jpg")))
+                    .contains(new MediaProbe.Size(320, 240));
             assertThat(app.archive().resolve("23058")).as("nothing went to the default target").doesNotExist();
 
             assertThat(webdav.root().resolve("live/23058/a.small.mp4")).as("the first match of the choice only")
                     .doesNotExist();
             assertThat(webdav.root().resolve("live/7777/b.mp4")).isRegularFile();
-            assertThat(dir.resolve("nas/7777")).as("no danmaku, and not the room of the choice").doesNotExist();
+            assertThat(dir.resolve("nas/7777/b.jpg")).isRegularFile();
+            assertThat(dir.resolve("nas/7777/b.xml")).as("no danmaku").doesNotExist();
+            assertThat(dir.resolve("nas/7777/b.flv")).as("not the room of the choice").doesNotExist();
             assertThat(webdav.root().resolve("live/7777/b.small.mp4")).as("the choice on the size").isRegularFile();
             assertThat(new MediaProbe("ffprobe").probe(webdav.root().resolve("live/7777/b.small.mp4")).videoCodec())
                     .contains("h264");
