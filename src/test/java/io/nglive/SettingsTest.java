@@ -46,7 +46,6 @@ class SettingsTest {
         final TranscodeSettings transcode;
         final int transcodeWorkers;
         final int uploadWorkers;
-        final int uploadRetries;
         final boolean uploadDeleteLocal;
         final Duration progressInterval;
         final UploadSettings upload;
@@ -71,7 +70,6 @@ class SettingsTest {
             PipelineSettings pipeline = PipelineSettings.read(reader);
             transcodeWorkers = pipeline.transcodeWorkers();
             uploadWorkers = pipeline.uploadWorkers();
-            uploadRetries = pipeline.uploadRetries();
             uploadDeleteLocal = pipeline.uploadDeleteLocal();
             progressInterval = pipeline.progressInterval();
             upload = UploadSettings.read(reader);
@@ -141,7 +139,6 @@ class SettingsTest {
         assertThat(settings.transcode.encoder()).isEqualTo(VideoEncoder.X264);
         assertThat(settings.transcodeWorkers).isEqualTo(1);
         assertThat(settings.uploadWorkers).isEqualTo(1);
-        assertThat(settings.uploadRetries).isEqualTo(6);
         assertThat(settings.uploadDeleteLocal).isFalse();
         assertThat(settings.heartbeatInterval).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.progressInterval).isEqualTo(Duration.ofSeconds(1));

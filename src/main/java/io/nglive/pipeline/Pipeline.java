@@ -161,6 +161,24 @@ public final class Pipeline {
         LOG.warn(JobLine.failed(jobId, file, stage, attempt, took(exchange), message));
     }
 
+    /**
+     * The error policy's {@code onExceptionOccurred} (routes/00-error-handling): an attempt of a stage failed. When
+     * the policy will redeliver (its counter, just incremented, is within its maximum), the stage reports the retry;
+     * otherwise {@link #failed} does, once no retry is left.
+     */
+    public void attemptFailed(Exchange exchange) {
+        String stage = exchange.getProperty(JobHeaders.STAGE, String.class);
+        Integer retry = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        Integer retries = exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER, Integer.class);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (stage == null || retry == null || retries == null || retry > retries || failure == null
+                || failure instanceof StageInterrupted || stopping || camel.isStopping()) {
+            return;
+        }
+        stages.stream().filter(s -> s.stage().equals(stage)).findFirst()
+                .ifPresent(runner -> runner.retrying(exchange, failure, retry, retries));
+    }
+
     private static Duration took(Exchange exchange) {
         return Duration.ofNanos(System.nanoTime() - exchange.getProperty(JobHeaders.CLAIMED, Long.class));
     }

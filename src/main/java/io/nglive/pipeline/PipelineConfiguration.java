@@ -14,7 +14,6 @@ import io.nglive.danmaku.DanmakuSettings;
 import io.nglive.danmaku.DanmakuStage;
 import io.nglive.transcode.CoverStage;
 import io.nglive.transcode.MediaProbe;
-import io.nglive.transcode.OutOfSpace;
 import io.nglive.transcode.TranscodeSettings;
 import io.nglive.transcode.Transcoder;
 import io.nglive.upload.UploadSettings;
@@ -26,6 +25,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 
 /** The stages routes/30-pipeline runs a job through (transcode, danmaku, upload), their targets, and the job API. */
 public final class PipelineConfiguration implements CamelConfiguration {
@@ -56,7 +56,6 @@ public final class PipelineConfiguration implements CamelConfiguration {
                                       @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
         return new StageRunner("transcode", StageEvents.TRANSCODE,
                 new StageSlots("transcode", settings.transcodeWorkers()), journal, events, settings.progressInterval(),
-                failure -> failure instanceof OutOfSpace ? settings.transcodeSpaceRetries() : settings.transcodeRetries(),
                 metrics);
     }
 
@@ -66,7 +65,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
                                    @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
         return new StageRunner("upload", StageEvents.UPLOAD,
                 new StageSlots("upload", settings.uploadWorkers()), journal, events, settings.progressInterval(),
-                failure -> settings.uploadRetries(), metrics);
+                metrics);
     }
 
     @BindToRegistry(lazy = true)
@@ -80,6 +79,12 @@ public final class PipelineConfiguration implements CamelConfiguration {
                              @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
         return new Pipeline(journal, roots, settings.uploadDeleteLocal(), List.of(transcode, danmaku, cover, upload), camel,
                 metrics);
+    }
+
+    /** The error policy's onExceptionOccurred for the stages (routes/00-error-handling). */
+    @BindToRegistry(lazy = true)
+    public Processor attemptFailed(@BeanInject("pipeline") Pipeline pipeline) {
+        return pipeline::attemptFailed;
     }
 
     @BindToRegistry(lazy = true)
@@ -122,7 +127,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
     private static StageRunner bonusStage(String stage, StageEvents names, PipelineSettings settings,
                                           JobJournal journal, EventLog events, PipelineMetrics metrics) {
         return new StageRunner(stage, names, new StageSlots(stage, 1), journal, events, settings.progressInterval(),
-                failure -> 0, metrics);
+                metrics);
     }
 
     @BindToRegistry(lazy = true)

@@ -5,13 +5,13 @@ import java.time.Duration;
 import io.nglive.SettingsReader;
 
 /**
- * How many jobs each stage runs at once and how often a failed one is tried again. The delays between tries are
- * read by the error policy in routes/00-error-handling; they are read here too so that a bad value stops the start.
+ * How many jobs each stage runs at once. How often a failed one is tried again, and the delays between tries, are
+ * the error policy's (routes/00-error-handling, from nglive.*.retries and .retry-delay): they are only checked here,
+ * so that a bad value stops the start.
  *
  * @param progressInterval at most one progress event (IsTranscode, IsUp) per job per this interval
  */
-public record PipelineSettings(int transcodeWorkers, int transcodeRetries, int transcodeSpaceRetries,
-                               int uploadWorkers, int uploadRetries, boolean uploadDeleteLocal,
+public record PipelineSettings(int transcodeWorkers, int uploadWorkers, boolean uploadDeleteLocal,
                                Duration progressInterval) {
 
     public static PipelineSettings read(SettingsReader settings) {
@@ -20,12 +20,12 @@ public record PipelineSettings(int transcodeWorkers, int transcodeRetries, int t
         settings.duration("nglive.transcode.space-retry-max-delay");
         settings.duration("nglive.upload.retry-delay");
         settings.duration("nglive.upload.retry-max-delay");
+        settings.integer("nglive.transcode.retries", 0, 100);
+        settings.integer("nglive.transcode.space-retries", 0, 100_000);
+        settings.integer("nglive.upload.retries", 0, 1000);
         return new PipelineSettings(
                 settings.integer("nglive.transcode.workers", 1, 64),
-                settings.integer("nglive.transcode.retries", 0, 100),
-                settings.integer("nglive.transcode.space-retries", 0, 100_000),
                 settings.integer("nglive.upload.workers", 1, 64),
-                settings.integer("nglive.upload.retries", 0, 1000),
                 settings.bool("nglive.upload.delete-local"),
                 settings.duration("nglive.events.progress-interval"));
     }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.ToIntFunction;
 
 import io.nglive.events.EventLog;
 import io.nglive.journal.JobJournal;
@@ -15,10 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one stage for the job on an exchange, the same way for every stage: a step already DONE in the journal is
  * skipped (its output is reused); otherwise the attempt is journalled, the stage's events are emitted (start,
- * throttled progress, end), and a failure is journalled and reported (logged only when a retry follows: the last
- * one is the job's) before it is thrown back to the route's error handler, which decides on redelivery. Each run is
- * counted and timed in {@link PipelineMetrics}. {@code retries} tells, for a failure, how many redeliveries the error
- * handler will make (as configured in 00-error-handling), so that the error event can say whether one follows.
+ * throttled progress, end), and a failure is journalled before it is thrown back to the route's error handler, which
+ * decides on redelivery (routes/00-error-handling, the only place that knows the retry counts). The error handler
+ * reports an attempt that will be retried through {@link #retrying}, and the last one through {@link #exhausted}.
+ * Each run is counted and timed in {@link PipelineMetrics}.
  */
 public final class StageRunner {
 
@@ -51,18 +50,16 @@ public final class StageRunner {
     private final JobJournal journal;
     private final EventLog events;
     private final Duration progressInterval;
-    private final ToIntFunction<StageFailure> retries;
     private final PipelineMetrics.StageMeters meters;
 
     public StageRunner(String stage, StageEvents names, StageSlots slots, JobJournal journal, EventLog events,
-                       Duration progressInterval, ToIntFunction<StageFailure> retries, PipelineMetrics metrics) {
+                       Duration progressInterval, PipelineMetrics metrics) {
         this.stage = stage;
         this.names = names;
         this.slots = slots;
         this.journal = journal;
         this.events = events;
         this.progressInterval = progressInterval;
-        this.retries = retries;
         this.meters = metrics.stage(stage, slots);
     }
 
@@ -113,17 +110,6 @@ public final class StageRunner {
             } catch (StageFailure failure) {
                 meters.failed();
                 journal.stepFailed(jobId, name, input, failure.getMessage());
-                int redelivery = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-                int allowed = retries.applyAsInt(failure);
-                if (redelivery < allowed) {
-                    // the last failure is the job's, logged once by Pipeline.failed
-                    LOG.warn("job {} {} attempt {} failed, retry {} of {} follows: {}", jobId, stage, attempt,
-                            redelivery + 1, allowed, failure.getMessage());
-                    Map<String, Object> error = with(fields, "attempt", attempt);
-                    error.put("error", failure.getMessage());
-                    error.put("retrying", true);
-                    events.record(names.error(), error);
-                }
                 throw failure;
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -143,6 +129,21 @@ public final class StageRunner {
             exchange.removeProperty(JobHeaders.STAGE);
             return output;
         });
+    }
+
+    /**
+     * Called by the error policy as an attempt of this stage failed and redelivery {@code retry} of {@code retries}
+     * follows: the failure is logged with its numbers and reported with {@code retrying}. The last failure is the
+     * job's, logged once by Pipeline.failed.
+     */
+    public void retrying(Exchange exchange, Throwable failure, int retry, int retries) {
+        long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        Object attempt = exchange.getProperty(JobHeaders.ATTEMPT);
+        LOG.warn("job {} {} attempt {} failed, retry {} of {} follows: {}", jobId, stage, attempt, retry, retries,
+                failure.getMessage());
+        Map<String, Object> error = lastError(exchange, failure, false);
+        error.put("retrying", true);
+        events.record(names.error(), error);
     }
 
     /** Called on the failure path once no retry is left: the job is FAILED and the last error is reported. */

@@ -45,7 +45,7 @@ class PipelineTest {
         PipelineMetrics metrics = new PipelineMetrics(meters);
         upload = new StageRunner("upload", StageEvents.UPLOAD, new StageSlots("upload", 1), journal,
                 new EventLog(database.dataSource(), "node-a", new ObjectMapper()), Duration.ofSeconds(1),
-                failure -> 0, metrics);
+                metrics);
         pipeline = new Pipeline(journal, new FileRoots(dir.resolve("works"), dir.resolve("out")), false, List.of(upload),
                 camel, metrics);
     }

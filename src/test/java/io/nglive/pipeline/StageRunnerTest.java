@@ -51,7 +51,7 @@ class StageRunnerTest {
         events = new EventLog(database.dataSource(), "node-a", JSON);
         camel = new DefaultCamelContext();
         runner = new StageRunner("transcode", StageEvents.TRANSCODE, new StageSlots("transcode", 1), journal, events,
-                Duration.ofSeconds(1), failure -> 0, new PipelineMetrics(meters));
+                Duration.ofSeconds(1), new PipelineMetrics(meters));
     }
 
     @AfterEach
@@ -133,25 +133,27 @@ class StageRunnerTest {
     }
 
     @Test
-    void aRetriedAttemptIsLoggedWithItsNumberAndTheLastIsLeftToThePipeline() throws Exception {
-        StageRunner retriedOnce = new StageRunner("upload", StageEvents.UPLOAD, new StageSlots("upload", 1), journal,
-                events, Duration.ofSeconds(1), failure -> 1, new PipelineMetrics(meters));
+    void aFailedAttemptIsJournalledAndCountedAndARetryIsLoggedAndReportedWithItsNumbers() throws Exception {
+        StageRunner upload = new StageRunner("upload", StageEvents.UPLOAD, new StageSlots("upload", 1), journal,
+                events, Duration.ofSeconds(1), new PipelineMetrics(meters));
         long job = job("d.flv");
         Exchange exchange = exchange(job, "d.flv");
-        StageRunner.Work refused = (step, progress) -> {
-            throw new StageFailure("HTTP 503");
-        };
+        StageFailure refused = new StageFailure("HTTP 503");
 
         try (CapturedLog log = new CapturedLog("io.nglive")) {
-            assertThatThrownBy(() -> retriedOnce.run(exchange, step("upload", "d.flv"), Map.of(), refused)).isInstanceOf(StageFailure.class);
-            exchange.getMessage().setHeader(Exchange.REDELIVERY_COUNTER, 1);
-            assertThatThrownBy(() -> retriedOnce.run(exchange, step("upload", "d.flv"), Map.of(), refused)).isInstanceOf(StageFailure.class);
+            assertThatThrownBy(() -> upload.run(exchange, step("upload", "d.flv"), Map.of(), (step, progress) -> {
+                throw refused;
+            })).isSameAs(refused);
+            assertThat(log.lines(Level.WARN)).as("whether a retry follows is the error policy's to say").isEmpty();
+            upload.retrying(exchange, refused, 1, 6);
 
             assertThat(log.lines(Level.WARN))
-                    .containsExactly("WARN job " + job + " upload attempt 1 failed, retry 1 of 1 follows: HTTP 503");
+                    .containsExactly("WARN job " + job + " upload attempt 1 failed, retry 1 of 6 follows: HTTP 503");
         }
+        assertThat(journal.find(job).orElseThrow().get("error")).isEqualTo("HTTP 503");
+        assertThat(types()).containsExactly("UpStarted", "UpError");
         assertThat(meters.get("nglive.stage.runs").tags("stage", "upload", "outcome", "failed").counter().count())
-                .isEqualTo(2);
+                .isEqualTo(1);
         assertThat(meters.get("nglive.stage.duration").tag("stage", "upload").timer().count()).isZero();
     }
 
