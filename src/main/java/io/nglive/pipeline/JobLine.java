@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
+import io.nglive.Durations;
 import io.nglive.journal.JobJournal;
 
 /** The one line a job leaves in the log when it ends: its file, the stages it ran, how long it took, where it went. */
@@ -23,7 +23,7 @@ final class JobLine {
         List<String> outputs = new ArrayList<>();
         for (Map<String, Object> step : (List<Map<String, Object>>) job.get("steps")) {
             if (JobJournal.DONE.equals(step.get("status"))) {
-                stages.add(step.get("stage") + " " + readable(Duration.between(
+                stages.add(step.get("stage") + " " + Durations.readable(Duration.between(
                         OffsetDateTime.parse((String) step.get("started")),
                         OffsetDateTime.parse((String) step.get("finished")))));
                 if (step.get("output") != null) {
@@ -32,23 +32,14 @@ final class JobLine {
             }
         }
         return "job " + job.get("id") + " DONE " + job.get("file") + ": "
-                + (stages.length() == 0 ? "no stage" : stages) + ", took " + readable(took)
+                + (stages.length() == 0 ? "no stage" : stages) + ", took " + Durations.readable(took)
                 + (outputs.isEmpty() ? "" : " -> " + String.join(", ", outputs));
     }
 
     /** {@code job 12 FAILED 23058/a.flv in upload (attempt 3), took 5.0 s: the reason}. */
     static String failed(long jobId, String file, String stage, Integer attempt, Duration took, String reason) {
         return "job " + jobId + " FAILED " + file + " in " + (stage == null ? "the pipeline" : stage)
-                + (attempt == null ? "" : " (attempt " + attempt + ")") + ", took " + readable(took) + ": " + reason;
-    }
-
-    /** "2.1 s" under a minute, then "12 min 5 s", then "3 h 20 min": a transcode can take hours. */
-    static String readable(Duration duration) {
-        long seconds = duration.toSeconds();
-        if (seconds < 60) {
-            return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
-        }
-        return seconds < 3600 ? seconds / 60 + " min " + seconds % 60 + " s"
-                : seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
+                + (attempt == null ? "" : " (attempt " + attempt + ")") + ", took " + Durations.readable(took)
+                + ": " + reason;
     }
 }

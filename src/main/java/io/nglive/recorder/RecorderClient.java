@@ -24,6 +24,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.nglive.Durations;
 
 /**
  * A client of BililiveRecorder's REST API ({@code /api/room}, {@code /api/config/global}, {@code /api/version}).
@@ -146,10 +147,10 @@ public final class RecorderClient {
             response = http.send(request.build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpConnectTimeoutException e) {
             throw new RecorderUnavailable("the recorder at " + base + " is unreachable (no connection within "
-                    + CONNECT_TIMEOUT.toSeconds() + " s)");
+                    + Durations.readable(CONNECT_TIMEOUT) + ")");
         } catch (HttpTimeoutException e) {
             throw new RecorderUnavailable("the recorder at " + base + " did not answer " + what + " within "
-                    + timeout.toMillis() / 1000.0 + " s");
+                    + Durations.readable(timeout));
         } catch (ConnectException e) {
             throw new RecorderUnavailable("the recorder at " + base + " is unreachable (connection refused: is it "
                     + "running with --bind on this address?)");

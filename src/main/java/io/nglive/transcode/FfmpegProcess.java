@@ -1,5 +1,6 @@
 package io.nglive.transcode;
 
+import io.nglive.Durations;
 import io.nglive.pipeline.ProgressListener;
 import io.nglive.pipeline.StageInterrupted;
 import java.io.BufferedReader;
@@ -206,7 +207,7 @@ public final class FfmpegProcess {
                 if (killed) {
                     throw new StageInterrupted(SHUTTING_DOWN);
                 }
-                throw new TranscodeFailed("ffmpeg did not finish within " + readable(timeout) + "; killed");
+                throw new TranscodeFailed("ffmpeg did not finish within " + Durations.readable(timeout) + "; killed");
             }
         } catch (InterruptedException e) {
             destroyTree(running.toHandle());
@@ -472,24 +473,6 @@ public final class FfmpegProcess {
             return "no error message";
         }
         return joined.length() <= REASON_CHARS ? joined : "…" + joined.substring(joined.length() - REASON_CHARS);
-    }
-
-    private static String readable(Duration duration) {
-        if (duration.toMillis() % 1000 != 0) {
-            return duration.toMillis() + "ms";
-        }
-        long seconds = duration.toSeconds();
-        StringBuilder text = new StringBuilder();
-        if (seconds >= 3600) {
-            text.append(seconds / 3600).append('h');
-        }
-        if (seconds % 3600 >= 60) {
-            text.append(seconds % 3600 / 60).append('m');
-        }
-        if (seconds % 60 != 0 || text.length() == 0) {
-            text.append(seconds % 60).append('s');
-        }
-        return text.toString();
     }
 
     private static void closeQuietly(Closeable stream) {

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.nglive.Durations;
 import io.nglive.Redaction;
 import io.nglive.pipeline.ProgressListener;
 import io.nglive.pipeline.StageInterrupted;

@@ -56,7 +56,7 @@ class JobLogAndMetricsIT {
 
             List<String> lines = linesOfJob(app, jobId);
             assertThat(lines).singleElement().asString().containsPattern("INFO .* job " + jobId + " DONE 7001/a.flv: "
-                    + "transcode \\d+\\.\\d s, upload \\d+\\.\\d s, took \\d+\\.\\d s -> ")
+                    + "transcode \\d+(\\.\\d)? m?s, upload \\d+(\\.\\d)? m?s, took \\d+(\\.\\d)? m?s -> ")
                     .endsWith(" -> " + mp4.toRealPath() + ", " + archived.toRealPath());
 
             // Camel resets its own route meters when a route file is reloaded; nglive's are the beans' and stay
@@ -91,7 +91,7 @@ class JobLogAndMetricsIT {
             assertThat(lines.get(0)).contains("WARN ", " upload attempt 1 failed, retry 1 of 2 follows: ");
             assertThat(lines.get(1)).contains("WARN ", " upload attempt 2 failed, retry 2 of 2 follows: ");
             assertThat(lines.get(2)).contains("WARN ").containsPattern("job " + jobId + " FAILED 7002/full.flv in "
-                    + "upload \\(attempt 3\\), took \\d+\\.\\d s: .*(?i:insufficient storage)");
+                    + "upload \\(attempt 3\\), took \\d+(\\.\\d)? m?s: .*(?i:insufficient storage)");
             assertThat(app.log()).as("Camel's own retry lines, which name no job").doesNotContain("Failed delivery");
 
             String metrics = app.get("/observe/metrics").body();

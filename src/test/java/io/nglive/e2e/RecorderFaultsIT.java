@@ -70,7 +70,7 @@ class RecorderFaultsIT {
             recorder.hang(true);
             Awaitility.await().atMost(PATIENCE).untilAsserted(() -> {
                 assertThat(reachable(app)).isFalse();
-                assertThat(problem(app)).contains("did not answer").contains("within 2.0 s");
+                assertThat(problem(app)).contains("did not answer").contains("within 2 s");
             });
             long slowest = 0;
             for (int i = 0; i < 10; i++) {

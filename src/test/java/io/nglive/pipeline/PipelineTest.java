@@ -11,6 +11,7 @@ import java.util.Map;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nglive.Durations;
 import io.nglive.events.EventLog;
 import io.nglive.journal.Database;
 import io.nglive.journal.JobJournal;
@@ -100,8 +101,8 @@ class PipelineTest {
             pipeline.finish(exchange);
 
             assertThat(log.lines(Level.INFO)).singleElement().asString()
-                    .matches("INFO job " + id + " DONE 23058/a.flv: transcode \\d+\\.\\d s, upload \\d+\\.\\d s, "
-                            + "took \\d+\\.\\d s -> /out/23058/a.mp4, https://dav.example/live/23058/a.mp4");
+                    .matches("INFO job " + id + " DONE 23058/a.flv: transcode \\d+(\\.\\d)? m?s, upload \\d+(\\.\\d)? m?s, "
+                            + "took \\d+(\\.\\d)? m?s -> /out/23058/a.mp4, https://dav.example/live/23058/a.mp4");
         }
         assertThat(meters.get("nglive.jobs").tag("status", "DONE").counter().count()).isEqualTo(1);
         assertThat(journal.find(id).orElseThrow().get("status")).isEqualTo(JobJournal.DONE);
@@ -123,7 +124,7 @@ class PipelineTest {
 
             assertThat(log.lines(Level.WARN)).as("the one line of the job's end, none for its last attempt")
                     .singleElement().asString().matches("WARN job " + id + " FAILED 23058/b.flv in upload "
-                            + "\\(attempt 1\\), took \\d+\\.\\d s: the target refused the file \\(HTTP 507\\)");
+                            + "\\(attempt 1\\), took \\d+(\\.\\d)? m?s: the target refused the file \\(HTTP 507\\)");
         }
         assertThat(meters.get("nglive.jobs").tag("status", "FAILED").counter().count()).isEqualTo(1);
         assertThat(meters.get("nglive.jobs").tag("status", "DONE").counter().count()).isZero();
@@ -131,9 +132,13 @@ class PipelineTest {
 
     @Test
     void durationsReadAsPeopleWriteThem() {
-        assertThat(JobLine.readable(Duration.ofMillis(2149))).isEqualTo("2.1 s");
-        assertThat(JobLine.readable(Duration.ofSeconds(725))).isEqualTo("12 min 5 s");
-        assertThat(JobLine.readable(Duration.ofMinutes(200))).isEqualTo("3 h 20 min");
+        assertThat(Durations.readable(Duration.ofMillis(2149))).isEqualTo("2.1 s");
+        assertThat(Durations.readable(Duration.ofSeconds(725))).isEqualTo("12 min 5 s");
+        assertThat(Durations.readable(Duration.ofMinutes(200))).isEqualTo("3 h 20 min");
+        assertThat(Durations.readable(Duration.ofMillis(800))).isEqualTo("800 ms");
+        assertThat(Durations.readable(Duration.ofSeconds(2))).isEqualTo("2 s");
+        assertThat(Durations.readable(Duration.ofMinutes(12))).isEqualTo("12 min");
+        assertThat(Durations.readable(Duration.ofHours(6))).isEqualTo("6 h");
     }
 
     /** The job claimed by an exchange of the pipeline route, as {@code pipeline.start} leaves it. */

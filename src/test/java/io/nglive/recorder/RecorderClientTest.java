@@ -222,7 +222,7 @@ class RecorderClientTest {
 
         RecorderUnavailable failure = unavailable(client::rooms);
 
-        assertThat(failure).hasMessage("the recorder at " + fake.url() + " did not answer GET /api/room within 0.3 s");
+        assertThat(failure).hasMessage("the recorder at " + fake.url() + " did not answer GET /api/room within 300 ms");
     }
 
     @Test

@@ -213,7 +213,7 @@ class FfmpegProcessTest {
 
         assertThatThrownBy(ffmpeg::await)
                 .isInstanceOf(TranscodeFailed.class)
-                .hasMessage("ffmpeg did not finish within 2s; killed");
+                .hasMessage("ffmpeg did not finish within 2 s; killed");
 
         assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
     }
