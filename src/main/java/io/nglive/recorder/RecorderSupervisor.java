@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
+import io.nglive.Backoff;
+import io.nglive.Durations;
 import io.nglive.Urls;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -145,7 +147,7 @@ public final class RecorderSupervisor extends ServiceSupport {
     }
 
     private void superviseUntilStopped() {
-        Duration delay = FIRST_DELAY;
+        Backoff backoff = new Backoff(FIRST_DELAY, MAX_DELAY);
         Optional<ProcessHandle> leftover = leftover();
         while (!stopping) {
             Instant started = Instant.now();
@@ -163,12 +165,12 @@ public final class RecorderSupervisor extends ServiceSupport {
                 }
             } catch (IOException e) {
                 lastExit = "could not start: " + e.getMessage();
-                LOG.error("cannot start the recorder ({}): {}; trying again in {} s", commandLine.get(0),
-                        e.getMessage(), delay.toSeconds());
+                Duration delay = backoff.next();
+                LOG.error("cannot start the recorder ({}): {}; trying again in {}", commandLine.get(0),
+                        e.getMessage(), Durations.readable(delay));
                 if (!pause(delay)) {
                     return;
                 }
-                delay = next(delay);
                 continue;
             }
             current = process;
@@ -193,16 +195,16 @@ public final class RecorderSupervisor extends ServiceSupport {
                 return;
             }
             if (Duration.between(started, Instant.now()).compareTo(STABLE) > 0) {
-                delay = FIRST_DELAY;
+                backoff.reset();
             }
             restarts.incrementAndGet();
             state = "restarting";
-            LOG.warn("the recorder (pid {}) {}; starting it again in {} s", process.pid(), lastExit,
-                    delay.toMillis() / 1000.0);
+            Duration delay = backoff.next();
+            LOG.warn("the recorder (pid {}) {}; starting it again in {}", process.pid(), lastExit,
+                    Durations.readable(delay));
             if (!pause(delay)) {
                 return;
             }
-            delay = next(delay);
         }
     }
 
@@ -338,10 +340,5 @@ public final class RecorderSupervisor extends ServiceSupport {
         } catch (InterruptedException e) {
             return false;
         }
-    }
-
-    private static Duration next(Duration delay) {
-        Duration doubled = delay.multipliedBy(2);
-        return doubled.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : doubled;
     }
 }
