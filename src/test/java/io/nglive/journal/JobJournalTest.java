@@ -85,6 +85,48 @@ class JobJournalTest {
     }
 
     @Test
+    void databaseMadeBeforeRetentionOpensWithNothingDeleted() {
+        long old = job(23058, "room/old.flv");
+        journal.artifact(old, new JobJournal.Artifact("recording", "video", "/works/room/old.flv", "recorder"));
+        JournalAccess.transaction(database.dataSource(), c -> {
+            JournalAccess.update(c, "ALTER TABLE job DROP COLUMN files_deleted");
+            return JournalAccess.update(c, "ALTER TABLE job_artifact DROP COLUMN deleted");
+        });
+        database.stop();
+
+        open();
+
+        assertThat(found(old)).containsEntry("filesDeleted", null);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> artifacts = (List<Map<String, Object>>) found(old).get("artifacts");
+        assertThat(artifacts).singleElement().satisfies(a -> assertThat(a).containsEntry("deleted", null));
+    }
+
+    @Test
+    void onlyDoneJobsWhoseFilesAreKeptAreOfferedToRetentionAndOnlyADoneOneIsMarked() {
+        long pending = job(1, "room/a.flv");
+        long done = job(1, "room/b.flv");
+        long deleted = job(1, "room/c.flv");
+        long later = job(1, "room/d.flv");
+        for (long id : List.of(done, deleted, later)) {
+            journal.jobDone(id);
+        }
+        journal.artifact(deleted, new JobJournal.Artifact("recording", "video", "/works/room/c.flv", "recorder"));
+        int marked = JournalAccess.transaction(database.dataSource(),
+                c -> journal.filesDeleted(c, deleted, List.of("/works/room/c.flv")));
+        int notDone = JournalAccess.transaction(database.dataSource(),
+                c -> journal.filesDeleted(c, pending, List.of()));
+
+        assertThat(marked).isOne();
+        assertThat(notDone).isZero();
+        assertThat(found(pending)).containsEntry("filesDeleted", null);
+        assertThat(found(deleted).get("filesDeleted")).isNotNull();
+        assertThat(journal.doneKeepingFiles(0, 10)).containsExactly(done, later);
+        assertThat(journal.doneKeepingFiles(done, 10)).containsExactly(later);
+        assertThat(journal.doneKeepingFiles(0, 1)).containsExactly(done);
+    }
+
+    @Test
     void secondJobForTheSameFileIsNotCreated() {
         long id = job(1, "room/a.flv");
 
