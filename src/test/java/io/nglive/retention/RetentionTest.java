@@ -74,10 +74,25 @@ class RetentionTest {
         }
     }
 
+    /** The works path and the out path on two pretend disks of {@link #TOTAL} bytes each. */
+    private Retention.Space twoDisks(Path path) {
+        Path root = path.startsWith(roots.out()) ? roots.out() : disk;
+        try (Stream<Path> files = Files.walk(root)) {
+            long used = files.filter(f -> Files.isRegularFile(f) && (root == roots.out() || !f.startsWith(roots.out())))
+                    .mapToLong(f -> f.toFile().length()).sum();
+            return new Retention.Space(root, TOTAL - used, TOTAL);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private Retention retention(String minFree, boolean dryRun) {
+        return retention(minFree, dryRun, this::space);
+    }
+
+    private Retention retention(String minFree, boolean dryRun, Retention.Disks disks) {
         return new Retention(journal, events, roots,
-                new RetentionSettings(MinFree.parse(minFree).orElseThrow(), dryRun, Duration.ofMinutes(1)),
-                this::space);
+                new RetentionSettings(MinFree.parse(minFree).orElseThrow(), dryRun, Duration.ofMinutes(1)), disks);
     }
 
     /** A job in {@code status} whose recording (under the works path) and MP4 (under the out path) are 1000 bytes each. */
@@ -177,6 +192,21 @@ class RetentionTest {
 
         // free 500, 10% is 1000: the first job is enough
         assertThat(retention("10%", false).check()).containsExactly(first);
+    }
+
+    @Test
+    void eachDiskIsCheckedAndOnlyAJobWithFilesOnTheShortOneIsDeletedWhole() throws IOException {
+        long first = job("a", JobJournal.DONE);
+        Files.delete(roots.out().resolve("7/a.mp4"));
+        long second = job("b", JobJournal.DONE);
+        file(roots.out().resolve("filler"), 8500);
+
+        // the works disk has 8000 free, the out disk 500: the first job has nothing there
+        assertThat(retention("1000", false, this::twoDisks).check()).containsExactly(second);
+
+        assertThat(roots.works().resolve("7/a.flv")).exists();
+        assertThat(roots.works().resolve("7/b.flv")).as("all of the job's files").doesNotExist();
+        assertThat(find(first).get("filesDeleted")).isNull();
     }
 
     @Test
