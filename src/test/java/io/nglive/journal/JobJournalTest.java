@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,12 +106,11 @@ class JobJournalTest {
     @Test
     void onlyDoneJobsWhoseFilesAreKeptAreOfferedToRetentionAndOnlyADoneOneIsMarked() {
         long pending = job(1, "room/a.flv");
-        long done = job(1, "room/b.flv");
-        long deleted = job(1, "room/c.flv");
-        long later = job(1, "room/d.flv");
-        for (long id : List.of(done, deleted, later)) {
-            journal.jobDone(id);
-        }
+        List<Long> finished = Stream.of("b", "c", "d").map(name -> job(1, "room/" + name + ".flv")).toList();
+        finished.forEach(journal::jobDone);
+        long done = finished.get(0);
+        long deleted = finished.get(1);
+        long later = finished.get(2);
         journal.artifact(deleted, new JobJournal.Artifact("recording", "video", "/works/room/c.flv", "recorder"));
         int marked = JournalAccess.transaction(database.dataSource(),
                 c -> journal.filesDeleted(c, deleted, List.of("/works/room/c.flv")));

@@ -64,23 +64,22 @@ class RetentionTest {
         database.stop();
     }
 
-    /** Free: what the files under the test's folder leave of {@link #TOTAL}. */
+    /** One pretend disk: free is what the files under the test's folder leave of {@link #TOTAL}. */
     private Retention.Space space(Path ignored) {
-        try (Stream<Path> files = Files.walk(disk)) {
-            long used = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-            return new Retention.Space("disk", TOTAL - used, TOTAL);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new Retention.Space("disk", TOTAL - used(disk, null), TOTAL);
     }
 
     /** The works path and the out path on two pretend disks of {@link #TOTAL} bytes each. */
     private Retention.Space twoDisks(Path path) {
-        Path root = path.startsWith(roots.out()) ? roots.out() : disk;
+        return path.startsWith(roots.out()) ? new Retention.Space("out", TOTAL - used(roots.out(), null), TOTAL)
+                : new Retention.Space("works", TOTAL - used(disk, roots.out()), TOTAL);
+    }
+
+    /** The bytes of the files under {@code root}, those under {@code except} (when not null) left out. */
+    private static long used(Path root, Path except) {
         try (Stream<Path> files = Files.walk(root)) {
-            long used = files.filter(f -> Files.isRegularFile(f) && (root == roots.out() || !f.startsWith(roots.out())))
+            return files.filter(f -> Files.isRegularFile(f) && (except == null || !f.startsWith(except)))
                     .mapToLong(f -> f.toFile().length()).sum();
-            return new Retention.Space(root, TOTAL - used, TOTAL);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
