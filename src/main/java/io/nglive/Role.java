@@ -11,6 +11,7 @@ import io.nglive.events.EventsConfiguration;
 import io.nglive.journal.JournalConfiguration;
 import io.nglive.pipeline.PipelineConfiguration;
 import io.nglive.recorder.RecorderConfiguration;
+import io.nglive.retention.RetentionConfiguration;
 import io.nglive.webhook.WebhookConfiguration;
 import org.apache.camel.CamelConfiguration;
 
@@ -22,7 +23,7 @@ public enum Role {
 
     NODE("routes", List.of(ServerConfiguration.class, JournalConfiguration.class, NodeConfiguration.class,
             EventsConfiguration.class, PipelineConfiguration.class, WebhookConfiguration.class,
-            RecorderConfiguration.class, CentralChannelConfiguration.class)),
+            RecorderConfiguration.class, CentralChannelConfiguration.class, RetentionConfiguration.class)),
 
     CENTRAL("routes/central", List.of(ServerConfiguration.class, ClusterConfiguration.class,
             EventsConfiguration.class));

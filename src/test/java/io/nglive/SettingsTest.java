@@ -21,6 +21,8 @@ import io.nglive.events.EventsSettings;
 import io.nglive.notify.NotifySettings;
 import io.nglive.pipeline.PipelineSettings;
 import io.nglive.recorder.RecorderSettings;
+import io.nglive.retention.MinFree;
+import io.nglive.retention.RetentionSettings;
 import io.nglive.rooms.RoomSettings;
 import io.nglive.transcode.TranscodeMode;
 import io.nglive.transcode.TranscodeSettings;
@@ -57,6 +59,7 @@ class SettingsTest {
         final Optional<CentralSettings> central;
         final RecorderSettings recorder;
         final Set<Long> roomBlacklist;
+        final RetentionSettings retention;
 
         Settings(SettingsReader reader) {
             ServerSettings server = ServerSettings.read(reader);
@@ -83,6 +86,7 @@ class SettingsTest {
             roomBlacklist = RoomSettings.read(reader).blacklist();
             NotifySettings.read(reader);
             central = CentralSettings.read(reader);
+            retention = RetentionSettings.read(reader);
         }
     }
 
@@ -206,6 +210,44 @@ class SettingsTest {
         props.put("nglive.heartbeat.interval", "99999999999999999999s");
 
         assertThat(invalid()).hasMessageStartingWith("nglive.heartbeat.interval=");
+    }
+
+    @Test
+    void retentionIsOffByDefault() {
+        RetentionSettings retention = settings().retention;
+
+        assertThat(retention.minFree().off()).isTrue();
+        assertThat(retention.dryRun()).isFalse();
+        assertThat(retention.interval()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void retentionReadsBytesAndPercentages() {
+        props.put("nglive.retention.min-free", "50GB");
+        assertThat(settings().retention.minFree().of(1L << 50)).isEqualTo(50L << 30);
+
+        props.put("nglive.retention.min-free", "10%");
+        props.put("nglive.retention.dry-run", "true");
+        RetentionSettings retention = settings().retention;
+        assertThat(retention.minFree()).isEqualTo(MinFree.parse("10%").orElseThrow());
+        assertThat(retention.minFree().of(1000)).isEqualTo(100);
+        assertThat(retention.dryRun()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "150%", "100%", "-5GB", "10GBs", "5 PB", "%"})
+    void badRetentionMinFreeIsNamedWithExamples(String value) {
+        props.put("nglive.retention.min-free", value);
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.retention.min-free=" + value)
+                .hasMessageContaining("50GB").hasMessageContaining("10%");
+    }
+
+    @Test
+    void zeroRetentionIntervalIsRefused() {
+        props.put("nglive.retention.interval", "0s");
+
+        assertThat(invalid()).hasMessageStartingWith("nglive.retention.interval=0s");
     }
 
     @Test

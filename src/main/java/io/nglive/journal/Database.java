@@ -89,6 +89,10 @@ public final class Database extends ServiceSupport {
           CONSTRAINT job_artifact_job FOREIGN KEY (job_id) REFERENCES job (id))
         """,
         "CREATE SEQUENCE IF NOT EXISTS artifact_seq AS BIGINT START WITH 1",
+        // when retention (nglive.retention.min-free) deleted a DONE job's local files, and each of those files; added
+        // after the first release, so ADD COLUMN IF NOT EXISTS
+        "ALTER TABLE job ADD COLUMN IF NOT EXISTS files_deleted VARCHAR(40)",
+        "ALTER TABLE job_artifact ADD COLUMN IF NOT EXISTS deleted VARCHAR(40)",
         // the rooms nglive wants the recorder to have (its desired state). A room removed through nglive stays as a
         // tombstone (removed = TRUE) until the recorder has confirmed its removal, so that it is not adopted back
         """

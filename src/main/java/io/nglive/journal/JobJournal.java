@@ -232,6 +232,37 @@ public final class JobJournal {
                 (String) row.get("stage"));
     }
 
+    /**
+     * DONE jobs whose local files are still theirs (retention has not deleted them), oldest first, after
+     * {@code afterId}, at most {@code limit}. A job whose recording the recorder has opened again is left out.
+     */
+    public List<Long> doneKeepingFiles(long afterId, int limit) {
+        return transaction(dataSource, c -> {
+            List<Long> ids = new ArrayList<>();
+            for (Map<String, Object> row : query(c, "SELECT id FROM job WHERE status = ? AND files_deleted IS NULL "
+                    + "AND id > ? AND file NOT IN (SELECT file FROM open_recording) ORDER BY id LIMIT ?",
+                    DONE, afterId, limit)) {
+                ids.add(((Number) row.get("id")).longValue());
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * Retention deleted these files (paths of the job's artifacts) of a DONE job: the job and those artifacts say
+     * when, in the caller's transaction (with its event). 0 when the job is not DONE, and nothing is marked.
+     */
+    public int filesDeleted(Connection c, long jobId, Collection<String> paths) throws SQLException {
+        String now = now();
+        if (update(c, "UPDATE job SET files_deleted = ? WHERE id = ? AND status = ?", now, jobId, DONE) == 0) {
+            return 0;
+        }
+        for (String path : paths) {
+            update(c, "UPDATE job_artifact SET deleted = ? WHERE job_id = ? AND path = ?", now, jobId, path);
+        }
+        return 1;
+    }
+
     /** Makes a FAILED job PENDING again; empty when there is no such job, otherwise the job's status before. */
     public Optional<String> retry(long jobId) {
         return transaction(dataSource, c -> {
@@ -280,7 +311,7 @@ public final class JobJournal {
     private static List<Map<String, Object>> artifacts(Connection c, long jobId, List<Map<String, Object>> steps)
             throws SQLException {
         List<Map<String, Object>> artifacts = new ArrayList<>();
-        for (Map<String, Object> row : query(c, "SELECT name, kind, path, stage, size, created FROM job_artifact "
+        for (Map<String, Object> row : query(c, "SELECT name, kind, path, stage, size, created, deleted FROM job_artifact "
                 + "WHERE job_id = ? ORDER BY seq", jobId)) {
             List<Map<String, Object>> uploads = new ArrayList<>();
             for (Map<String, Object> step : steps) {
@@ -352,6 +383,7 @@ public final class JobJournal {
         job.put("error", row.get("error"));
         job.put("created", row.get("created"));
         job.put("updated", row.get("updated"));
+        job.put("filesDeleted", row.get("files_deleted"));
         return job;
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,6 +83,47 @@ class JobJournalTest {
 
         assertThat(found(old)).containsEntry("file", "room/old.flv").containsEntry("recorder", null);
         assertThat(found(job(23058, "room/new.flv"))).containsEntry("recorder", "bililive-recorder");
+    }
+
+    @Test
+    void databaseMadeBeforeRetentionOpensWithNothingDeleted() {
+        long old = job(23058, "room/old.flv");
+        journal.artifact(old, new JobJournal.Artifact("recording", "video", "/works/room/old.flv", "recorder"));
+        JournalAccess.transaction(database.dataSource(), c -> {
+            JournalAccess.update(c, "ALTER TABLE job DROP COLUMN files_deleted");
+            return JournalAccess.update(c, "ALTER TABLE job_artifact DROP COLUMN deleted");
+        });
+        database.stop();
+
+        open();
+
+        assertThat(found(old)).containsEntry("filesDeleted", null);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> artifacts = (List<Map<String, Object>>) found(old).get("artifacts");
+        assertThat(artifacts).singleElement().satisfies(a -> assertThat(a).containsEntry("deleted", null));
+    }
+
+    @Test
+    void onlyDoneJobsWhoseFilesAreKeptAreOfferedToRetentionAndOnlyADoneOneIsMarked() {
+        long pending = job(1, "room/a.flv");
+        List<Long> finished = Stream.of("b", "c", "d").map(name -> job(1, "room/" + name + ".flv")).toList();
+        finished.forEach(journal::jobDone);
+        long done = finished.get(0);
+        long deleted = finished.get(1);
+        long later = finished.get(2);
+        journal.artifact(deleted, new JobJournal.Artifact("recording", "video", "/works/room/c.flv", "recorder"));
+        int marked = JournalAccess.transaction(database.dataSource(),
+                c -> journal.filesDeleted(c, deleted, List.of("/works/room/c.flv")));
+        int notDone = JournalAccess.transaction(database.dataSource(),
+                c -> journal.filesDeleted(c, pending, List.of()));
+
+        assertThat(marked).isOne();
+        assertThat(notDone).isZero();
+        assertThat(found(pending)).containsEntry("filesDeleted", null);
+        assertThat(found(deleted).get("filesDeleted")).isNotNull();
+        assertThat(journal.doneKeepingFiles(0, 10)).containsExactly(done, later);
+        assertThat(journal.doneKeepingFiles(done, 10)).containsExactly(later);
+        assertThat(journal.doneKeepingFiles(0, 1)).containsExactly(done);
     }
 
     @Test
