@@ -127,8 +127,9 @@ class RecorderSupervisorTest {
         assertThat((String) supervisor.status().get("lastExit")).startsWith("exited with code 255 after");
         await().atMost(STARTUP).pollInterval(Duration.ofMillis(20)).until(() -> restarts() >= 3);
 
-        // the second delay is 2 s (the first 1 s); a little is allowed for the polling
-        assertThat(Duration.between(secondRestart, Instant.now())).isGreaterThan(Duration.ofMillis(1800));
+        // the delays double with jitter (Backoff): the first is 0.5 to 1 s, the second 1 to 2 s; a little is allowed
+        // for the polling
+        assertThat(Duration.between(secondRestart, Instant.now())).isGreaterThan(Duration.ofMillis(950));
         assertThat(started).isEmpty();
     }
 
