@@ -15,14 +15,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 import io.nglive.Backoff;
 import io.nglive.Durations;
+import io.nglive.ProcessTree;
 import io.nglive.Urls;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -286,24 +285,17 @@ public final class RecorderSupervisor extends ServiceSupport {
         return "exited with code " + child.exitValue() + " " + ran;
     }
 
-    /** Asks the recorder to stop (it closes its files), then kills it and whatever it started if it does not. */
+    /**
+     * Asks the recorder to stop (it closes its files), then kills it and whatever it started if it does not. The
+     * whole tree is asked at once: a wrapper script may not pass the request on to the recorder it started.
+     */
     private static void terminate(ProcessHandle process) {
-        List<ProcessHandle> descendants = process.descendants().toList();
-        // the whole tree is asked: a wrapper script may not pass the request on to the recorder it started
-        descendants.forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            process.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (ProcessTree.stop(process, ProcessTree.Order.TOGETHER, STOP_TIMEOUT)) {
             LOG.info("stopped the recorder (pid {})", process.pid());
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("the recorder (pid {}) did not stop within {} s: killing it", process.pid(),
-                    STOP_TIMEOUT.toSeconds());
-            process.destroyForcibly();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+        } else {
+            LOG.warn("the recorder (pid {}) did not stop within {}: killed", process.pid(),
+                    Durations.readable(STOP_TIMEOUT));
         }
-        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     /** The pid file: pid and start time, so that a pid reused by another program is never taken for the recorder. */

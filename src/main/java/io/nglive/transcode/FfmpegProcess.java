@@ -1,6 +1,7 @@
 package io.nglive.transcode;
 
 import io.nglive.Durations;
+import io.nglive.ProcessTree;
 import io.nglive.pipeline.ProgressListener;
 import io.nglive.pipeline.StageInterrupted;
 import java.io.BufferedReader;
@@ -45,7 +46,6 @@ public final class FfmpegProcess {
     private static final Duration GRACE = Duration.ofSeconds(5);
     /** How long the reader threads may still need once the process has exited. */
     private static final Duration DRAIN = Duration.ofSeconds(5);
-    private static final long POLL_MILLIS = 20;
     /**
      * How long ffmpeg runs before its input's duration is measured: a remux of a short recording is over by then and
      * costs no ffprobe (on two busy cores a concurrent one slows ffmpeg's start by as much as it takes), while a long
@@ -277,50 +277,11 @@ public final class FfmpegProcess {
 
     /**
      * Descendants first, while their parent is still alive to reap them (an orphan's zombie lingers until init
-     * gets round to it, or forever when nglive itself is PID 1 in a container); then the process itself.
+     * gets round to it, or forever when nglive itself is PID 1 in a container); then the process itself. SIGTERM
+     * first: ffmpeg then stops cleanly.
      */
     private static void destroyTree(ProcessHandle root) {
-        terminate(root.descendants().toList());
-        terminate(List.of(root));
-    }
-
-    /** SIGTERM (ffmpeg then stops cleanly), and SIGKILL for whatever is still there after the grace period. */
-    private static void terminate(List<ProcessHandle> processes) {
-        processes.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + GRACE.toNanos();
-        for (ProcessHandle process : processes) {
-            if (!exitsWithin(process, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                process.destroyForcibly();
-                exitsWithin(process, GRACE);
-            }
-        }
-    }
-
-    /**
-     * Polls rather than using {@code onExit()}: for a process that is not our direct child (a descendant in the
-     * tree, an orphan) the JDK polls at 300 ms and more. Keeps waiting when interrupted, so that a kill is never left
-     * half-done, and restores the interrupt afterwards.
-     */
-    private static boolean exitsWithin(ProcessHandle handle, Duration limit) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + limit.toNanos();
-        try {
-            while (handle.isAlive()) {
-                if (System.nanoTime() >= deadline) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(POLL_MILLIS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            return true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ProcessTree.stop(root, ProcessTree.Order.CHILDREN_FIRST, GRACE);
     }
 
     /**
@@ -329,7 +290,7 @@ public final class FfmpegProcess {
      * closing the stream releases it.
      */
     private void drainAndClose(Process finished) {
-        exitsWithin(finished.toHandle(), GRACE);
+        ProcessTree.exitsWithin(finished.toHandle(), GRACE);
         stopMeasuring();
         join(stdoutReader);
         join(stderrReader);

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.nglive.Durations;
+import io.nglive.ProcessTree;
 import io.nglive.Redaction;
 import io.nglive.pipeline.ProgressListener;
 import io.nglive.pipeline.StageInterrupted;
@@ -102,24 +103,11 @@ public final class CommandTarget implements UploadTarget {
     }
 
     /**
-     * The whole tree: killing only rclone's wrapper script would leave rclone itself uploading. The tree is listed
-     * first and the script signalled first: a script whose child died first would go on to its next line.
+     * The whole tree: killing only rclone's wrapper script would leave rclone itself uploading. The script is
+     * signalled first: a script whose child died first would go on to its next line.
      */
     private static void killTree(Process process) {
-        List<ProcessHandle> tree = process.descendants().toList();
-        process.destroy();
-        tree.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + GRACE.toNanos();
-        try {
-            while (System.nanoTime() < deadline
-                    && (process.isAlive() || tree.stream().anyMatch(ProcessHandle::isAlive))) {
-                Thread.sleep(50);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        tree.forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        ProcessTree.stop(process.toHandle(), ProcessTree.Order.PARENT_FIRST, GRACE);
     }
 
     /** Reads the command's output as it comes (so a chatty command never blocks on a full pipe), keeping the end. */
