@@ -286,6 +286,14 @@ class DashboardIT {
         browser.until(d -> browser.elements(row + "[data-status='DONE']").size() == 1, PATIENCE);
         assertThat(browser.text("#view-jobs .message")).contains("任务 #" + jobId + " 将重新运行");
         assertThat(app.json(authorized("GET", "/api/jobs/" + jobId, null)).at("/data/status").asText()).isEqualTo("DONE");
+
+        // the details say where each of the job's files is, and where it went
+        browser.element(row + " button[aria-expanded]").click();
+        String mp4 = "#view-jobs tr.detail table.artifacts tr[data-artifact='mp4']";
+        browser.until(d -> browser.elements(mp4).size() == 1, PATIENCE);
+        assertThat(browser.text(mp4)).contains("MP4", "1002/坏的.mp4", target.url().getPort() + "/");
+        assertThat(browser.text("#view-jobs tr.detail table.artifacts tr[data-artifact='recording']"))
+                .contains("录制文件", "1002/坏的.flv", "—");
     }
 
     @Test

@@ -7,9 +7,9 @@ import { View } from './view.js';
 const CAP = 500;
 const GROUPS = {
   recorder: ['SessionStarted', 'SessionEnded', 'FileOpening', 'FileClosed', 'StreamStarted', 'StreamEnded'],
-  pipeline: ['TranscodeStarted', 'TranscodeEnded', 'TranscodeError', 'UpStarted', 'UpEnded', 'UpError',
-    'RecordingDeleted'],
-  progress: ['IsTranscode', 'IsUp'],
+  pipeline: ['TranscodeStarted', 'TranscodeEnded', 'TranscodeError', 'DanmakuStarted', 'DanmakuEnded', 'DanmakuError',
+    'CoverStarted', 'CoverEnded', 'CoverError', 'UpStarted', 'UpEnded', 'UpError', 'RecordingDeleted'],
+  progress: ['IsTranscode', 'IsDanmaku', 'IsCover', 'IsUp'],
   rooms: ['RoomAdded', 'RoomRemoved', 'RoomPlaced', 'RoomMoved', 'RoomUnplaced'],
   nodes: ['NodeJoined', 'NodeLost'],
   heartbeat: ['heartbeat'],

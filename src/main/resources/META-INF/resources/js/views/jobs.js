@@ -1,5 +1,5 @@
 // Jobs: a page of the journal at a time (the API pages, so 10,000 jobs cost what 50 do), live progress bars from
-// IsTranscode/IsUp, errors with their attempts, retry, and each job's steps and outputs on demand.
+// IsTranscode/IsUp, errors with their attempts, retry, and each job's steps and files on demand.
 
 import { get, post } from '../api.js';
 import { h, fill, debounce } from '../dom.js';
@@ -8,11 +8,20 @@ import { View } from './view.js';
 
 const PAGE = 50;
 const POLL = 3000;
-const STAGES = { TranscodeStarted: 'transcode', IsTranscode: 'transcode', TranscodeEnded: 'transcode',
-  TranscodeError: 'transcode', UpStarted: 'upload', IsUp: 'upload', UpEnded: 'upload', UpError: 'upload' };
+// each stage's events: <Prefix>Started, Is<Prefix>, <Prefix>Ended, <Prefix>Error
+const STAGES = {};
+for (const [prefix, stage] of [['Transcode', 'transcode'], ['Danmaku', 'danmaku'], ['Cover', 'cover'], ['Up', 'upload']]) {
+  for (const type of [prefix + 'Started', 'Is' + prefix, prefix + 'Ended', prefix + 'Error']) STAGES[type] = stage;
+}
 // events after which a job's row (or the list) reads differently
-const LIFECYCLE = new Set(['FileClosed', 'TranscodeStarted', 'TranscodeEnded', 'TranscodeError', 'UpStarted',
-  'UpEnded', 'UpError']);
+const LIFECYCLE = new Set(['FileClosed', 'RecordingDeleted',
+  ...Object.keys(STAGES).filter((type) => !type.startsWith('Is'))]);
+
+/** A step's stage, translated; "upload:nas" is the upload to the target nas. */
+function stageName(step) {
+  const [stage, name] = step.split(':');
+  return t('stage.' + stage) + (name ? ' → ' + name : '');
+}
 
 export class JobsView extends View {
   constructor(el, about, stream) {
@@ -117,7 +126,8 @@ export class JobsView extends View {
         const key = this.key(event.nodeId, event.jobId);
         const progress = event.type.endsWith('Ended') ? 100
           : event.type.endsWith('Started') ? 0 : event.progress ?? this.progress.get(key)?.progress ?? 0;
-        this.progress.set(key, { stage, progress, failed: event.type.endsWith('Error') });
+        // a stage the job can do without (danmaku, cover) fails without failing the job
+        this.progress.set(key, { stage, progress, failed: event.type.endsWith('Error') && !event.jobGoesOn });
         const row = this.rows.get(key);
         if (row) this.showProgress(row.bar, row.job, key);
       }
@@ -223,10 +233,18 @@ export class JobsView extends View {
           h('thead', {}, h('tr', {}, ['stage', 'input', 'output', 'status', 'attempts', 'error', 'started', 'finished']
             .map((c) => h('th', { scope: 'col' }, t('steps.' + c))))),
           h('tbody', {}, full.steps.map((s) => h('tr', {},
-            h('td', {}, t('stage.' + s.stage)), h('td', { class: 'file' }, s.input), h('td', { class: 'file' }, s.output || ''),
+            h('td', {}, stageName(s.stage)), h('td', { class: 'file' }, s.input), h('td', { class: 'file' }, s.output || ''),
             h('td', {}, t('jobs.status.' + s.status)), h('td', {}, s.attempts), h('td', { class: 'error-text' }, s.error || ''),
             h('td', {}, fmt.time(s.started)), h('td', {}, fmt.time(s.finished)))))),
-        h('p', {}, h('strong', {}, t('jobs.outputs') + ' '), full.outputs.length ? full.outputs.join(', ') : '—'));
+        h('table', { class: 'artifacts' },
+          h('thead', {}, h('tr', {}, ['name', 'path', 'uploads']
+            .map((c) => h('th', { scope: 'col' }, t('artifacts.' + c))))),
+          h('tbody', {}, (full.artifacts || []).map((a) => h('tr', { 'data-artifact': a.name },
+            h('td', {}, t('artifact.' + a.name)),
+            h('td', { class: 'file' }, a.path, a.deleted ? ' (' + t('artifacts.deleted') + ')' : ''),
+            h('td', { class: 'file' }, a.uploads.length
+              ? a.uploads.map((u) => (u.target === 'default' ? '' : u.target + ': ') + u.url).join(', ')
+              : '—'))))));
     } catch (e) {
       fill(cell, h('span', { class: 'error' }, e.message));
     }
