@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -207,11 +208,19 @@ public final class UploadServer implements AutoCloseable {
         }
     }
 
-    /** Stops listening (clients get "connection refused") until {@link #start()}. */
+    /**
+     * Stops listening (clients get "connection refused") until {@link #start()}. Waits for the requests in hand to
+     * end, so that none writes under the root after the test that owns it has cleaned it up.
+     */
     public synchronized void stop() {
         if (server != null) {
             server.stop(0);
             executor.shutdownNow();
+            try {
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             server = null;
         }
     }
