@@ -30,7 +30,7 @@ final class KnownSettings {
 
     /** Settings of named upload targets: the names are the user's (SettingsReader.family checks them). */
     private static final Pattern FAMILY = Pattern.compile(Pattern.quote(UploadSettings.TARGETS) + "[^.]+\\.("
-            + String.join("|", UploadSettings.TARGET_KEYS) + ")");
+            + String.join("|", UploadSettings.TARGET_KEYS.stream().map(Pattern::quote).toList()) + ")");
     private static final Pattern FAMILY_VARIABLE = Pattern.compile(variable(UploadSettings.TARGETS) + ".+_("
             + String.join("|", UploadSettings.TARGET_KEYS.stream().map(KnownSettings::variable).toList()) + ")");
 
@@ -106,9 +106,10 @@ final class KnownSettings {
 
     /** The known name nearest to {@code name}; for a named target's setting, the same target's nearest key. */
     private static String nearestSetting(String name, Set<String> names) {
-        int last = name.lastIndexOf('.');
-        if (name.startsWith(UploadSettings.TARGETS) && last > UploadSettings.TARGETS.length()) {
-            String head = name.substring(0, last + 1);
+        // the name ends at the first '.' after nglive.targets. (a key may have dots of its own: s3.bucket)
+        int end = name.indexOf('.', UploadSettings.TARGETS.length());
+        if (name.startsWith(UploadSettings.TARGETS) && end > UploadSettings.TARGETS.length()) {
+            String head = name.substring(0, end + 1);
             return nearest(name, UploadSettings.TARGET_KEYS.stream().map(k -> head + k).toList());
         }
         return nearest(name, names);

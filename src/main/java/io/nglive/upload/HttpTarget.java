@@ -334,24 +334,8 @@ public final class HttpTarget implements UploadTarget {
         return password.isEmpty() ? message : message.replace(password, "***");
     }
 
-    /** Each segment percent-encoded as UTF-8, everything but RFC 3986 unreserved characters. */
     private static String encode(List<String> segments) {
-        StringBuilder encoded = new StringBuilder();
-        for (String segment : segments) {
-            if (encoded.length() > 0) {
-                encoded.append('/');
-            }
-            for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
-                char c = (char) (b & 0xff);
-                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
-                    encoded.append(c);
-                } else {
-                    encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-                }
-            }
-        }
-        return encoded.toString();
+        return RelativePath.encoded(String.join("/", segments));
     }
 
     private static String redact(URI url) {
