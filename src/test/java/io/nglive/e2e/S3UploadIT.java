@@ -3,13 +3,10 @@ package io.nglive.e2e;
 import static io.nglive.e2e.PipelineIT.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nglive.journal.Database;
@@ -17,6 +14,7 @@ import io.nglive.journal.JournalAccess;
 import io.nglive.testing.NgliveProcess;
 import io.nglive.testing.S3Link;
 import io.nglive.testing.S3Server;
+import io.nglive.testing.TestMedia;
 import io.nglive.testing.Webhooks;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -47,7 +45,7 @@ class S3UploadIT {
             List<Part> onServer;
             long sentBeforeTheKill;
             try (NgliveProcess app = s3App(appDir, link).start()) {
-                Path recording = recording(Files.createDirectories(app.works().resolve(ROOM)).resolve(NAME), size);
+                Path recording = TestMedia.randomFile(Files.createDirectories(app.works().resolve(ROOM)).resolve(NAME), size);
                 jobId = app.json(app.webhook(Webhooks.fileClosed(23058, ROOM + "/" + NAME))).at("/data/jobId")
                         .asLong();
                 Awaitility.await().atMost(PATIENCE).until(() -> link.bodyBytes() > 5 * PART / 2);
@@ -109,18 +107,6 @@ class S3UploadIT {
         }
         return server.client().listParts(b -> b.bucket(S3Server.BUCKET).key(KEY)
                 .uploadId(uploads.get(0).uploadId())).parts();
-    }
-
-    private static Path recording(Path file, long size) throws IOException {
-        Random random = new Random(size);
-        byte[] block = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long left = size; left > 0; left -= block.length) {
-                random.nextBytes(block);
-                out.write(block, 0, (int) Math.min(block.length, left));
-            }
-        }
-        return file;
     }
 
     private static long journalRows(Path appDir, String table) {

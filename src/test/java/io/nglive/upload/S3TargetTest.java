@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +25,7 @@ import io.nglive.pipeline.ProgressListener;
 import io.nglive.pipeline.StageInterrupted;
 import io.nglive.testing.S3Link;
 import io.nglive.testing.S3Server;
+import io.nglive.testing.TestMedia;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** The s3 target against a real S3 server (s3proxy), through a link that counts and faults what it carries. */
@@ -210,17 +209,8 @@ class S3TargetTest {
         assertThat(link.bodyBytes()).as("no part goes on after the interruption").isLessThan(sent + 256 * 1024);
     }
 
-    private Path file(String name, long size) throws IOException {
-        Path file = dir.resolve(name);
-        Random random = new Random(size);
-        byte[] block = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long left = size; left > 0; left -= block.length) {
-                random.nextBytes(block);
-                out.write(block, 0, (int) Math.min(block.length, left));
-            }
-        }
-        return file;
+    private Path file(String name, long size) {
+        return TestMedia.randomFile(dir.resolve(name), size);
     }
 
     private static byte[] slice(byte[] content, int part) {
