@@ -40,6 +40,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -73,13 +74,16 @@ public final class S3Target implements UploadTarget, AutoCloseable {
     private final S3Settings settings;
     private final S3Uploads journal;
     private final S3Client client;
+    private final Duration timeout;
     private final String where;
     private final String objectBase;
 
-    public S3Target(S3Settings settings, S3Uploads journal) {
+    /** @param timeout longest one request may take (a part, or a whole file below the part size) */
+    public S3Target(S3Settings settings, Duration timeout, S3Uploads journal) {
         this.settings = settings;
         this.journal = journal;
-        this.client = client(settings);
+        this.client = client(settings, timeout);
+        this.timeout = timeout;
         URI endpoint = settings.endpoint() != null ? settings.endpoint()
                 : URI.create("https://s3." + settings.region() + ".amazonaws.com");
         String authority = endpoint.getRawAuthority().substring(endpoint.getRawAuthority().lastIndexOf('@') + 1);
@@ -90,7 +94,7 @@ public final class S3Target implements UploadTarget, AutoCloseable {
                 : endpoint.getScheme() + "://" + settings.bucket() + "." + authority + path + "/";
     }
 
-    private static S3Client client(S3Settings settings) {
+    private static S3Client client(S3Settings settings, Duration timeout) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(
@@ -100,7 +104,7 @@ public final class S3Target implements UploadTarget, AutoCloseable {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 // a failed part fails the attempt; the pipeline's redelivery resumes it, sending only what is missing
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(timeout))
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(settings.parallel() + 2)
                         .socketTimeout(SOCKET_TIMEOUT)
@@ -399,6 +403,9 @@ public final class S3Target implements UploadTarget, AutoCloseable {
     }
 
     private String problem(SdkClientException e) {
+        if (e instanceof ApiCallTimeoutException) {
+            return "timed out after " + Durations.readable(timeout);
+        }
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof java.net.ConnectException) {
                 return "cannot connect to " + where + ": connection refused";

@@ -24,7 +24,7 @@ public final class UploadTargets {
                     settings.user(), settings.password(), settings.timeout());
             case "command" -> new CommandTarget(require(settings.command(), "nglive.upload.command", target),
                     settings.timeout());
-            case "s3" -> new S3Target(require(settings.s3(), "nglive.upload.s3.bucket", target),
+            case "s3" -> new S3Target(require(settings.s3(), "nglive.upload.s3.bucket", target), settings.timeout(),
                     new S3Uploads(journal, name, settings.s3().bucket()));
             default -> throw new IllegalArgumentException("nglive.upload.target must be one of none, file, http,"
                     + " command, s3; got: '" + settings.target() + "'");

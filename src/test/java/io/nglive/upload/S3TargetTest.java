@@ -65,7 +65,7 @@ class S3TargetTest {
 
     private S3Target target(String secret) {
         return new S3Target(new S3Settings(link.endpoint(), "us-east-1", S3Server.BUCKET, S3Server.ACCESS_KEY, secret,
-                "rec/", true, PART, 2), journal);
+                "rec/", true, PART, 2), Duration.ofMinutes(5), journal);
     }
 
     @Test

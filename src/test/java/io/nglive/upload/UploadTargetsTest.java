@@ -25,6 +25,11 @@ class UploadTargetsTest {
         assertThat(UploadTargets.create(settings("File"), "default", null)).isInstanceOf(FileTarget.class);
         assertThat(UploadTargets.create(settings("HTTP"), "default", null)).isInstanceOf(HttpTarget.class);
         assertThat(UploadTargets.create(settings("command"), "default", null)).isInstanceOf(CommandTarget.class);
+        UploadSettings s3 = new UploadSettings("S3", dir, null, null, null, List.of(), Duration.ofMinutes(1),
+                new S3Settings(null, "us-east-1", "live", "AKIA", "secret", "", true, 16L << 20, 4));
+        UploadTarget target = UploadTargets.create(s3, "archive", null);
+        assertThat(target).isInstanceOf(S3Target.class);
+        ((S3Target) target).close();
     }
 
     @Test
