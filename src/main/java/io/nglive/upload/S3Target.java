@@ -100,6 +100,7 @@ public final class S3Target implements UploadTarget, AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
                 .forcePathStyle(settings.pathStyle())
+                .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
                 // checksums only where S3 requires them: many S3 servers know no trailing checksums
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
