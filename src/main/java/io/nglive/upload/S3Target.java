@@ -100,6 +100,8 @@ public final class S3Target implements UploadTarget, AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
                 .forcePathStyle(settings.pathStyle())
+                // over http the payload is signed: whole (the part is read twice, from the page cache) rather than in
+                // aws-chunked encoding, which servers verify chunk by chunk, much slower (s3proxy: 0.5 of boto3's rate)
                 .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
                 // checksums only where S3 requires them: many S3 servers know no trailing checksums
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
