@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,13 +87,20 @@ final class KnownSettings {
                     && !SCRIPT_VARIABLES.contains(variable) && !FAMILY_VARIABLE.matcher(variable).matches()) {
                 String near;
                 String setting;
-                int last = variable.lastIndexOf('_');
-                if (variable.startsWith(targets) && last > targets.length()) {
-                    // a named target's setting: the same target, with the nearest key a target has
-                    String head = variable.substring(0, last + 1);
-                    near = nearest(variable, UploadSettings.TARGET_KEYS.stream().map(k -> head + variable(k)).toList());
-                    setting = UploadSettings.TARGETS + head.substring(targets.length(), head.length() - 1)
-                            .toLowerCase(Locale.ROOT) + "." + near.substring(head.length()).toLowerCase(Locale.ROOT);
+                if (variable.startsWith(targets) && variable.indexOf('_', targets.length() + 1) > 0) {
+                    // a named target's setting, with the nearest key a target has; a name may hold '_', and so may a
+                    // key (S3_BUCKET): each '_' may end the name
+                    Map<String, String> candidates = new LinkedHashMap<>();
+                    for (int end = variable.indexOf('_', targets.length() + 1); end > 0;
+                         end = variable.indexOf('_', end + 1)) {
+                        String name = variable.substring(targets.length(), end).toLowerCase(Locale.ROOT);
+                        for (String key : UploadSettings.TARGET_KEYS) {
+                            candidates.putIfAbsent(variable.substring(0, end + 1) + variable(key),
+                                    UploadSettings.TARGETS + name + "." + key);
+                        }
+                    }
+                    near = nearest(variable, candidates.keySet());
+                    setting = candidates.get(near);
                 } else {
                     near = nearest(variable, variableNames);
                     setting = names.stream().filter(n -> variable(n).equals(near)).findFirst().orElse(near);
