@@ -315,6 +315,27 @@ def transcode_ratio(work, source, props, runs, label):
             "command": " ".join(command[command.index("-hide_banner"):]) if command else None}
 
 
+def timed_upload(app, events, relative):
+    """A FileClosed for `relative`, then its upload's time from UpStarted to UpEnded (as nglive's event webhooks tell)
+    and the JVM's RSS peak meanwhile."""
+    job = app.file_closed(relative)["data"]["jobId"]
+    start, _ = events.wait(lambda e: e.get("jobId") == job and e["type"] == "UpStarted", 600)
+    peak = [0.0]
+    done = threading.Event()
+
+    def watch():
+        while not done.is_set():
+            peak[0] = max(peak[0], rss_mb(app.proc.pid))
+            time.sleep(0.2)
+
+    threading.Thread(target=watch, daemon=True).start()
+    end, event = events.wait(lambda e: e.get("jobId") == job and e["type"] in ("UpEnded", "UpError"), 3600)
+    done.set()
+    if event["type"] != "UpEnded":
+        raise RuntimeError(f"upload of {relative}: {event}")
+    return end - start, peak[0]
+
+
 def upload(work, source, runs):
     """A big file to `rclone serve webdav`: nglive's http target (UpStarted → UpEnded) against curl -T."""
     dav_root = work / "dav"
@@ -349,23 +370,9 @@ def upload(work, source, runs):
             if run % 2 == 1:
                 by_curl()
             os.sync()
-            job = app.file_closed(f"23058-3号直播间/{name}")["data"]["jobId"]
-            start, _ = events.wait(lambda e: e.get("jobId") == job and e["type"] == "UpStarted", 600)
-            peak = [0.0]
-            done = threading.Event()
-
-            def watch():
-                while not done.is_set():
-                    peak[0] = max(peak[0], rss_mb(app.proc.pid))
-                    time.sleep(0.2)
-
-            threading.Thread(target=watch, daemon=True).start()
-            end, event = events.wait(lambda e: e.get("jobId") == job and e["type"] in ("UpEnded", "UpError"), 3600)
-            done.set()
-            if event["type"] != "UpEnded":
-                raise RuntimeError(f"upload: {event}")
-            nglive_times.append(end - start)
-            heap.append(peak[0])
+            seconds, rss = timed_upload(app, events, f"23058-3号直播间/{name}")
+            nglive_times.append(seconds)
+            heap.append(rss)
             if run % 2 == 0:
                 by_curl()
             for f in dav_root.rglob("*.flv"):
@@ -443,23 +450,9 @@ def s3(work, quick):
             if run % 2 == 1:
                 by_boto3()
             os.sync()
-            job = app.file_closed(f"23058-3号直播间/{name}")["data"]["jobId"]
-            start, _ = events.wait(lambda e: e.get("jobId") == job and e["type"] == "UpStarted", 600)
-            peak = [0.0]
-            done = threading.Event()
-
-            def watch():
-                while not done.is_set():
-                    peak[0] = max(peak[0], rss_mb(app.proc.pid))
-                    time.sleep(0.2)
-
-            threading.Thread(target=watch, daemon=True).start()
-            end, event = events.wait(lambda e: e.get("jobId") == job and e["type"] in ("UpEnded", "UpError"), 3600)
-            done.set()
-            if event["type"] != "UpEnded":
-                raise RuntimeError(f"s3: {event}")
-            nglive_times.append(end - start)
-            heap.append(peak[0])
+            seconds, rss = timed_upload(app, events, f"23058-3号直播间/{name}")
+            nglive_times.append(seconds)
+            heap.append(rss)
             if run % 2 == 0:
                 by_boto3()
             (room / name).unlink()

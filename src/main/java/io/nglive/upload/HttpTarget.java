@@ -282,14 +282,16 @@ public final class HttpTarget implements UploadTarget {
     }
 
     /**
-     * The JDK's words for a connection the server closed before it answered ("header parser received no bytes",
-     * "Connection reset"...), said plainly, with the JDK's kept in parentheses.
+     * The JDK's (and Apache HttpClient's, for the s3 target) words for a connection the server closed before it
+     * answered ("header parser received no bytes", "Connection reset", "failed to respond"...), said plainly, with
+     * theirs kept in parentheses.
      */
     static String dropped(IOException e) {
         String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         String lower = message.toLowerCase(Locale.ROOT);
         boolean closed = lower.contains("received no bytes") || lower.contains("eof reached")
                 || lower.contains("connection reset") || lower.contains("broken pipe")
+                || lower.contains("failed to respond")
                 || e instanceof EOFException;
         return closed ? "the server closed the connection before answering (" + message + ")" : message;
     }
