@@ -315,6 +315,27 @@ def transcode_ratio(work, source, props, runs, label):
             "command": " ".join(command[command.index("-hide_banner"):]) if command else None}
 
 
+def timed_upload(app, events, relative):
+    """A FileClosed for `relative`, then its upload's time from UpStarted to UpEnded (as nglive's event webhooks tell)
+    and the JVM's RSS peak meanwhile."""
+    job = app.file_closed(relative)["data"]["jobId"]
+    start, _ = events.wait(lambda e: e.get("jobId") == job and e["type"] == "UpStarted", 600)
+    peak = [0.0]
+    done = threading.Event()
+
+    def watch():
+        while not done.is_set():
+            peak[0] = max(peak[0], rss_mb(app.proc.pid))
+            time.sleep(0.2)
+
+    threading.Thread(target=watch, daemon=True).start()
+    end, event = events.wait(lambda e: e.get("jobId") == job and e["type"] in ("UpEnded", "UpError"), 3600)
+    done.set()
+    if event["type"] != "UpEnded":
+        raise RuntimeError(f"upload of {relative}: {event}")
+    return end - start, peak[0]
+
+
 def upload(work, source, runs):
     """A big file to `rclone serve webdav`: nglive's http target (UpStarted → UpEnded) against curl -T."""
     dav_root = work / "dav"
@@ -349,23 +370,9 @@ def upload(work, source, runs):
             if run % 2 == 1:
                 by_curl()
             os.sync()
-            job = app.file_closed(f"23058-3号直播间/{name}")["data"]["jobId"]
-            start, _ = events.wait(lambda e: e.get("jobId") == job and e["type"] == "UpStarted", 600)
-            peak = [0.0]
-            done = threading.Event()
-
-            def watch():
-                while not done.is_set():
-                    peak[0] = max(peak[0], rss_mb(app.proc.pid))
-                    time.sleep(0.2)
-
-            threading.Thread(target=watch, daemon=True).start()
-            end, event = events.wait(lambda e: e.get("jobId") == job and e["type"] in ("UpEnded", "UpError"), 3600)
-            done.set()
-            if event["type"] != "UpEnded":
-                raise RuntimeError(f"upload: {event}")
-            nglive_times.append(end - start)
-            heap.append(peak[0])
+            seconds, rss = timed_upload(app, events, f"23058-3号直播间/{name}")
+            nglive_times.append(seconds)
+            heap.append(rss)
             if run % 2 == 0:
                 by_curl()
             for f in dav_root.rglob("*.flv"):
@@ -379,6 +386,87 @@ def upload(work, source, runs):
     return {"size_mb": round(mb), "nglive_mb_s": mb / median(nglive_times), "baseline_mb_s": mb / median(curl_times),
             "ratio": median(curl_times) / median(nglive_times), "rss_peak_mb": max(heap), "xmx": "128m",
             "runs": runs}
+
+
+S3_PART_MB = 16
+S3_PARALLEL = 4
+
+BOTO3_UPLOAD = """
+import sys, time, boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+endpoint, access, secret, path, key, part, parallel = sys.argv[1:]
+s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access, aws_secret_access_key=secret,
+                  region_name="us-east-1", config=Config(s3={"addressing_style": "path"}))
+config = TransferConfig(multipart_threshold=int(part), multipart_chunksize=int(part), max_concurrency=int(parallel))
+t0 = time.monotonic()
+s3.upload_file(path, "live", key, Config=config)
+print(time.monotonic() - t0)
+"""
+
+
+def s3(work, quick):
+    """A big file to s3proxy on loopback (the tests' S3Server, bench/S3Serve.java): nglive's s3 target on -Xmx128m
+    (UpStarted → UpEnded, multipart, S3_PARALLEL parts of S3_PART_MB at once) against boto3's upload_file with the same
+    part size and concurrency, alternating who goes first."""
+    size = (256 if quick else 2048) << 20
+    source = work / "s3-source.flv"
+    if not source.exists():
+        with open(source, "wb") as f:
+            for _ in range(size >> 20):
+                f.write(os.urandom(1 << 20))
+    store = work / "s3-store"
+    store.mkdir(exist_ok=True)
+    classpath = f"{ROOT / 'target' / 'test-classes'}:{test_classpath(work)}"
+    server = subprocess.Popen(["java", "-Xmx512m", "-cp", classpath, str(ROOT / "bench" / "S3Serve.java"), str(store)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV)
+    port = int(next(line for line in server.stdout if line.startswith("PORT ")).split()[1])
+    # its log goes on: a pipe nobody reads would stop the server once full
+    threading.Thread(target=lambda: shutil.copyfileobj(server.stdout, open(os.devnull, "w")), daemon=True).start()
+    endpoint = f"http://127.0.0.1:{port}"
+    events = Events()
+    app = Nglive(work, {"nglive.transcode.mode": "NONE", "nglive.upload.target": "s3",
+                        "nglive.upload.s3.endpoint": endpoint, "nglive.upload.s3.bucket": "live",
+                        "nglive.upload.s3.access-key": "nglive-access", "nglive.upload.s3.secret-key": "nglive-secret-key",
+                        "nglive.upload.s3.part-size": f"{S3_PART_MB}MB", "nglive.upload.s3.parallel": str(S3_PARALLEL),
+                        "nglive.notify.urls": events.url(["UpStarted", "UpEnded", "UpError"])}, jvm=["-Xmx128m"])
+    nglive_times, boto3_times, heap = [], [], []
+    runs = 1 if quick else 2
+    try:
+        app.start()
+        room = app.dir / "works" / "23058-3号直播间"
+        room.mkdir()
+        for run in range(runs):
+            name = NAME.replace(".flv", f"-s3-{run}.flv")
+            os.link(source, room / name)
+
+            def by_boto3():
+                os.sync()
+                out = subprocess.run(["/usr/bin/python3", "-c", BOTO3_UPLOAD, endpoint, "nglive-access",
+                                      "nglive-secret-key", str(source), f"boto3-{run}.flv", str(S3_PART_MB << 20),
+                                      str(S3_PARALLEL)], check=True, capture_output=True, text=True).stdout
+                boto3_times.append(float(out.strip().splitlines()[-1]))
+
+            if run % 2 == 1:
+                by_boto3()
+            os.sync()
+            seconds, rss = timed_upload(app, events, f"23058-3号直播间/{name}")
+            nglive_times.append(seconds)
+            heap.append(rss)
+            if run % 2 == 0:
+                by_boto3()
+            (room / name).unlink()
+            shutil.rmtree(store / "live", ignore_errors=True)
+            (store / "live").mkdir()
+    finally:
+        app.stop()
+        events.close()
+        server.stdin.close()
+        server.wait(60)
+    mb = size / 1024 / 1024
+    return {"size_mb": round(mb), "nglive_mb_s": mb / median(nglive_times), "baseline_mb_s": mb / median(boto3_times),
+            "ratio": median(boto3_times) / median(nglive_times), "rss_peak_mb": max(heap), "xmx": "128m",
+            "part_mb": S3_PART_MB, "parallel": S3_PARALLEL, "runs": runs}
 
 
 WRK_THREADS = 2
@@ -741,7 +829,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small inputs and few runs (under 5 minutes)")
     parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws,cluster,"
-                                       "dash,dash-central,danmaku")
+                                       "dash,dash-central,danmaku,s3")
     args = parser.parse_args()
     quick = args.quick
     only = set(args.only.split(",")) if args.only else None
@@ -772,6 +860,7 @@ def main():
             ("dash", lambda: dashboard(work, quick)),
             ("dash-central", lambda: dashboard_central(work, quick)),
             ("danmaku", lambda: danmaku(work, quick)),
+            ("s3", lambda: s3(work, quick)),
         ]
         for name, step in steps:
             if not want(name.split("_")[0]):
@@ -870,6 +959,9 @@ GOALS = [
     ("danmaku", "danmaku XML → ASS, 100,000 comments, -Xmx64m",
      lambda r: f"cold {r['cold_s']:.2f} s, warm {r['warm_s']:.2f} s; {r['live_after_gc_max_mb']:.0f} MB kept",
      "≤ 2 s, ≤ 64 MB heap", lambda r: r["cold_s"] <= 2 and r["xmx_mb"] <= 64),
+    ("s3", "upload to s3proxy, multipart, throughput vs boto3",
+     lambda r: f"{r['ratio']:.3f} ({r['nglive_mb_s']:.0f} vs {r['baseline_mb_s']:.0f} MB/s; RSS {r['rss_peak_mb']:.0f} MB, "
+               f"-Xmx128m)", "ratio ≥ 0.9", lambda r: r["ratio"] >= 0.9),
 ]
 
 

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class KnownSettings {
 
     /** Settings of named upload targets: the names are the user's (SettingsReader.family checks them). */
     private static final Pattern FAMILY = Pattern.compile(Pattern.quote(UploadSettings.TARGETS) + "[^.]+\\.("
-            + String.join("|", UploadSettings.TARGET_KEYS) + ")");
+            + String.join("|", UploadSettings.TARGET_KEYS.stream().map(Pattern::quote).toList()) + ")");
     private static final Pattern FAMILY_VARIABLE = Pattern.compile(variable(UploadSettings.TARGETS) + ".+_("
             + String.join("|", UploadSettings.TARGET_KEYS.stream().map(KnownSettings::variable).toList()) + ")");
 
@@ -86,13 +87,20 @@ final class KnownSettings {
                     && !SCRIPT_VARIABLES.contains(variable) && !FAMILY_VARIABLE.matcher(variable).matches()) {
                 String near;
                 String setting;
-                int last = variable.lastIndexOf('_');
-                if (variable.startsWith(targets) && last > targets.length()) {
-                    // a named target's setting: the same target, with the nearest key a target has
-                    String head = variable.substring(0, last + 1);
-                    near = nearest(variable, UploadSettings.TARGET_KEYS.stream().map(k -> head + variable(k)).toList());
-                    setting = UploadSettings.TARGETS + head.substring(targets.length(), head.length() - 1)
-                            .toLowerCase(Locale.ROOT) + "." + near.substring(head.length()).toLowerCase(Locale.ROOT);
+                if (variable.startsWith(targets) && variable.indexOf('_', targets.length() + 1) > 0) {
+                    // a named target's setting, with the nearest key a target has; a name may hold '_', and so may a
+                    // key (S3_BUCKET): each '_' may end the name
+                    Map<String, String> candidates = new LinkedHashMap<>();
+                    for (int end = variable.indexOf('_', targets.length() + 1); end > 0;
+                         end = variable.indexOf('_', end + 1)) {
+                        String name = variable.substring(targets.length(), end).toLowerCase(Locale.ROOT);
+                        for (String key : UploadSettings.TARGET_KEYS) {
+                            candidates.putIfAbsent(variable.substring(0, end + 1) + variable(key),
+                                    UploadSettings.TARGETS + name + "." + key);
+                        }
+                    }
+                    near = nearest(variable, candidates.keySet());
+                    setting = candidates.get(near);
                 } else {
                     near = nearest(variable, variableNames);
                     setting = names.stream().filter(n -> variable(n).equals(near)).findFirst().orElse(near);
@@ -106,9 +114,10 @@ final class KnownSettings {
 
     /** The known name nearest to {@code name}; for a named target's setting, the same target's nearest key. */
     private static String nearestSetting(String name, Set<String> names) {
-        int last = name.lastIndexOf('.');
-        if (name.startsWith(UploadSettings.TARGETS) && last > UploadSettings.TARGETS.length()) {
-            String head = name.substring(0, last + 1);
+        // the name ends at the first '.' after nglive.targets. (a key may have dots of its own: s3.bucket)
+        int end = name.indexOf('.', UploadSettings.TARGETS.length());
+        if (name.startsWith(UploadSettings.TARGETS) && end > UploadSettings.TARGETS.length()) {
+            String head = name.substring(0, end + 1);
             return nearest(name, UploadSettings.TARGET_KEYS.stream().map(k -> head + k).toList());
         }
         return nearest(name, names);

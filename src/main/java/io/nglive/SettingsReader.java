@@ -36,6 +36,7 @@ public final class SettingsReader {
     private static final Logger LOG = LoggerFactory.getLogger(SettingsReader.class);
     private static final Pattern LABEL = Pattern.compile("[\\p{L}\\p{N}._:-]{1,64}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|mb|gb|tb)?");
 
     private final PropertiesComponent properties;
 
@@ -199,6 +200,47 @@ public final class SettingsReader {
             end = m.end();
         }
         return end == text.length() && end > 0 ? Optional.of(total) : Optional.empty();
+    }
+
+    /** A size in bytes, with a unit or not: {@code 5242880}, {@code 512KB}, {@code 16MB}, {@code 5GB} (units of 1024). */
+    public long size(String name, long min, long max) {
+        String value = required(name);
+        long bytes = parseSize(value).orElseThrow(() -> new InvalidSetting(name, value,
+                "is not a size (write it like 16MB, 512KB or 5GB)"));
+        if (bytes < min || bytes > max) {
+            throw new InvalidSetting(name, value, "must be between " + readableSize(min) + " and " + readableSize(max));
+        }
+        return bytes;
+    }
+
+    static Optional<Long> parseSize(String value) {
+        Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        int shift = switch (m.group(2) == null ? "b" : m.group(2)) {
+            case "kb" -> 10;
+            case "mb" -> 20;
+            case "gb" -> 30;
+            case "tb" -> 40;
+            default -> 0;
+        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return n > Long.MAX_VALUE >> shift ? Optional.empty() : Optional.of(n << shift);
+        } catch (NumberFormatException tooLong) {
+            return Optional.empty();
+        }
+    }
+
+    private static String readableSize(long bytes) {
+        List<String> units = List.of(" bytes", "KB", "MB", "GB", "TB");
+        int unit = 0;
+        while (unit < units.size() - 1 && bytes > 0 && bytes % 1024 == 0) {
+            bytes /= 1024;
+            unit++;
+        }
+        return bytes + units.get(unit);
     }
 
     public <E extends Enum<E>> E choice(String name, Class<E> type) {

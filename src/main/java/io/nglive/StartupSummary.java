@@ -120,6 +120,8 @@ public final class StartupSummary implements StartupListener {
             case "file" -> "to the folder " + upload.dir();
             case "http" -> "by HTTP PUT to " + Redaction.url(upload.url().toString());
             case "command" -> "by running " + upload.command().get(0);
+            case "s3" -> "to the S3 bucket " + upload.s3().bucket() + " at "
+                    + (upload.s3().endpoint() == null ? "AWS " + upload.s3().region() : upload.s3().endpoint());
             default -> upload.target();
         };
     }

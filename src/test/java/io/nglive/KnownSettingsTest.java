@@ -60,6 +60,24 @@ class KnownSettingsTest {
     }
 
     @Test
+    void anS3TargetsDottedKeysAreKnownAndATypoInOneIsNamedWithTheSameTarget() {
+        Properties file = properties("nglive.targets.minio.type", "s3");
+        file.setProperty("nglive.targets.minio.s3.bucket", "live");
+        file.setProperty("nglive.targets.minio.s3.part-size", "32MB");
+        file.setProperty("nglive.targets.minio.s3.bukcet", "live");
+        file.setProperty("nglive.targets.minio.s3xbucket", "live");
+
+        assertThat(known.unknown(file, none, Map.of("NGLIVE_TARGETS_MINIO_S3_SECRET_KEY", "x",
+                "NGLIVE_UPLOAD_S3_PARALLEL", "8", "NGLIVE_TARGETS_MY_MINIO_S3_PART_SIZ", "8MB"))).containsExactly(
+                "unknown setting nglive.targets.minio.s3.bukcet in application.properties: did you mean"
+                        + " nglive.targets.minio.s3.bucket?",
+                "unknown setting nglive.targets.minio.s3xbucket in application.properties: did you mean"
+                        + " nglive.targets.minio.s3.bucket?",
+                "unknown setting NGLIVE_TARGETS_MY_MINIO_S3_PART_SIZ in the environment: did you mean"
+                        + " NGLIVE_TARGETS_MY_MINIO_S3_PART_SIZE (nglive.targets.my_minio.s3.part-size)?");
+    }
+
+    @Test
     void everyTypoIsNamedAtOnce() {
         Properties file = properties("nglive.tanscode.mode", "CRF");
         file.setProperty("nglive.upload.retires", "1");

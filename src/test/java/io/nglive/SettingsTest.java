@@ -4,6 +4,7 @@ package io.nglive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import io.nglive.rooms.RoomSettings;
 import io.nglive.transcode.TranscodeMode;
 import io.nglive.transcode.TranscodeSettings;
 import io.nglive.transcode.VideoEncoder;
+import io.nglive.upload.S3Settings;
 import io.nglive.upload.UploadSettings;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.BeforeEach;
@@ -432,11 +434,69 @@ class SettingsTest {
 
     @Test
     void unknownUploadTargetListsTheTargets() {
-        props.put("nglive.upload.target", "s3");
+        props.put("nglive.upload.target", "ftp");
 
-        assertThat(invalid()).hasMessageStartingWith("nglive.upload.target=s3")
+        assertThat(invalid()).hasMessageStartingWith("nglive.upload.target=ftp")
                 .hasMessageContaining("none").hasMessageContaining("file").hasMessageContaining("http")
-                .hasMessageContaining("command");
+                .hasMessageContaining("command").hasMessageContaining("s3");
+    }
+
+    @Test
+    void s3TargetIsReadWithItsDefaultsAndANamedOneWithItsOwn() {
+        props.put("nglive.upload.target", "S3");
+        props.put("nglive.upload.s3.bucket", "live");
+        props.put("nglive.upload.s3.access-key", "AKIA1");
+        props.put("nglive.upload.s3.secret-key", "secret1");
+        props.put("nglive.targets.minio.type", "s3");
+        props.put("nglive.targets.minio.s3.endpoint", "http://127.0.0.1:9000");
+        props.put("nglive.targets.minio.s3.bucket", "archive.2026");
+        props.put("nglive.targets.minio.s3.access-key", "AKIA2");
+        props.put("nglive.targets.minio.s3.secret-key", "secret2");
+        props.put("nglive.targets.minio.s3.prefix", "live/");
+        props.put("nglive.targets.minio.s3.part-size", "64 mb");
+        props.put("nglive.targets.minio.s3.parallel", "8");
+
+        Map<String, UploadSettings> targets = settings().targets;
+        S3Settings aws = targets.get("default").s3();
+        assertThat(aws).isEqualTo(new S3Settings(null, "us-east-1", "live", "AKIA1", "secret1", "", true, 16L << 20, 4));
+        assertThat(aws.toString()).doesNotContain("secret1");
+        assertThat(targets.get("minio").s3()).isEqualTo(new S3Settings(URI.create("http://127.0.0.1:9000"),
+                "us-east-1", "archive.2026", "AKIA2", "secret2", "live/", true, 64L << 20, 8));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "nglive.upload.s3.part-size, 4MB, 'must be between 5MB and 5GB'",
+        "nglive.upload.s3.part-size, 6GB, 'must be between 5MB and 5GB'",
+        "nglive.upload.s3.part-size, 16 megabytes, 'is not a size'",
+        "nglive.upload.s3.parallel, 0, 'must be between 1 and 64'",
+        "nglive.upload.s3.parallel, 65, 'must be between 1 and 64'",
+        "nglive.upload.s3.path-style, yes, 'true or false'",
+        "nglive.upload.s3.bucket, My_Bucket, 'not a bucket name'",
+        "nglive.upload.s3.endpoint, minio:9000, 'http:// or https://'",
+        "nglive.upload.s3.prefix, /live/, 'must not start with'",
+        "nglive.upload.s3.secret-key, '', 'is required'"})
+    void aWrongS3SettingIsNamed(String name, String value, String problem) {
+        props.put("nglive.upload.target", "s3");
+        props.put("nglive.upload.s3.bucket", "live");
+        props.put("nglive.upload.s3.access-key", "AKIA1");
+        props.put("nglive.upload.s3.secret-key", "secret1");
+        props.put(name, value);
+
+        assertThat(invalid()).hasMessageStartingWith(name + "=").hasMessageContaining(problem);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"5242880, 5242880", "512KB, 524288", "16MB, 16777216", "16mb, 16777216", "' 2 GB ', 2147483648",
+        "1TB, 1099511627776"})
+    void parseSizeAccepts(String text, long bytes) {
+        assertThat(SettingsReader.parseSize(text)).contains(bytes);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "MB", "-5MB", "5.5MB", "5 PB", "99999999999999999999", "9999999999TB"})
+    void parseSizeRejects(String text) {
+        assertThat(SettingsReader.parseSize(text)).isEmpty();
     }
 
     @Test

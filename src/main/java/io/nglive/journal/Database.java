@@ -118,6 +118,29 @@ public final class Database extends ServiceSupport {
         "CREATE TABLE IF NOT EXISTS consumer (name VARCHAR(1000) PRIMARY KEY, acked BIGINT NOT NULL)",
         "MERGE INTO installation USING (VALUES ('first-start', CAST(UNIX_MILLIS() AS VARCHAR(200)))) AS v (name, value) "
                 + "ON installation.name = v.name WHEN NOT MATCHED THEN INSERT VALUES (v.name, v.value)",
+        // multipart uploads to an s3 target that have not been completed yet (S3Uploads), to resume one after a crash
+        // or restart; the server's list of parts is the truth, these rows say which upload to ask about
+        """
+        CREATE CACHED TABLE IF NOT EXISTS s3_upload (
+          upload_id VARCHAR(1024) PRIMARY KEY,
+          target VARCHAR(64) NOT NULL,
+          bucket VARCHAR(64) NOT NULL,
+          object_key VARCHAR(4000) NOT NULL,
+          file VARCHAR(4000) NOT NULL,
+          size BIGINT NOT NULL,
+          part_size BIGINT NOT NULL,
+          created VARCHAR(40) NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS s3_upload_object ON s3_upload (target, bucket, object_key)",
+        """
+        CREATE CACHED TABLE IF NOT EXISTS s3_part (
+          upload_id VARCHAR(1024) NOT NULL,
+          part INT NOT NULL,
+          etag VARCHAR(200) NOT NULL,
+          size BIGINT NOT NULL,
+          PRIMARY KEY (upload_id, part),
+          CONSTRAINT s3_part_upload FOREIGN KEY (upload_id) REFERENCES s3_upload (upload_id))
+        """,
         // the highest placement epoch the central server's commands about each room carried (RoomEpochs)
         "CREATE TABLE IF NOT EXISTS room_epoch (room_id BIGINT PRIMARY KEY, epoch BIGINT NOT NULL)",
     };

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import io.nglive.NodeSettings;
 import io.nglive.ServerConfiguration;
 import io.nglive.SettingsReader;
@@ -106,9 +108,10 @@ public final class PipelineConfiguration implements CamelConfiguration {
                              @BeanInject("uploadTargets") Map<String, UploadSettings> targets,
                              @BeanInject("journal") JobJournal journal,
                              @BeanInject("fileRoots") FileRoots roots,
-                             @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+                             @BeanInject("pipelineMetrics") PipelineMetrics metrics,
+                             @BeanInject("nglive-db") DataSource database) {
         Map<String, UploadTarget> made = new LinkedHashMap<>();
-        targets.forEach((name, settings) -> made.put(name, UploadTargets.create(settings)));
+        targets.forEach((name, settings) -> made.put(name, UploadTargets.create(settings, name, database)));
         return new Uploader(stage, made, journal, roots, metrics);
     }
 

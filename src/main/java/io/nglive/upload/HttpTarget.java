@@ -283,14 +283,16 @@ public final class HttpTarget implements UploadTarget {
     }
 
     /**
-     * The JDK's words for a connection the server closed before it answered ("header parser received no bytes",
-     * "Connection reset"...), said plainly, with the JDK's kept in parentheses.
+     * The JDK's (and Apache HttpClient's, for the s3 target) words for a connection the server closed before it
+     * answered ("header parser received no bytes", "Connection reset", "failed to respond"...), said plainly, with
+     * theirs kept in parentheses.
      */
     static String dropped(IOException e) {
         String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         String lower = message.toLowerCase(Locale.ROOT);
         boolean closed = lower.contains("received no bytes") || lower.contains("eof reached")
                 || lower.contains("connection reset") || lower.contains("broken pipe")
+                || lower.contains("failed to respond")
                 || e instanceof EOFException;
         return closed ? "the server closed the connection before answering (" + message + ")" : message;
     }
@@ -335,24 +337,8 @@ public final class HttpTarget implements UploadTarget {
         return password.isEmpty() ? message : message.replace(password, "***");
     }
 
-    /** Each segment percent-encoded as UTF-8, everything but RFC 3986 unreserved characters. */
     private static String encode(List<String> segments) {
-        StringBuilder encoded = new StringBuilder();
-        for (String segment : segments) {
-            if (encoded.length() > 0) {
-                encoded.append('/');
-            }
-            for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
-                char c = (char) (b & 0xff);
-                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
-                    encoded.append(c);
-                } else {
-                    encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-                }
-            }
-        }
-        return encoded.toString();
+        return RelativePath.encoded(String.join("/", segments));
     }
 
     private static String redact(URI url) {

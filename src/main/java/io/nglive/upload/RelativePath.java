@@ -1,5 +1,6 @@
 package io.nglive.upload;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,5 +33,20 @@ final class RelativePath {
             }
         }
         return segments;
+    }
+
+    /** {@code path} for a URL: each '/'-separated segment percent-encoded as UTF-8, all but RFC 3986 unreserved. */
+    static String encoded(String path) {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~/".indexOf(c) >= 0) {
+                encoded.append(c);
+            } else {
+                encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return encoded.toString();
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 import io.nglive.InvalidSetting;
 import io.nglive.SettingsReader;
@@ -14,12 +15,13 @@ import io.nglive.SettingsReader;
 /**
  * The upload target and its options, read once from {@code nglive.upload.*}.
  *
- * @param target  {@code none}, {@code file}, {@code http} or {@code command}
+ * @param target  {@code none}, {@code file}, {@code http}, {@code command} or {@code s3}
  * @param dir     root of the {@code file} target
  * @param url     base URL of the {@code http} target (WebDAV or plain HTTP PUT)
  * @param command executable and arguments of the {@code command} target, already split; {@code {file}} and
  *                {@code {path}} are replaced inside each argument
  * @param timeout longest one upload may take
+ * @param s3      the {@code s3} target's settings, null for the other targets
  */
 public record UploadSettings(
         String target,
@@ -28,11 +30,13 @@ public record UploadSettings(
         String user,
         String password,
         List<String> command,
-        Duration timeout) {
+        Duration timeout,
+        S3Settings s3) {
 
     /** The settings a named target has after {@code nglive.targets.<name>.} (its kind is {@code type}). */
-    public static final List<String> TARGET_KEYS = List.of("type", "dir", "url", "user", "password", "command",
-            "timeout");
+    public static final List<String> TARGET_KEYS = Stream.concat(
+            Stream.of("type", "dir", "url", "user", "password", "command", "timeout"),
+            S3Settings.KEYS.stream().map(key -> "s3." + key)).toList();
     /** Where named targets are set: {@code nglive.targets.<name>.type} and the other {@link #TARGET_KEYS}. */
     public static final String TARGETS = "nglive.targets.";
     /** The name of the target set by {@code nglive.upload.*}, used where a stage names none. */
@@ -66,7 +70,7 @@ public record UploadSettings(
 
     private static UploadSettings read(SettingsReader settings, String prefix, String typeSetting, String timeout) {
         String target = settings.required(typeSetting).toLowerCase(Locale.ROOT);
-        List<String> accepted = List.of("none", "file", "http", "command");
+        List<String> accepted = List.of("none", "file", "http", "command", "s3");
         if (!accepted.contains(target)) {
             throw new InvalidSetting(typeSetting, target, "unknown target (expected one of " + accepted + ")");
         }
@@ -94,6 +98,7 @@ public record UploadSettings(
                 settings.optional(prefix + "user").orElse(null),
                 settings.optional(prefix + "password").orElse(null),
                 command,
-                settings.duration(timeout));
+                settings.duration(timeout),
+                target.equals("s3") ? S3Settings.read(settings, prefix) : null);
     }
 }

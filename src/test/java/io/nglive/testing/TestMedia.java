@@ -1,6 +1,7 @@
 package io.nglive.testing;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -34,6 +35,21 @@ public final class TestMedia {
     /** {@link #HOSTILE_NAME} with an extension, e.g. {@code hostileName(".flv")}. */
     public static String hostileName(String extension) {
         return HOSTILE_NAME + extension;
+    }
+
+    /** {@code size} random bytes (the same for the same size) in {@code file}, written a block at a time. */
+    public static Path randomFile(Path file, long size) {
+        Random random = new Random(size);
+        byte[] block = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long left = size; left > 0; left -= block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, left));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     /** An FLV like BililiveRecorder writes: H.264 test pattern (keyframe every 2 s) and AAC sine tone. */

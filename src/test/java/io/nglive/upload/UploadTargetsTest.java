@@ -21,35 +21,40 @@ class UploadTargetsTest {
 
     @Test
     void eachTargetByNameIgnoringCase() {
-        assertThat(UploadTargets.create(settings("none"))).isInstanceOf(NoUpload.class);
-        assertThat(UploadTargets.create(settings("File"))).isInstanceOf(FileTarget.class);
-        assertThat(UploadTargets.create(settings("HTTP"))).isInstanceOf(HttpTarget.class);
-        assertThat(UploadTargets.create(settings("command"))).isInstanceOf(CommandTarget.class);
+        assertThat(UploadTargets.create(settings("none"), "default", null)).isInstanceOf(NoUpload.class);
+        assertThat(UploadTargets.create(settings("File"), "default", null)).isInstanceOf(FileTarget.class);
+        assertThat(UploadTargets.create(settings("HTTP"), "default", null)).isInstanceOf(HttpTarget.class);
+        assertThat(UploadTargets.create(settings("command"), "default", null)).isInstanceOf(CommandTarget.class);
+        UploadSettings s3 = new UploadSettings("S3", dir, null, null, null, List.of(), Duration.ofMinutes(1),
+                new S3Settings(null, "us-east-1", "live", "AKIA", "secret", "", true, 16L << 20, 4));
+        UploadTarget target = UploadTargets.create(s3, "archive", null);
+        assertThat(target).isInstanceOf(S3Target.class);
+        ((S3Target) target).close();
     }
 
     @Test
     void unknownTargetNamesThePropertyAndTheChoices() {
-        assertThatThrownBy(() -> UploadTargets.create(settings("ftp")))
+        assertThatThrownBy(() -> UploadTargets.create(settings("ftp"), "default", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nglive.upload.target")
                 .hasMessageContaining("'ftp'")
-                .hasMessageContaining("none, file, http, command");
+                .hasMessageContaining("none, file, http, command, s3");
     }
 
     @Test
     void missingSettingNamesTheProperty() {
-        UploadSettings noUrl = new UploadSettings("http", dir, null, null, null, List.of(), Duration.ofMinutes(1));
-        assertThatThrownBy(() -> UploadTargets.create(noUrl)).hasMessageContaining("nglive.upload.url");
+        UploadSettings noUrl = new UploadSettings("http", dir, null, null, null, List.of(), Duration.ofMinutes(1), null);
+        assertThatThrownBy(() -> UploadTargets.create(noUrl, "default", null)).hasMessageContaining("nglive.upload.url");
         UploadSettings noCommand =
-                new UploadSettings("command", dir, null, null, null, List.of(), Duration.ofMinutes(1));
-        assertThatThrownBy(() -> UploadTargets.create(noCommand)).hasMessageContaining("nglive.upload.command");
+                new UploadSettings("command", dir, null, null, null, List.of(), Duration.ofMinutes(1), null);
+        assertThatThrownBy(() -> UploadTargets.create(noCommand, "default", null)).hasMessageContaining("nglive.upload.command");
     }
 
     @Test
     void httpUrlWithCredentialsIsNotRepeatedInErrors() {
         UploadSettings ftp = new UploadSettings("http", dir, URI.create("ftp://me:secret@nas/"), null, null,
-                List.of(), Duration.ofMinutes(1));
-        assertThatThrownBy(() -> UploadTargets.create(ftp))
+                List.of(), Duration.ofMinutes(1), null);
+        assertThatThrownBy(() -> UploadTargets.create(ftp, "default", null))
                 .hasMessageContaining("ftp://nas/")
                 .hasMessageNotContaining("secret");
     }
@@ -64,6 +69,6 @@ class UploadTargetsTest {
 
     private UploadSettings settings(String target) {
         return new UploadSettings(target, dir, URI.create("http://127.0.0.1:1/"), null, null,
-                List.of("cp", "{file}", "/tmp/{path}"), Duration.ofMinutes(1));
+                List.of("cp", "{file}", "/tmp/{path}"), Duration.ofMinutes(1), null);
     }
 }
