@@ -3,7 +3,10 @@ package io.nglive.upload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
@@ -32,6 +35,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.nglive.Durations;
 import io.nglive.pipeline.ProgressListener;
 import io.nglive.pipeline.StageInterrupted;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -410,13 +414,13 @@ public final class S3Target implements UploadTarget, AutoCloseable {
             return "timed out after " + Durations.readable(timeout);
         }
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.net.ConnectException) {
+            if (cause instanceof ConnectException) {
                 return "cannot connect to " + where + ": connection refused";
             }
-            if (cause instanceof java.net.UnknownHostException) {
+            if (cause instanceof UnknownHostException) {
                 return "cannot connect to " + where + ": unknown host";
             }
-            if (cause instanceof java.net.SocketTimeoutException) {
+            if (cause instanceof SocketTimeoutException) {
                 return "the server did not answer within " + Durations.readable(SOCKET_TIMEOUT);
             }
             if (cause instanceof IOException io) {
