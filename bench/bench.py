@@ -469,6 +469,271 @@ def s3(work, quick):
             "part_mb": S3_PART_MB, "parallel": S3_PARALLEL, "runs": runs}
 
 
+# s3-latency: the same file, parallel parts against a single PUT stream, over a link with added latency
+NETNS = "nglive-bench"
+LINK_HOST, LINK_NS = "nglb-host", "nglb-ns"        # veth (netem) or tun (bench's own delay line) ends
+HOST_IP, NS_IP = "10.231.0.1", "10.231.0.2"
+# 50 ms added round trip: 25 ms host → namespace, 25 ms back (BENCH_DELAY_MS=50 for 50 ms each way)
+DELAY_EACH_WAY_MS = int(os.environ.get("BENCH_DELAY_MS", "25"))
+TUN_MTU = 9000
+
+# A delay line between two tun devices, for kernels without sch_netem: every IP packet read from one is written to
+# the other DELAY ms later, in order. Packet level, so each TCP connection's window, slow start and ACK clock are the
+# kernel's own, as over netem. Exits (and the devices, not persistent, vanish) when its standard input closes.
+DELAY_LINE = r"""
+import collections, fcntl, os, select, struct, sys, time
+TUNSETIFF, IFF_TUN, IFF_NO_PI = 0x400454ca, 0x0001, 0x1000
+def tun(name):
+    fd = os.open("/dev/net/tun", os.O_RDWR | os.O_NONBLOCK)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), IFF_TUN | IFF_NO_PI))
+    return fd
+a, b = tun(sys.argv[1]), tun(sys.argv[2])
+delay = float(sys.argv[3]) / 1000
+stdin = sys.stdin.fileno()
+queues = {a: collections.deque(), b: collections.deque()}
+other = {a: b, b: a}
+print("READY", flush=True)
+while True:
+    now = time.monotonic()
+    for fd, queue in queues.items():
+        while queue and queue[0][0] <= now:
+            try:
+                os.write(other[fd], queue.popleft()[1])
+            except OSError:
+                pass  # the kernel's backlog is full or the device is down: the packet is lost, as on a link
+    heads = [queue[0][0] for queue in queues.values() if queue]
+    ready, _, _ = select.select([a, b, stdin], [], [], max(0.0, min(heads) - now) if heads else None)
+    for fd in ready:
+        if fd == stdin:
+            if not os.read(stdin, 4096):
+                sys.exit(0)
+            continue
+        at = time.monotonic() + delay
+        for _ in range(256):
+            try:
+                queues[fd].append((at, os.read(fd, 65536)))
+            except BlockingIOError:
+                break
+"""
+
+
+def sh(*args, ns=False, check=True):
+    command = (["ip", "netns", "exec", NETNS] if ns else []) + list(args)
+    return subprocess.run(command, check=check, capture_output=True, text=True)
+
+
+def link_down():
+    """The namespace and the host's end of the link, if a previous run left them."""
+    sh("ip", "netns", "del", NETNS, check=False)
+    sh("ip", "link", "del", LINK_HOST, check=False)
+
+
+def link_up():
+    """The namespace and a link to it with DELAY_EACH_WAY_MS each way: a veth pair with `tc netem` on both ends, or,
+    where the kernel has no sch_netem, two tun devices joined by DELAY_LINE. Returns (how, the delay line's process or
+    None)."""
+    link_down()
+    sh("ip", "netns", "add", NETNS)
+    sh("ip", "link", "set", "lo", "up", ns=True)
+    sh("ip", "link", "add", LINK_HOST, "type", "veth", "peer", "name", LINK_NS)
+    sh("ip", "link", "set", LINK_NS, "netns", NETNS)
+    netem = ["tc", "qdisc", "add", "dev", None, "root", "netem", "delay", f"{DELAY_EACH_WAY_MS}ms", "limit", "100000"]
+    if sh(*[LINK_HOST if a is None else a for a in netem], check=False).returncode == 0:
+        sh(*[LINK_NS if a is None else a for a in netem], ns=True)
+        sh("ip", "addr", "add", f"{HOST_IP}/24", "dev", LINK_HOST)
+        sh("ip", "link", "set", LINK_HOST, "up")
+        sh("ip", "addr", "add", f"{NS_IP}/24", "dev", LINK_NS, ns=True)
+        sh("ip", "link", "set", LINK_NS, "up", ns=True)
+        return f"veth, tc netem delay {DELAY_EACH_WAY_MS}ms on both ends", None
+    # no sch_netem in this kernel (CONFIG_NET_SCH_NETEM unset, as in some VMs): a userspace delay line
+    sh("ip", "link", "del", LINK_HOST)
+    line = subprocess.Popen(["/usr/bin/python3", "-c", DELAY_LINE, LINK_HOST, LINK_NS, str(DELAY_EACH_WAY_MS)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    if line.stdout.readline().strip() != "READY":
+        raise RuntimeError("the delay line did not start")
+    sh("ip", "link", "set", LINK_NS, "netns", NETNS)
+    for dev, me, peer, ns in ((LINK_HOST, HOST_IP, NS_IP, False), (LINK_NS, NS_IP, HOST_IP, True)):
+        sh("ip", "link", "set", dev, "mtu", str(TUN_MTU), "txqueuelen", "10000", ns=ns)
+        sh("ip", "addr", "add", me, "peer", peer, "dev", dev, ns=ns)
+        sh("ip", "link", "set", dev, "up", ns=ns)
+    return (f"tun pair, a userspace delay line of {DELAY_EACH_WAY_MS} ms each way (this kernel has no sch_netem), "
+            f"MTU {TUN_MTU}"), line
+
+
+def connect_rtt_ms(port):
+    """The median time of a TCP connect to the server: one round trip."""
+    times = []
+    for _ in range(7):
+        t0 = time.monotonic()
+        socket.create_connection((NS_IP, port), timeout=5).close()
+        times.append((time.monotonic() - t0) * 1000)
+    return median(times)
+
+
+TCP_SINK = """
+import socket, sys, threading
+server = socket.create_server((sys.argv[1], 0), backlog=64)
+print(server.getsockname()[1], flush=True)
+def drain(c):
+    while c.recv(1 << 20):
+        pass
+    c.sendall(b"k")
+    c.close()
+while True:
+    threading.Thread(target=drain, args=(server.accept()[0],), daemon=True).start()
+"""
+
+
+def link_tcp_mb_s(streams, mb=128):
+    """The link alone, without S3: `mb` MB of bytes from the host to a sink in the namespace over `streams` TCP
+    connections at once (the kernels' own windows, as for the uploads), in MB/s."""
+    sink = subprocess.Popen(["ip", "netns", "exec", NETNS, "/usr/bin/python3", "-c", TCP_SINK, NS_IP],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(sink.stdout.readline())
+        block = os.urandom(1 << 20)
+
+        def send():
+            with socket.create_connection((NS_IP, port), timeout=60) as s:
+                for _ in range(mb // streams):
+                    s.sendall(block)
+                s.shutdown(socket.SHUT_WR)
+                s.recv(1)
+
+        t0 = time.monotonic()
+        senders = [threading.Thread(target=send) for _ in range(streams)]
+        for t in senders:
+            t.start()
+        for t in senders:
+            t.join()
+        return mb / (time.monotonic() - t0)
+    finally:
+        sink.kill()
+        sink.wait()
+
+
+BOTO3_PUT = """
+import sys, time, boto3
+from botocore.config import Config
+endpoint, access, secret, path, key = sys.argv[1:]
+s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access, aws_secret_access_key=secret,
+                  region_name="us-east-1", config=Config(s3={"addressing_style": "path"}))
+t0 = time.monotonic()
+with open(path, "rb") as f:
+    s3.put_object(Bucket="live", Key=key, Body=f)
+print(time.monotonic() - t0)
+"""
+
+S3_LATENCY_CONFIGS = {   # name: (parallel, part size in MB; larger than the file: one PutObject)
+    "parallel4": (4, S3_PART_MB),
+    "parallel8": (8, S3_PART_MB),
+    "single": (1, 1024),
+}
+
+
+def s3_latency(work, quick):
+    """The same file to s3proxy in a network namespace behind DELAY_EACH_WAY_MS each way: nglive's s3 target with
+    4 and with 8 parts of S3_PART_MB at once, against nglive with parallel=1 and a part size larger than the file (one
+    PutObject: a single PUT stream through the same client) and, for the record, boto3's put_object (one PUT too).
+    The order rotates from run to run; medians."""
+    if os.geteuid() != 0:
+        return {"skipped": "needs root (a network namespace and its link)"}
+    missing = [tool for tool in ("ip", "tc") if not shutil.which(tool)]
+    if missing:
+        return {"skipped": f"needs {' and '.join(missing)} (iproute2)"}
+    size = (128 if quick else 256) << 20
+    source = work / "s3-latency-source.flv"
+    with open(source, "wb") as f:
+        for _ in range(size >> 20):
+            f.write(os.urandom(1 << 20))
+    store = work / "s3-latency-store"
+    store.mkdir(exist_ok=True)
+    classpath = f"{ROOT / 'target' / 'test-classes'}:{test_classpath(work)}"
+    server, line, apps = None, None, {}
+    times = {name: [] for name in [*S3_LATENCY_CONFIGS, "boto3_put"]}
+    heap = []
+    runs = 2 if quick else 3
+    try:
+        how, line = link_up()
+        link = {streams: [] for streams in (1, 4, 8)}
+        for _ in range(2):
+            for streams in link:
+                link[streams].append(link_tcp_mb_s(streams))
+        server = subprocess.Popen(["ip", "netns", "exec", NETNS, "java", "-Xmx1536m", "-cp", classpath,
+                                   str(ROOT / "bench" / "S3NetServe.java"), str(store), NS_IP],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                  env=ENV)
+        port = int(next(l for l in server.stdout if l.startswith("PORT ")).split()[1])
+        threading.Thread(target=lambda: shutil.copyfileobj(server.stdout, open(os.devnull, "w")), daemon=True).start()
+        endpoint = f"http://{NS_IP}:{port}"
+        rtt = connect_rtt_ms(port)
+
+        def by_nglive(name, run):
+            # an nglive of its own for each upload: one kept from an earlier upload would start with the keep-alive
+            # connections s3proxy has meanwhile closed as idle, and the first request on one fails the attempt
+            # (seen: "creating the multipart upload: the server closed the connection before answering")
+            parallel, part_mb = S3_LATENCY_CONFIGS[name]
+            events = Events()
+            app = Nglive(work, {"nglive.transcode.mode": "NONE", "nglive.upload.target": "s3",
+                                "nglive.upload.s3.endpoint": endpoint, "nglive.upload.s3.bucket": "live",
+                                "nglive.upload.s3.access-key": "nglive-access",
+                                "nglive.upload.s3.secret-key": "nglive-secret-key",
+                                "nglive.upload.s3.part-size": f"{part_mb}MB", "nglive.upload.s3.parallel": str(parallel),
+                                "nglive.notify.urls": events.url(["UpStarted", "UpEnded", "UpError"])}, jvm=["-Xmx128m"])
+            apps[name] = (app, events)
+            try:
+                app.start()
+                (app.dir / "works" / "23058-3号直播间").mkdir()
+                relative = f"23058-3号直播间/{NAME.replace('.flv', f'-lat-{run}.flv')}"
+                os.link(source, app.dir / "works" / relative)
+                os.sync()
+                seconds, rss = timed_upload(app, events, relative)
+                times[name].append(seconds)
+                heap.append(rss)
+            finally:
+                app.stop()
+                events.close()
+                del apps[name]
+
+        def by_boto3(run):
+            os.sync()
+            out = subprocess.run(["/usr/bin/python3", "-c", BOTO3_PUT, endpoint, "nglive-access", "nglive-secret-key",
+                                  str(source), f"boto3-put-{run}.flv"], check=True, capture_output=True, text=True)
+            times["boto3_put"].append(float(out.stdout.strip().splitlines()[-1]))
+
+        order = [*S3_LATENCY_CONFIGS, "boto3_put"]
+        for run in range(runs):
+            for name in order[run % len(order):] + order[:run % len(order)]:
+                by_boto3(run) if name == "boto3_put" else by_nglive(name, run)
+                shutil.rmtree(store / "live", ignore_errors=True)
+                (store / "live").mkdir()
+                print(f"    run {run} {name}: {times[name][-1]:.1f} s", flush=True)
+    finally:
+        for app, events in apps.values():
+            app.stop()
+            events.close()
+        if server:
+            server.stdin.close()
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        if line:
+            line.stdin.close()
+            line.wait(10)
+        link_down()
+        source.unlink(missing_ok=True)
+    mb = size / 1024 / 1024
+    rate = {name: mb / median(ts) for name, ts in times.items()}
+    return {"size_mb": round(mb), "link": how, "rtt_ms": round(rtt, 1), "part_mb": S3_PART_MB,
+            **{f"link_tcp_{streams}_mb_s": round(median(r), 1) for streams, r in link.items()},
+            **{f"{name}_mb_s": round(r, 2) for name, r in rate.items()},
+            "ratio": rate["parallel4"] / rate["single"], "ratio8": rate["parallel8"] / rate["single"],
+            "ratio_vs_boto3_put": rate["parallel4"] / rate["boto3_put"],
+            "all_s": {name: [round(t, 2) for t in ts] for name, ts in times.items()},
+            "rss_peak_mb": max(heap), "xmx": "128m", "runs": runs}
+
+
 WRK_THREADS = 2
 
 
@@ -829,7 +1094,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small inputs and few runs (under 5 minutes)")
     parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws,cluster,"
-                                       "dash,dash-central,danmaku,s3")
+                                       "dash,dash-central,danmaku,s3,s3-latency")
     args = parser.parse_args()
     quick = args.quick
     only = set(args.only.split(",")) if args.only else None
@@ -861,6 +1126,7 @@ def main():
             ("dash-central", lambda: dashboard_central(work, quick)),
             ("danmaku", lambda: danmaku(work, quick)),
             ("s3", lambda: s3(work, quick)),
+            ("s3-latency", lambda: s3_latency(work, quick)),
         ]
         for name, step in steps:
             if not want(name.split("_")[0]):
@@ -962,6 +1228,13 @@ GOALS = [
     ("s3", "upload to s3proxy, multipart, throughput vs boto3",
      lambda r: f"{r['ratio']:.3f} ({r['nglive_mb_s']:.0f} vs {r['baseline_mb_s']:.0f} MB/s; RSS {r['rss_peak_mb']:.0f} MB, "
                f"-Xmx128m)", "ratio ≥ 0.9", lambda r: r["ratio"] >= 0.9),
+    ("s3-latency", "s3, link with added latency: 4 parallel parts vs one PUT",
+     lambda r: r["skipped"] if "skipped" in r else f"{r['ratio']:.2f}× ({r['parallel4_mb_s']:.1f} vs "
+               f"{r['single_mb_s']:.1f} MB/s, RTT {r['rtt_ms']:.0f} ms; 8 parts {r['ratio8']:.2f}×)", "≥ 3×",
+     lambda r: "skipped" not in r and r["ratio"] >= 3),
+    ("s3-latency", "the same link without S3: TCP, 1 vs 4 vs 8 streams",
+     lambda r: r["skipped"] if "skipped" in r else f"{r['link_tcp_1_mb_s']:.0f} vs {r['link_tcp_4_mb_s']:.0f} vs "
+               f"{r['link_tcp_8_mb_s']:.0f} MB/s", "(for the record)", lambda r: True),
 ]
 
 
