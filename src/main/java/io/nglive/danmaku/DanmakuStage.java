@@ -58,8 +58,8 @@ public final class DanmakuStage {
             return;
         }
         Path xml = Path.of(source.get().path());
-        Path ass = roots.out().resolve(roots.base(xml) + (output.equals(Artifacts.ASS) ? "" : "." + output) + ".ass");
-        String step = output.equals(Artifacts.ASS) ? runner.stage() : runner.stage() + ':' + output;
+        Path ass = roots.output(xml, output, Artifacts.ASS, ".ass");
+        String step = StageRunner.step(runner.stage(), output, Artifacts.ASS);
         try {
             convert(exchange, new StageRunner.Run(step, xml.toString(), output), xml, ass, jobId);
         } catch (DanmakuFailed failed) {

@@ -21,8 +21,17 @@ public record FileRoots(Path works, Path out) {
         return names.toString();
     }
 
+    /**
+     * Where a stage puts the artifact it makes from {@code input}: the out path, the input's relative path without its
+     * extension, then {@code extension} ({@code .mp4}); an artifact named otherwise than the stage's {@code usual} one
+     * puts its name before the extension, so that two outputs of one job do not meet.
+     */
+    public Path output(Path input, String artifact, String usual, String extension) {
+        return out.resolve(base(input) + (artifact.equals(usual) ? "" : "." + artifact) + extension);
+    }
+
     /** {@link #relative} without the file's extension: what a file made from it is named, with its own extension. */
-    public String base(Path file) {
+    private String base(Path file) {
         String relative = relative(file);
         int dot = relative.lastIndexOf('.');
         return dot > relative.lastIndexOf('/') ? relative.substring(0, dot) : relative;

@@ -52,6 +52,15 @@ public final class StageRunner {
     private final Duration progressInterval;
     private final PipelineMetrics.StageMeters meters;
 
+    /**
+     * The journal's name of a step of {@code stage} for {@code variant} (the artifact it writes, the target it sends
+     * to): the stage's own name for its usual one, so that journals from before the variants stay valid, and
+     * {@code stage:variant} for any other.
+     */
+    public static String step(String stage, String variant, String usual) {
+        return variant.equals(usual) ? stage : stage + ':' + variant;
+    }
+
     public StageRunner(String stage, StageEvents names, StageSlots slots, JobJournal journal, EventLog events,
                        Duration progressInterval, PipelineMetrics metrics) {
         this.stage = stage;

@@ -47,9 +47,8 @@ public final class CoverStage {
             return;
         }
         Path input = Path.of(video.get().path());
-        Path jpeg = roots.out().resolve(roots.base(input)
-                + (output.equals(Artifacts.COVER) ? "" : "." + output) + ".jpg");
-        String step = output.equals(Artifacts.COVER) ? runner.stage() : runner.stage() + ':' + output;
+        Path jpeg = roots.output(input, output, Artifacts.COVER, ".jpg");
+        String step = StageRunner.step(runner.stage(), output, Artifacts.COVER);
         try {
             runner.run(exchange, new StageRunner.Run(step, input.toString(), output),
                     Map.of("input", roots.relative(input), "at", at), (work, progress) -> {

@@ -61,7 +61,7 @@ public final class Transcoder {
             LOG.debug("job {} has no '{}' to transcode; the transcode to '{}' is passed over", jobId, reads, output);
             return;
         }
-        String step = output.equals(Artifacts.MP4) ? runner.stage() : runner.stage() + ':' + output;
+        String step = StageRunner.step(runner.stage(), output, Artifacts.MP4);
         ffmpeg(exchange, step, Path.of(source.get().path()), output, run, null,
                 Map.of("mode", run.mode().name()));
     }
@@ -87,14 +87,14 @@ public final class Transcoder {
         TranscodeSettings run = settings.mode() == TranscodeMode.COPY || settings.mode() == TranscodeMode.NONE
                 ? settings.withMode(TranscodeMode.CRF.name()) : settings;
         Path assFile = Path.of(ass.get().path());
-        ffmpeg(exchange, output.equals(Artifacts.BURNT) ? "burn" : "burn:" + output, Path.of(video.get().path()), output, run,
+        ffmpeg(exchange, StageRunner.step("burn", output, Artifacts.BURNT), Path.of(video.get().path()), output, run,
                 assFile, Map.of("mode", run.mode().name(), "subtitles", roots.relative(assFile)));
     }
 
     /** One ffmpeg run of a step: {@code input} to the artifact {@code output}, with {@code subtitles} burnt in if not null. */
     private void ffmpeg(Exchange exchange, String step, Path input, String output, TranscodeSettings run,
                         Path subtitles, Map<String, Object> fields) throws StageFailure {
-        Path out = outputFor(input, output);
+        Path out = roots.output(input, output, Artifacts.MP4, ".mp4");
         runner.run(exchange, new StageRunner.Run(step, input.toString(), output), fields, (work, progress) -> {
             if (!Files.isRegularFile(input)) {
                 throw new TranscodeFailed("the recording does not exist: " + input);
@@ -147,15 +147,6 @@ public final class Transcoder {
         }
         return new OutOfSpace("no space left on the device of " + output.getParent() + " (" + free + "); the part "
                 + "written is removed and the recording kept: " + reason, cause);
-    }
-
-    /**
-     * {@code out-path} + the file's path relative to the works path (or the out path), with {@code .mp4}, or
-     * {@code .<artifact>.mp4} for an artifact other than {@code mp4}.
-     */
-    Path outputFor(Path input, String artifact) {
-        String base = roots.base(input);
-        return roots.out().resolve(base + (artifact.equals(Artifacts.MP4) ? "" : "." + artifact) + ".mp4");
     }
 
     static void move(Path from, Path to) throws IOException {

@@ -70,7 +70,7 @@ public final class Uploader {
         }
         Path file = Path.of(found.get().path());
         String relative = roots.relative(file);
-        String step = to.equals(UploadSettings.DEFAULT) ? runner.stage() : runner.stage() + ':' + to;
+        String step = StageRunner.step(runner.stage(), to, UploadSettings.DEFAULT);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("input", relative);
         fields.put("artifact", found.get().name());
