@@ -660,7 +660,7 @@ def s3_latency(work, quick):
             for streams in link:
                 link[streams].append(link_tcp_mb_s(streams))
         server = subprocess.Popen(["ip", "netns", "exec", NETNS, "java", "-Xmx1536m", "-cp", classpath,
-                                   str(ROOT / "bench" / "S3NetServe.java"), str(store), NS_IP],
+                                   str(ROOT / "bench" / "S3Serve.java"), str(store), NS_IP],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                   env=ENV)
         port = int(next(l for l in server.stdout if l.startswith("PORT ")).split()[1])

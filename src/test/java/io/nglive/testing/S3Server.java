@@ -17,7 +17,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3 server on 127.0.0.1 for tests: s3proxy over jclouds' filesystem store in {@code dir}, with one bucket,
+ * A real S3 server on 127.0.0.1 (or another address) for tests and the benchmarks: s3proxy over jclouds' filesystem store in {@code dir}, with one bucket,
  * {@link #BUCKET}, and the credentials {@link #ACCESS_KEY} / {@link #SECRET_KEY}. {@link #client()} is a plain SDK
  * client for the test's own look at the bucket.
  */
@@ -31,16 +31,22 @@ public final class S3Server implements AutoCloseable {
     private final S3Proxy proxy;
     private final S3Client client;
 
-    private S3Server(Path dir) throws Exception {
+    private final String address;
+
+    private S3Server(Path dir, String address) throws Exception {
+        this.address = address;
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", dir.toString());
         store = ContextBuilder.newBuilder("filesystem").credentials("identity", "credential").overrides(properties)
                 .build(BlobStoreContext.class);
         proxy = S3Proxy.builder()
                 .blobStore(store.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://" + address + ":0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .ignoreUnknownHeaders(true)
+                // s3proxy reads a request signed whole (SigV4, not aws-chunked) into memory to check its hash and
+                // refuses one over 128 MB by default: the latency bench's single PutObject is a whole 256 MB file
+                .v4MaxNonChunkedRequestSize(1L << 30)
                 .build();
         proxy.start();
         long deadline = System.nanoTime() + 30_000_000_000L;
@@ -61,17 +67,22 @@ public final class S3Server implements AutoCloseable {
         client.createBucket(b -> b.bucket(BUCKET));
     }
 
-    /** Started, with the bucket made; its objects are files under {@code dir}. */
+    /** Started on 127.0.0.1, with the bucket made; its objects are files under {@code dir}. */
     public static S3Server start(Path dir) {
+        return start(dir, "127.0.0.1");
+    }
+
+    /** The same, listening on {@code address} (the benchmark's network namespace). */
+    public static S3Server start(Path dir, String address) {
         try {
-            return new S3Server(dir);
+            return new S3Server(dir, address);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start s3proxy", e);
         }
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + proxy.getPort());
+        return URI.create("http://" + address + ":" + proxy.getPort());
     }
 
     public int port() {
