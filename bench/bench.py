@@ -466,7 +466,7 @@ def s3(work, quick):
     mb = size / 1024 / 1024
     return {"size_mb": round(mb), "nglive_mb_s": mb / median(nglive_times), "baseline_mb_s": mb / median(boto3_times),
             "ratio": median(boto3_times) / median(nglive_times), "rss_peak_mb": max(heap), "xmx": "128m",
-            "part_mb": S3_PART_MB, "parallel": S3_PARALLEL, "runs": runs}
+            "part_mb": link_part_mb, "parallel": S3_PARALLEL, "runs": runs}
 
 
 # s3-latency: the same file, parallel parts against a single PUT stream, over a link with added latency
@@ -475,20 +475,33 @@ LINK_HOST, LINK_NS = "nglb-host", "nglb-ns"        # veth (netem) or tun (bench'
 HOST_IP, NS_IP = "10.231.0.1", "10.231.0.2"
 # 50 ms added round trip: 25 ms host → namespace, 25 ms back (BENCH_DELAY_MS=50 for 50 ms each way)
 DELAY_EACH_WAY_MS = int(os.environ.get("BENCH_DELAY_MS", "25"))
-TUN_MTU = 9000
+# Two links of that round trip. "clean": no loss, MTU 9000 (so the delay line's CPU stays small), one TCP stream
+# limited only by the kernels' windows. "lossy": the long path most users upload over (a home line in China to
+# object storage abroad): the same delay, Internet MTU 1500 and BENCH_LOSS_PERCENT (0.1 %) of packets lost each
+# way, where one TCP stream is held back by its congestion window. The file is smaller there (the link is slower).
+# On the lossy link the senders' congestion control is CUBIC, Linux's default and Windows' (this VM runs BBR, which
+# hardly slows down for random loss and is not what a NAS or a home server runs); it is set for the profile's run
+# and put back after (net.ipv4.tcp_congestion_control; BENCH_LOSSY_CC to choose another).
+LINKS = {   # name: (MTU, loss each way in percent, congestion control or None for the host's, file in MB, file with
+            #        --quick, part in MB, MB for the TCP-only test)
+    "clean": (9000, 0.0, None, 256, 128, S3_PART_MB, 128),
+    "lossy": (1500, float(os.environ.get("BENCH_LOSS_PERCENT", "0.1")), os.environ.get("BENCH_LOSSY_CC", "cubic"),
+              96, 48, 8, 32),
+}
+CONGESTION_CONTROL = Path("/proc/sys/net/ipv4/tcp_congestion_control")
 
 # A delay line between two tun devices, for kernels without sch_netem: every IP packet read from one is written to
-# the other DELAY ms later, in order. Packet level, so each TCP connection's window, slow start and ACK clock are the
+# the other DELAY ms later, in order, except a random LOSS percent of them. Packet level, so each TCP connection's window, slow start and ACK clock are the
 # kernel's own, as over netem. Exits (and the devices, not persistent, vanish) when its standard input closes.
 DELAY_LINE = r"""
-import collections, fcntl, os, select, struct, sys, time
+import collections, fcntl, os, random, select, struct, sys, time
 TUNSETIFF, IFF_TUN, IFF_NO_PI = 0x400454ca, 0x0001, 0x1000
 def tun(name):
     fd = os.open("/dev/net/tun", os.O_RDWR | os.O_NONBLOCK)
     fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), IFF_TUN | IFF_NO_PI))
     return fd
 a, b = tun(sys.argv[1]), tun(sys.argv[2])
-delay = float(sys.argv[3]) / 1000
+delay, loss = float(sys.argv[3]) / 1000, float(sys.argv[4]) / 100
 stdin = sys.stdin.fileno()
 queues = {a: collections.deque(), b: collections.deque()}
 other = {a: b, b: a}
@@ -511,9 +524,11 @@ while True:
         at = time.monotonic() + delay
         for _ in range(256):
             try:
-                queues[fd].append((at, os.read(fd, 65536)))
+                packet = os.read(fd, 65536)
             except BlockingIOError:
                 break
+            if random.random() >= loss:
+                queues[fd].append((at, packet))
 """
 
 
@@ -528,36 +543,39 @@ def link_down():
     sh("ip", "link", "del", LINK_HOST, check=False)
 
 
-def link_up():
-    """The namespace and a link to it with DELAY_EACH_WAY_MS each way: a veth pair with `tc netem` on both ends, or,
-    where the kernel has no sch_netem, two tun devices joined by DELAY_LINE. Returns (how, the delay line's process or
-    None)."""
+def link_up(mtu, loss):
+    """The namespace and a link to it with DELAY_EACH_WAY_MS each way, `loss` percent of packets lost each way, MTU
+    `mtu`: a veth pair with `tc netem` on both ends, or, where the kernel has no sch_netem, two tun devices joined by
+    DELAY_LINE. Returns (how, the delay line's process or None)."""
     link_down()
     sh("ip", "netns", "add", NETNS)
     sh("ip", "link", "set", "lo", "up", ns=True)
     sh("ip", "link", "add", LINK_HOST, "type", "veth", "peer", "name", LINK_NS)
     sh("ip", "link", "set", LINK_NS, "netns", NETNS)
-    netem = ["tc", "qdisc", "add", "dev", None, "root", "netem", "delay", f"{DELAY_EACH_WAY_MS}ms", "limit", "100000"]
+    netem = ["tc", "qdisc", "add", "dev", None, "root", "netem", "delay", f"{DELAY_EACH_WAY_MS}ms", "loss", f"{loss}%",
+             "limit", "100000"]
     if sh(*[LINK_HOST if a is None else a for a in netem], check=False).returncode == 0:
         sh(*[LINK_NS if a is None else a for a in netem], ns=True)
+        sh("ip", "link", "set", LINK_HOST, "mtu", str(mtu))
+        sh("ip", "link", "set", LINK_NS, "mtu", str(mtu), ns=True)
         sh("ip", "addr", "add", f"{HOST_IP}/24", "dev", LINK_HOST)
         sh("ip", "link", "set", LINK_HOST, "up")
         sh("ip", "addr", "add", f"{NS_IP}/24", "dev", LINK_NS, ns=True)
         sh("ip", "link", "set", LINK_NS, "up", ns=True)
-        return f"veth, tc netem delay {DELAY_EACH_WAY_MS}ms on both ends", None
+        return f"veth, tc netem delay {DELAY_EACH_WAY_MS}ms loss {loss}% on both ends, MTU {mtu}", None
     # no sch_netem in this kernel (CONFIG_NET_SCH_NETEM unset, as in some VMs): a userspace delay line
     sh("ip", "link", "del", LINK_HOST)
-    line = subprocess.Popen(["/usr/bin/python3", "-c", DELAY_LINE, LINK_HOST, LINK_NS, str(DELAY_EACH_WAY_MS)],
+    line = subprocess.Popen(["/usr/bin/python3", "-c", DELAY_LINE, LINK_HOST, LINK_NS, str(DELAY_EACH_WAY_MS), str(loss)],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     if line.stdout.readline().strip() != "READY":
         raise RuntimeError("the delay line did not start")
     sh("ip", "link", "set", LINK_NS, "netns", NETNS)
     for dev, me, peer, ns in ((LINK_HOST, HOST_IP, NS_IP, False), (LINK_NS, NS_IP, HOST_IP, True)):
-        sh("ip", "link", "set", dev, "mtu", str(TUN_MTU), "txqueuelen", "10000", ns=ns)
+        sh("ip", "link", "set", dev, "mtu", str(mtu), "txqueuelen", "10000", ns=ns)
         sh("ip", "addr", "add", me, "peer", peer, "dev", dev, ns=ns)
         sh("ip", "link", "set", dev, "up", ns=ns)
-    return (f"tun pair, a userspace delay line of {DELAY_EACH_WAY_MS} ms each way (this kernel has no sch_netem), "
-            f"MTU {TUN_MTU}"), line
+    return (f"tun pair, a userspace delay line of {DELAY_EACH_WAY_MS} ms each way, {loss}% lost each way (this kernel "
+            f"has no sch_netem), MTU {mtu}"), line
 
 
 def connect_rtt_ms(port):
@@ -584,7 +602,7 @@ while True:
 """
 
 
-def link_tcp_mb_s(streams, mb=128):
+def link_tcp_mb_s(streams, mb):
     """The link alone, without S3: `mb` MB of bytes from the host to a sink in the namespace over `streams` TCP
     connections at once (the kernels' own windows, as for the uploads), in MB/s."""
     sink = subprocess.Popen(["ip", "netns", "exec", NETNS, "/usr/bin/python3", "-c", TCP_SINK, NS_IP],
@@ -624,24 +642,26 @@ with open(path, "rb") as f:
 print(time.monotonic() - t0)
 """
 
-S3_LATENCY_CONFIGS = {   # name: (parallel, part size in MB; larger than the file: one PutObject)
-    "parallel4": (4, S3_PART_MB),
-    "parallel8": (8, S3_PART_MB),
+S3_LATENCY_CONFIGS = {   # name: (parallel, part size in MB; None: the link's; larger than the file: one PutObject)
+    "parallel4": (4, None),
+    "parallel8": (8, None),
     "single": (1, 1024),
 }
 
 
-def s3_latency(work, quick):
-    """The same file to s3proxy in a network namespace behind DELAY_EACH_WAY_MS each way: nglive's s3 target with
-    4 and with 8 parts of S3_PART_MB at once, against nglive with parallel=1 and a part size larger than the file (one
-    PutObject: a single PUT stream through the same client) and, for the record, boto3's put_object (one PUT too).
-    The order rotates from run to run; medians."""
+def s3_latency(work, quick, link_name):
+    """The same file to s3proxy in a network namespace behind DELAY_EACH_WAY_MS each way over LINKS[link_name]:
+    nglive's s3 target with 4 and with 8 parts (of the link's part size) at once, against nglive with parallel=1 and a part size
+    larger than the file (one PutObject: a single PUT stream through the same client) and, for the record, boto3's
+    put_object (one PUT too). The order rotates from run to run; medians."""
     if os.geteuid() != 0:
         return {"skipped": "needs root (a network namespace and its link)"}
     missing = [tool for tool in ("ip", "tc") if not shutil.which(tool)]
     if missing:
         return {"skipped": f"needs {' and '.join(missing)} (iproute2)"}
-    size = (128 if quick else 256) << 20
+    mtu, loss, cc, file_mb, quick_file_mb, link_part_mb, tcp_mb = LINKS[link_name]
+    host_cc = CONGESTION_CONTROL.read_text().strip()
+    size = (quick_file_mb if quick else file_mb) << 20
     source = work / "s3-latency-source.flv"
     with open(source, "wb") as f:
         for _ in range(size >> 20):
@@ -654,11 +674,13 @@ def s3_latency(work, quick):
     heap = []
     runs = 2 if quick else 3
     try:
-        how, line = link_up()
+        if cc:
+            CONGESTION_CONTROL.write_text(cc)
+        how, line = link_up(mtu, loss)
         link = {streams: [] for streams in (1, 4, 8)}
         for _ in range(2):
             for streams in link:
-                link[streams].append(link_tcp_mb_s(streams))
+                link[streams].append(link_tcp_mb_s(streams, tcp_mb))
         server = subprocess.Popen(["ip", "netns", "exec", NETNS, "java", "-Xmx1536m", "-cp", classpath,
                                    str(ROOT / "bench" / "S3Serve.java"), str(store), NS_IP],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -669,10 +691,9 @@ def s3_latency(work, quick):
         rtt = connect_rtt_ms(port)
 
         def by_nglive(name, run):
-            # an nglive of its own for each upload: one kept from an earlier upload would start with the keep-alive
-            # connections s3proxy has meanwhile closed as idle, and the first request on one fails the attempt
-            # (seen: "creating the multipart upload: the server closed the connection before answering")
-            parallel, part_mb = S3_LATENCY_CONFIGS[name]
+            # an nglive of its own for each upload, so that each starts alike: no warm JIT, no connection kept alive
+            parallel, config_part_mb = S3_LATENCY_CONFIGS[name]
+            part_mb = config_part_mb or link_part_mb
             events = Events()
             app = Nglive(work, {"nglive.transcode.mode": "NONE", "nglive.upload.target": "s3",
                                 "nglive.upload.s3.endpoint": endpoint, "nglive.upload.s3.bucket": "live",
@@ -722,10 +743,13 @@ def s3_latency(work, quick):
             line.stdin.close()
             line.wait(10)
         link_down()
+        CONGESTION_CONTROL.write_text(host_cc)
         source.unlink(missing_ok=True)
     mb = size / 1024 / 1024
     rate = {name: mb / median(ts) for name, ts in times.items()}
-    return {"size_mb": round(mb), "link": how, "rtt_ms": round(rtt, 1), "part_mb": S3_PART_MB,
+    return {"size_mb": round(mb), "link": how, "loss_percent": loss, "mtu": mtu, "congestion_control": cc or host_cc,
+            "rtt_ms": round(rtt, 1),
+            "part_mb": link_part_mb,
             **{f"link_tcp_{streams}_mb_s": round(median(r), 1) for streams, r in link.items()},
             **{f"{name}_mb_s": round(r, 2) for name, r in rate.items()},
             "ratio": rate["parallel4"] / rate["single"], "ratio8": rate["parallel8"] / rate["single"],
@@ -1126,7 +1150,8 @@ def main():
             ("dash-central", lambda: dashboard_central(work, quick)),
             ("danmaku", lambda: danmaku(work, quick)),
             ("s3", lambda: s3(work, quick)),
-            ("s3-latency", lambda: s3_latency(work, quick)),
+            ("s3-latency", lambda: s3_latency(work, quick, "clean")),
+            ("s3-latency_lossy", lambda: s3_latency(work, quick, "lossy")),
         ]
         for name, step in steps:
             if not want(name.split("_")[0]):
@@ -1235,6 +1260,13 @@ GOALS = [
     ("s3-latency", "the same link without S3: TCP, 1 vs 4 vs 8 streams",
      lambda r: r["skipped"] if "skipped" in r else f"{r['link_tcp_1_mb_s']:.0f} vs {r['link_tcp_4_mb_s']:.0f} vs "
                f"{r['link_tcp_8_mb_s']:.0f} MB/s", "(for the record)", lambda r: True),
+    ("s3-latency_lossy", "s3, the same link losing 0.1 % each way, MTU 1500: 4 parts vs one PUT",
+     lambda r: r["skipped"] if "skipped" in r else f"{r['ratio']:.2f}× ({r['parallel4_mb_s']:.1f} vs "
+               f"{r['single_mb_s']:.1f} MB/s, RTT {r['rtt_ms']:.0f} ms; 8 parts {r['ratio8']:.2f}×)", "≥ 3×",
+     lambda r: "skipped" not in r and r["ratio"] >= 3),
+    ("s3-latency_lossy", "the lossy link without S3: TCP, 1 vs 4 vs 8 streams",
+     lambda r: r["skipped"] if "skipped" in r else f"{r['link_tcp_1_mb_s']:.1f} vs {r['link_tcp_4_mb_s']:.1f} vs "
+               f"{r['link_tcp_8_mb_s']:.1f} MB/s", "(for the record)", lambda r: True),
 ]
 
 

@@ -74,6 +74,12 @@ public final class S3Target implements UploadTarget, AutoCloseable {
     private static final Pattern MULTIPART_ETAG = Pattern.compile("\"?[0-9a-fA-F]+-(\\d+)\"?");
     /** A connection that moves no byte for this long is dead (a NAT forgot it, the server hangs). */
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * A kept-alive connection idle this long is not used again but closed. Between two uploads a home router's NAT
+     * or the server (S3 after about 20 s) may have dropped it without a word the client can see; a request sent on
+     * it is lost and fails the attempt (no answer, or none for {@link #SOCKET_TIMEOUT}).
+     */
+    static final Duration CONNECTION_MAX_IDLE = Duration.ofSeconds(10);
 
     private final S3Settings settings;
     private final S3Uploads journal;
@@ -84,9 +90,14 @@ public final class S3Target implements UploadTarget, AutoCloseable {
 
     /** @param timeout longest one request may take (a part, or a whole file below the part size) */
     public S3Target(S3Settings settings, Duration timeout, S3Uploads journal) {
+        this(settings, timeout, journal, CONNECTION_MAX_IDLE);
+    }
+
+    /** @param connectionMaxIdle a kept-alive connection idle for longer is closed, not used again */
+    S3Target(S3Settings settings, Duration timeout, S3Uploads journal, Duration connectionMaxIdle) {
         this.settings = settings;
         this.journal = journal;
-        this.client = client(settings, timeout);
+        this.client = client(settings, timeout, connectionMaxIdle);
         this.timeout = timeout;
         URI endpoint = settings.endpoint() != null ? settings.endpoint()
                 : URI.create("https://s3." + settings.region() + ".amazonaws.com");
@@ -98,7 +109,7 @@ public final class S3Target implements UploadTarget, AutoCloseable {
                 : endpoint.getScheme() + "://" + settings.bucket() + "." + authority + path + "/";
     }
 
-    private static S3Client client(S3Settings settings, Duration timeout) {
+    private static S3Client client(S3Settings settings, Duration timeout, Duration connectionMaxIdle) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(
@@ -115,6 +126,7 @@ public final class S3Target implements UploadTarget, AutoCloseable {
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(settings.parallel() + 2)
                         .socketTimeout(SOCKET_TIMEOUT)
+                        .connectionMaxIdleTime(connectionMaxIdle)
                         .connectionTimeout(Duration.ofSeconds(30)));
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());

@@ -2,6 +2,7 @@ package io.nglive.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +24,7 @@ import io.nglive.journal.Database;
 import io.nglive.journal.JournalAccess;
 import io.nglive.pipeline.ProgressListener;
 import io.nglive.pipeline.StageInterrupted;
+import io.nglive.testing.ForgetfulNat;
 import io.nglive.testing.S3Link;
 import io.nglive.testing.S3Server;
 import io.nglive.testing.TestMedia;
@@ -207,6 +209,27 @@ class S3TargetTest {
         long sent = link.bodyBytes();
         Thread.sleep(1500);
         assertThat(link.bodyBytes()).as("no part goes on after the interruption").isLessThan(sent + 256 * 1024);
+    }
+
+    @Test
+    void aConnectionIdleLongerThanTheMaximumIsNotUsedAgainSoANatThatForgotItLosesNoRequest() throws Exception {
+        Duration maxIdle = Duration.ofMillis(500);
+        Path small = file("small.flv", 1000);
+        try (ForgetfulNat nat = ForgetfulNat.to(server.endpoint(), maxIdle.multipliedBy(4));
+             S3Target behindNat = new S3Target(new S3Settings(nat.endpoint(), "us-east-1", S3Server.BUCKET,
+                     S3Server.ACCESS_KEY, S3Server.SECRET_KEY, "rec/", true, PART, 2), Duration.ofMinutes(5), journal,
+                     maxIdle)) {
+            behindNat.upload(small, "a.flv", ProgressListener.NONE);
+            behindNat.upload(small, "b.flv", ProgressListener.NONE);
+            assertThat(nat.connections()).as("a connection in use is kept alive").isEqualTo(1);
+
+            Thread.sleep(maxIdle.multipliedBy(6).toMillis());   // the NAT has forgotten the connection by now
+
+            assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> behindNat.upload(small, "c.flv", ProgressListener.NONE));
+            assertThat(server.object("rec/c.flv")).isEqualTo(Files.readAllBytes(small));
+            assertThat(nat.connections()).as("the idle connection was closed, a new one opened").isEqualTo(2);
+        }
     }
 
     private Path file(String name, long size) {
