@@ -666,7 +666,7 @@ def s3_latency(work, quick, link_name):
     with open(source, "wb") as f:
         for _ in range(size >> 20):
             f.write(os.urandom(1 << 20))
-    store = work / "s3-latency-store"
+    store = work / f"s3-latency-store-{link_name}"   # a fresh bucket for each link
     store.mkdir(exist_ok=True)
     classpath = f"{ROOT / 'target' / 'test-classes'}:{test_classpath(work)}"
     server, line, apps = None, None, {}

@@ -12,9 +12,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
+import io.nglive.cluster.ClusterSettings;
+import io.nglive.cluster.Leadership;
+import io.nglive.cluster.StandbyServer;
+import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -22,6 +31,11 @@ import sun.misc.Signal;
  * configuration ends the start with one line that names the property, before anything is opened.
  */
 final class Startup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Startup.class);
+    /** How long a central instance waits for the election's first answer before it stands by. */
+    private static final Duration FIRST_ROUND = Duration.ofSeconds(5);
+    private static final Duration UNTIL_STOPPED = Duration.ofDays(365L * 100);
 
     private Startup() {
     }
@@ -32,23 +46,106 @@ final class Startup {
             checked.problems().forEach(problem -> System.err.println("nglive: " + problem));
             return 2;
         }
-        Main main = mains.apply(checked.role());
         serverSettingsFromEnvironment(System.getenv(), System.getProperties());
+        Stopping stopping = new Stopping();
         // replacing the JVM's default handlers turns the signal into a graceful stop instead of an exit with 143;
         // Camel's own shutdown hook is off (Nglive), so a failed start does not claim a SIGTERM
         for (String signal : new String[] {"TERM", "INT", "HUP"}) {
             try {
-                Signal.handle(new Signal(signal), s -> main.completed());
+                Signal.handle(new Signal(signal), s -> stopping.stop());
             } catch (IllegalArgumentException unsupportedOnThisPlatform) {
                 // Camel's own shutdown hook still stops everything, only the exit code differs
             }
         }
         try {
-            return main.run(args);
+            return checked.role() == Role.CENTRAL ? runCentral(mains, args, stopping)
+                    : stopping.run(mains.apply(checked.role()), args);
         } catch (Throwable e) {
             InvalidSetting invalid = find(e, InvalidSetting.class);
             System.err.println("nglive: " + (invalid != null ? invalid.getMessage() : e.getMessage()));
             return invalid != null ? 2 : 1;
+        }
+    }
+
+    /**
+     * A central instance: it joins the election, stands by (StandbyServer on the central's port) while another
+     * instance leads, runs the central server while it leads, and stands by again if it loses the lead.
+     */
+    private static int runCentral(Function<Role, Main> mains, String[] args, Stopping stopping) throws Exception {
+        DefaultCamelContext election = new DefaultCamelContext();
+        election.getCamelContextExtension().setName("nglive-election");
+        PropertiesComponent properties = (PropertiesComponent) election.getPropertiesComponent();
+        properties.setEncoding("UTF-8");
+        properties.setLocation("file:application.properties");
+        SettingsReader settings = new SettingsReader(properties);
+        ServerSettings server = ServerSettings.read(settings);
+        ClusterSettings cluster = ClusterSettings.read(settings);
+        try (Leadership leadership = Leadership.join(election, cluster.leadership(), server.dataPath(),
+                cluster.zookeeper(), cluster.address())) {
+            stopping.also(leadership::wakeUp);
+            // the election's first round (a lock tried, ZooKeeper asked) before this instance says it stands by
+            leadership.awaitLead(stopping::requested, FIRST_ROUND);
+            while (true) {
+                if (!leadership.isLeader()) {
+                    try (StandbyServer standby = StandbyServer.start(server.host(), server.port(), leadership)) {
+                        LOG.info("standing by as {} ({} leadership): {}", leadership.address(),
+                                cluster.leadership().name().toLowerCase(Locale.ROOT),
+                                leadership.leader().map(l -> l + " leads").orElse("no leader known yet"));
+                        if (!leadership.awaitLead(stopping::requested, UNTIL_STOPPED)) {
+                            return 0;
+                        }
+                    }
+                }
+                LOG.info("{} leads the cluster", leadership.address());
+                Main main = mains.apply(Role.CENTRAL);
+                main.bind("leadership", leadership);
+                AtomicBoolean lost = new AtomicBoolean();
+                leadership.onLoss(() -> {
+                    lost.set(true);
+                    main.completed();
+                });
+                int code = stopping.run(main, args);
+                if (!lost.get() || stopping.requested()) {
+                    return code;
+                }
+                LOG.warn("{} lost the lead: its central server stopped, it stands by", leadership.address());
+            }
+        }
+    }
+
+    /** A stop asked for by a signal: it reaches the Main that runs, and anything else that waits. */
+    private static final class Stopping {
+        private volatile boolean requested;
+        private volatile Main running;
+        private final List<Runnable> also = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        void stop() {
+            requested = true;
+            Main main = running;
+            if (main != null) {
+                main.completed();
+            }
+            also.forEach(Runnable::run);
+        }
+
+        boolean requested() {
+            return requested;
+        }
+
+        void also(Runnable action) {
+            also.add(action);
+        }
+
+        int run(Main main, String[] args) throws Exception {
+            running = main;
+            if (requested) {
+                return 0;
+            }
+            try {
+                return main.run(args);
+            } finally {
+                running = null;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.nglive;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,9 +65,13 @@ public final class StartupSummary implements StartupListener {
                 + (settings.optional("camel.main.routes-reload-enabled").orElse("false").equals("true")
                         ? " (a route file edited while nglive runs is reloaded)" : ""));
         if (role == Role.CENTRAL) {
-            lines.add("  data " + server.dataPath() + "; a node silent for "
-                    + bean("clusterSettings", ClusterSettings.class).nodeTimeout().toSeconds()
-                    + " s is lost and its rooms are placed elsewhere");
+            ClusterSettings cluster = bean("clusterSettings", ClusterSettings.class);
+            lines.add("  data " + server.dataPath() + "; cluster database " + cluster.db()
+                    .map(db -> Redaction.url(db.url())).orElse("embedded") + "; a node silent for "
+                    + cluster.nodeTimeout().toSeconds() + " s is lost and its rooms are placed elsewhere");
+            lines.add("  leads as " + cluster.address() + " (" + cluster.leadership().name().toLowerCase(Locale.ROOT)
+                    + " leadership" + (cluster.zookeeper().isEmpty() ? "" : ", ZooKeeper " + cluster.zookeeper())
+                    + "); other instances stand by");
             return lines;
         }
         NodeSettings node = bean("nodeSettings", NodeSettings.class);

@@ -1,5 +1,6 @@
 package io.nglive.cluster;
 
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -19,6 +20,9 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The central server (nglive.role=central, routes/central): its database, the nodes' connections on /nodes, the
@@ -26,6 +30,8 @@ import org.apache.camel.CamelContext;
  * database.
  */
 public final class ClusterConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterConfiguration.class);
 
     /** The name the central server's own events carry; nodes' events carry their node's. */
     public static final String OUTBOX_NAME = "central";
@@ -38,11 +44,26 @@ public final class ClusterConfiguration implements CamelConfiguration {
         return ClusterSettings.read(settings);
     }
 
+    /**
+     * The embedded database, or the shared one. A leader on a shared database takes the next term and fences it: a
+     * transaction that finds a newer term stops this central server (Startup then stands by).
+     */
     @BindToRegistry(lazy = true)
-    public ClusterDatabase clusterDatabase(CamelContext camel, @BeanInject("serverSettings") ServerSettings server)
-            throws Exception {
-        ClusterDatabase database = new ClusterDatabase(server.dataPath());
+    public ClusterDatabase clusterDatabase(CamelContext camel, @BeanInject("serverSettings") ServerSettings server,
+                                           @BeanInject("clusterSettings") ClusterSettings settings) throws Exception {
+        ClusterDatabase database = settings.db()
+                .map(db -> new ClusterDatabase(db.url(), db.user(), db.password()))
+                .orElseGet(() -> new ClusterDatabase(server.dataPath()));
         camel.addService(database);
+        Leadership leadership = camel.getRegistry().lookupByNameAndType("leadership", Leadership.class);
+        if (leadership != null) {
+            OptionalLong term = OptionalLong.empty();
+            if (!database.embedded()) {
+                term = OptionalLong.of(database.fence(leadership.address(), leadership::stepDown));
+                LOG.info("{} leads with term {} of the shared database", leadership.address(), term.getAsLong());
+            }
+            HealthCheckRegistry.get(camel).register(new LeadershipHealth(leadership, term));
+        }
         return database;
     }
 

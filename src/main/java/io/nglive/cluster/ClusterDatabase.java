@@ -5,93 +5,24 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 import io.nglive.journal.DatabasePool;
+import io.nglive.journal.SchemaMigrations;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.commons.dbcp2.BasicDataSource;
 
 /**
  * The central server's database: the embedded HSQLDB file {@code <data path>/central}, or any JDBC URL (PostgreSQL,
- * where several central instances share it). Every statement here and in {@link ClusterStore} is the same text on
- * both, so the schema is created on first start whichever it is.
+ * where several central instances share it). Its schema is the SQL files under {@code db/central} (SchemaMigrations),
+ * applied as the database opens; every statement there and in {@link ClusterStore} is the same text on both.
  */
 public final class ClusterDatabase extends ServiceSupport {
 
-    private static final String[] SCHEMA = {
-        // the outbox, as the node's journal has it (io.nglive.journal.Database), so that EventLog, Cursors and
-        // OutboxRetention run on it unchanged: the central's own ordered event stream
-        "CREATE SEQUENCE IF NOT EXISTS event_seq AS BIGINT START WITH 1",
-        """
-        CREATE TABLE IF NOT EXISTS event (
-          seq BIGINT PRIMARY KEY,
-          type VARCHAR(64) NOT NULL,
-          time VARCHAR(40) NOT NULL,
-          source_id VARCHAR(128),
-          body VARCHAR(2000000) NOT NULL,
-          CONSTRAINT event_source_unique UNIQUE (source_id))
-        """,
-        "CREATE TABLE IF NOT EXISTS event_transient (id INT PRIMARY KEY, seq BIGINT NOT NULL)",
-        "INSERT INTO event_transient (id, seq) SELECT 1, 0 FROM (VALUES (0)) AS one (x) "
-                + "WHERE NOT EXISTS (SELECT id FROM event_transient WHERE id = 1)",
-        "CREATE TABLE IF NOT EXISTS installation (name VARCHAR(64) PRIMARY KEY, value VARCHAR(200) NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS consumer (name VARCHAR(1000) PRIMARY KEY, acked BIGINT NOT NULL)",
-        // every node that ever said hello; times are epoch milliseconds. last_acked is the highest node seq stored
-        """
-        CREATE TABLE IF NOT EXISTS cluster_node (
-          node_id VARCHAR(64) PRIMARY KEY,
-          name VARCHAR(200) NOT NULL,
-          capacity INT DEFAULT 0 NOT NULL,
-          labels VARCHAR(4000) DEFAULT '' NOT NULL,
-          version VARCHAR(64),
-          connected BOOLEAN DEFAULT FALSE NOT NULL,
-          first_seen BIGINT NOT NULL,
-          last_seen BIGINT NOT NULL,
-          last_acked BIGINT DEFAULT 0 NOT NULL,
-          heartbeat VARCHAR(1000000),
-          free_disk BIGINT,
-          load DOUBLE PRECISION)
-        """,
-        // the cluster's rooms (desired state) and where each is placed. epoch grows with every change of placement,
-        // so a decision taken on an older placement fails; removed = TRUE is a removal the node has not applied yet
-        """
-        CREATE TABLE IF NOT EXISTS cluster_room (
-          room_id BIGINT PRIMARY KEY,
-          auto_record BOOLEAN NOT NULL,
-          labels VARCHAR(4000) DEFAULT '' NOT NULL,
-          node_id VARCHAR(64),
-          epoch BIGINT DEFAULT 0 NOT NULL,
-          placed_at BIGINT,
-          unplaced_reason VARCHAR(1000),
-          view VARCHAR(1000000),
-          added BIGINT NOT NULL,
-          updated BIGINT NOT NULL,
-          removed BOOLEAN DEFAULT FALSE NOT NULL)
-        """,
-        "CREATE INDEX IF NOT EXISTS cluster_room_node ON cluster_room (node_id)",
-        // rooms a node gives up when its current session ends: they were placed elsewhere while it was lost
-        """
-        CREATE TABLE IF NOT EXISTS cluster_release (
-          room_id BIGINT NOT NULL,
-          node_id VARCHAR(64) NOT NULL,
-          epoch BIGINT NOT NULL,
-          PRIMARY KEY (room_id, node_id))
-        """,
-        // the jobs of every node, as their events last reported them
-        """
-        CREATE TABLE IF NOT EXISTS cluster_job (
-          node_id VARCHAR(64) NOT NULL,
-          job_id BIGINT NOT NULL,
-          room_id BIGINT,
-          status VARCHAR(16) NOT NULL,
-          file VARCHAR(4000),
-          updated BIGINT NOT NULL,
-          body VARCHAR(1000000) NOT NULL,
-          PRIMARY KEY (node_id, job_id))
-        """,
-        "CREATE INDEX IF NOT EXISTS cluster_job_status ON cluster_job (status)",
-        "CREATE INDEX IF NOT EXISTS cluster_job_updated ON cluster_job (updated)",
-    };
+    /** The schema's migrations on the class path (SchemaMigrations). */
+    static final String MIGRATIONS = "db/central";
+    private static final String WHAT = "cluster database";
 
-    private final BasicDataSource dataSource;
+    private final BasicDataSource pool;
     private final boolean embedded;
+    private volatile DataSource dataSource;
 
     /** The embedded database under {@code dataPath}; its plain tables are disk (cached) tables, not held in memory. */
     public ClusterDatabase(Path dataPath) {
@@ -106,15 +37,45 @@ public final class ClusterDatabase extends ServiceSupport {
 
     private ClusterDatabase(String url, String user, String password, boolean embedded) {
         this.embedded = embedded;
-        this.dataSource = DatabasePool.open(null, url, user, password, SCHEMA, "cluster database");
+        this.pool = DatabasePool.open(null, url, user, password, new String[0], WHAT);
+        this.dataSource = pool;
+        try {
+            SchemaMigrations.apply(pool, MIGRATIONS, WHAT);
+        } catch (RuntimeException e) {
+            try {
+                DatabasePool.close(pool, embedded);
+            } catch (java.sql.SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
+    /** The database; once {@link #fence fenced}, every transaction checks the leader's term first. */
     public DataSource dataSource() {
         return dataSource;
     }
 
+    /** Whether this is the embedded database under the data path, which no other process opens. */
+    public boolean embedded() {
+        return embedded;
+    }
+
+    /**
+     * Takes the next leader's term for {@code address}; from now on a transaction that finds a newer term (another
+     * instance took the lead) writes nothing, fails, and runs {@code onFenced}. Call it before anything uses the
+     * database.
+     *
+     * @return the term
+     */
+    public long fence(String address, Runnable onFenced) {
+        LeaderFence fence = LeaderFence.take(pool, address, onFenced);
+        dataSource = fence;
+        return fence.term();
+    }
+
     @Override
     protected void doStop() throws Exception {
-        DatabasePool.close(dataSource, embedded);
+        DatabasePool.close(pool, embedded);
     }
 }

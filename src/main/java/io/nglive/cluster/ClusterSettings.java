@@ -1,7 +1,11 @@
 package io.nglive.cluster;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 
+import io.nglive.InvalidSetting;
 import io.nglive.SettingsReader;
 
 /**
@@ -9,11 +13,61 @@ import io.nglive.SettingsReader;
  *
  * @param nodeToken   what a node must present on {@code /nodes} ({@code ?token=}); empty: nodes on this machine only
  * @param nodeTimeout a node silent this long is lost, and its rooms are placed elsewhere
+ * @param db          the shared database; empty: the embedded one under the data path
+ * @param leadership  how the instances choose their leader
+ * @param zookeeper   ZooKeeper's connect string, for {@link LeadershipKind#ZOOKEEPER}
+ * @param address     how the other instances and the nodes name this one: host:port of its HTTP server
  */
-public record ClusterSettings(String nodeToken, Duration nodeTimeout) {
+public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<Db> db, LeadershipKind leadership,
+                              String zookeeper, String address) {
+
+    /** A database the instances share: a JDBC URL and its credentials. */
+    public record Db(String url, String user, String password) {
+        @Override
+        public String toString() {
+            return "Db[url=" + url + ", user=" + user + "]";
+        }
+    }
+
+    public enum LeadershipKind {
+        /** A lock under the data path: instances on one machine, or on one shared disk. */
+        FILE,
+        /** An election in ZooKeeper: instances anywhere, sharing a database. */
+        ZOOKEEPER
+    }
 
     public static ClusterSettings read(SettingsReader settings) {
+        Optional<Db> db = settings.optional("nglive.cluster.db.url").map(url -> {
+            if (!url.startsWith("jdbc:postgresql:")) {
+                throw new InvalidSetting("nglive.cluster.db.url", url, "must be a PostgreSQL JDBC URL "
+                        + "(jdbc:postgresql://host:5432/database), or empty for the embedded database");
+            }
+            return new Db(url, settings.optional("nglive.cluster.db.user").orElse(""),
+                    settings.optional("nglive.cluster.db.password").orElse(""));
+        });
+        LeadershipKind leadership = settings.choice("nglive.cluster.leadership", LeadershipKind.class);
+        String zookeeper = settings.optional("nglive.cluster.zookeeper").orElse("");
+        if (leadership == LeadershipKind.ZOOKEEPER) {
+            if (zookeeper.isEmpty()) {
+                throw new InvalidSetting("nglive.cluster.zookeeper", "", "must name ZooKeeper's servers "
+                        + "(host:port,host:port) when nglive.cluster.leadership is zookeeper");
+            }
+            if (db.isEmpty()) {
+                throw new InvalidSetting("nglive.cluster.db.url", "", "must name a database the instances share "
+                        + "when nglive.cluster.leadership is zookeeper: each instance's embedded database is its own");
+            }
+        }
+        String address = settings.optional("nglive.cluster.address")
+                .orElseGet(() -> hostName() + ":" + settings.integer("camel.server.port", 1, 65535));
         return new ClusterSettings(settings.optional("nglive.cluster.node-token").orElse(""),
-                settings.positiveDuration("nglive.cluster.node-timeout"));
+                settings.positiveDuration("nglive.cluster.node-timeout"), db, leadership, zookeeper, address);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 }

@@ -605,7 +605,7 @@ class ClusterStoreTest {
                 assertThat(rs.getString(2)).as(rs.getString(1)).isEqualTo("CACHED");
                 tables++;
             }
-            assertThat(tables).isEqualTo(8);
+            assertThat(tables).as("8 tables, schema_version and cluster_leader").isEqualTo(10);
         }
     }
 

@@ -1,0 +1,190 @@
+package io.nglive.cluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import io.nglive.cluster.ClusterSettings.LeadershipKind;
+import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelClusterEventListener;
+import org.apache.camel.cluster.CamelClusterMember;
+import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.cluster.CamelClusterView;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which central instance leads, decided by one of Camel's cluster services (the engine under camel-master): a file
+ * lock under the data path, or an election in ZooKeeper. It runs in a CamelContext of its own, for the process's
+ * life: a standby has no central server to run it in, and the leader's central server is stopped when it loses the
+ * lead while the election goes on.
+ * <p>
+ * The leader's term, which fences a leader that lost the lead without knowing it, is {@link LeaderFence}'s.
+ */
+public final class Leadership implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
+    static final String NAMESPACE = "nglive-central";
+    /** The file lock is tried this often; a leader's heartbeat older than 3 of these is taken for dead. */
+    private static final long FILE_LOCK_INTERVAL_MILLIS = 2_000;
+    /**
+     * A leader whose ZooKeeper session has been silent this long is no longer the leader: with the time a standby
+     * takes to start the central server, a takeover after a crash stays well inside 30 s.
+     */
+    private static final int ZOOKEEPER_SESSION_MILLIS = 10_000;
+    /** Where the file leadership's leader writes its address, for the standbys to name it. */
+    static final String LEADER_FILE = "central.leader";
+
+    private final CamelContext election;
+    private final CamelClusterView view;
+    private final String address;
+    private final Path dataPath;
+    private final Object changed = new Object();
+    private final AtomicReference<Runnable> onLoss = new AtomicReference<>();
+    /** Set when this instance stepped down while the election still named it: it waits to lose the lead first. */
+    private volatile boolean mustLoseFirst;
+
+    private Leadership(CamelContext election, CamelClusterView view, String address, Path dataPath) {
+        this.election = election;
+        this.view = view;
+        this.address = address;
+        this.dataPath = dataPath;
+        view.addEventListener((CamelClusterEventListener.Leadership) (source, leader) -> leaderChanged());
+    }
+
+    /**
+     * Joins the election.
+     *
+     * @param election a CamelContext for the election alone, not started yet
+     */
+    public static Leadership join(CamelContext election, LeadershipKind kind, Path dataPath, String zookeeper,
+                                  String address) throws Exception {
+        CamelClusterService service = switch (kind) {
+            case FILE -> {
+                FileLockClusterService file = new FileLockClusterService();
+                file.setRoot(dataPath.toString());
+                file.setAcquireLockDelay(100, TimeUnit.MILLISECONDS);
+                file.setAcquireLockInterval(FILE_LOCK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                yield file;
+            }
+            case ZOOKEEPER -> {
+                ZooKeeperClusterService keeper = new ZooKeeperClusterService();
+                keeper.setNodes(zookeeper);
+                keeper.setBasePath("/nglive");
+                keeper.setSessionTimeout(ZOOKEEPER_SESSION_MILLIS);
+                keeper.setConnectTimeout(ZOOKEEPER_SESSION_MILLIS);
+                yield keeper;
+            }
+        };
+        service.setId(address);
+        election.addService(service);
+        election.start();
+        return new Leadership(election, service.getView(NAMESPACE), address, dataPath);
+    }
+
+    /** This instance's address (host:port), as the others name it. */
+    public String address() {
+        return address;
+    }
+
+    /** Whether this instance leads and may act on it (not after {@link #stepDown} until the election caught up). */
+    public boolean isLeader() {
+        return view.getLocalMember().isLeader() && !mustLoseFirst;
+    }
+
+    /** The leader's address when known: this instance's, the one ZooKeeper names, or the one the lock's holder wrote. */
+    public Optional<String> leader() {
+        if (isLeader()) {
+            return Optional.of(address);
+        }
+        Optional<String> named = view.getLeader().map(CamelClusterMember::getId).filter(id -> !id.equals(address));
+        if (named.isPresent()) {
+            return named;
+        }
+        try {
+            return Optional.of(Files.readString(dataPath.resolve(LEADER_FILE), StandardCharsets.UTF_8).strip())
+                    .filter(id -> !id.isEmpty() && !id.equals(address));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Waits until this instance leads, {@code stop} says to give up, or {@code atMost} passed; true when it leads. */
+    public boolean awaitLead(BooleanSupplier stop, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        synchronized (changed) {
+            while (!isLeader() && !stop.getAsBoolean() && System.nanoTime() - deadline < 0) {
+                changed.wait(Math.max(1, Math.min(1_000, (deadline - System.nanoTime()) / 1_000_000)));
+            }
+        }
+        if (isLeader()) {
+            writeLeaderFile();
+        }
+        return isLeader();
+    }
+
+    /** Runs {@code action} once, the next time this instance loses the lead (or at once, if it has lost it). */
+    public void onLoss(Runnable action) {
+        onLoss.set(action);
+        if (!isLeader()) {
+            lost();
+        }
+    }
+
+    /** Gives the lead up as if it were lost: another instance took a newer term while this one was paused. */
+    public void stepDown() {
+        LOG.warn("another central instance took the lead while this one was not looking: stopping this one");
+        mustLoseFirst = true;
+        lost();
+    }
+
+    /** Wakes {@link #awaitLead} up to look at its stop condition. */
+    public void wakeUp() {
+        synchronized (changed) {
+            changed.notifyAll();
+        }
+    }
+
+    private void leaderChanged() {
+        if (!view.getLocalMember().isLeader()) {
+            mustLoseFirst = false;
+        }
+        LOG.debug("leadership changed: this instance {}; leader {}", isLeader() ? "leads" : "stands by", leader());
+        if (!isLeader()) {
+            lost();
+        }
+        wakeUp();
+    }
+
+    private void lost() {
+        Runnable action = onLoss.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
+    }
+
+    private void writeLeaderFile() {
+        Path file = dataPath.resolve(LEADER_FILE);
+        try {
+            Path written = Files.writeString(dataPath.resolve(LEADER_FILE + ".new"), address + "\n",
+                    StandardCharsets.UTF_8);
+            Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("cannot write {} (standbys will not name this leader): {}", file, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        election.stop();
+    }
+}

@@ -1,0 +1,90 @@
+package io.nglive.cluster;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.apache.commons.text.StringEscapeUtils;
+
+/**
+ * What a standby central instance answers on the central server's port while another instance leads: its health
+ * ({@code /observe/health}: up, not the leader, who is), and 503 to everything else, naming the leader, so that a
+ * node tries its next central URL and a person is sent to the leader's dashboard. The JDK's own HTTP server: a
+ * standby runs no central server, and so no Camel HTTP server either.
+ */
+public final class StandbyServer implements AutoCloseable {
+
+    /** How soon a node or a script may ask again. */
+    static final int RETRY_AFTER_SECONDS = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final Leadership leadership;
+
+    private StandbyServer(HttpServer server, Leadership leadership) {
+        this.server = server;
+        this.leadership = leadership;
+    }
+
+    /** Listens on {@code host:port} (the central server's own) until closed. */
+    public static StandbyServer start(String host, int port, Leadership leadership) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 50);
+        StandbyServer standby = new StandbyServer(server, leadership);
+        server.createContext("/", standby::answer);
+        server.start();
+        return standby;
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Optional<String> leader = leadership.leader();
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/observe/health") || path.startsWith("/observe/health/")) {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("leader", false);
+                data.put("address", leadership.address());
+                data.put("leaderAddress", leader.orElse(null));
+                send(exchange, 200, "application/json", JSON.writeValueAsString(Map.of("status", "UP", "checks",
+                        List.of(Map.of("name", "leadership", "status", "UP", "data", data)))));
+                return;
+            }
+            String words = "this central server is a standby: " + leader.map(l -> l + " leads")
+                    .orElse("the leader is not known yet");
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            if (path.equals("/") || path.equals("/index.html")) {
+                String link = leader.map(StringEscapeUtils::escapeHtml4).map(l -> "<a href=\"http://" + l + "/\">" + l
+                        + "</a>").orElse("未知");
+                send(exchange, 503, "text/html; charset=utf-8", "<!doctype html><meta charset=\"utf-8\"><title>nglive "
+                        + "standby</title><p>" + StringEscapeUtils.escapeHtml4(words) + "</p><p>这是备用实例。主实例："
+                        + link + "</p>");
+                return;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", words);
+            body.put("leader", leader.orElse(null));
+            send(exchange, 503, "application/json", JSON.writeValueAsString(body));
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,2 @@
+-- a column more
+ALTER TABLE first_table ADD COLUMN extra INT DEFAULT 7;
