@@ -81,7 +81,8 @@ public final class StartupSummary implements StartupListener {
                 + bean("pipelineSettings", PipelineSettings.class).transcodeWorkers() + " at once); upload "
                 + targets());
         CentralChannelConfiguration.settings(registry)
-                .ifPresent(central -> lines.add("  central server " + Redaction.url(central.url().toString())));
+                .ifPresent(central -> lines.add(central.urls().size() == 1 ? "  central server " + central.shown()
+                        : "  central servers " + central.shown() + " (one connection, to whichever accepts the node)"));
         return lines;
     }
 

@@ -667,7 +667,7 @@ class SettingsTest {
 
         props.put("nglive.central.url", "wss://central.example:8443/node?token=hunter2");
         assertThat(settings().central).hasValueSatisfying(central -> {
-            assertThat(central.url().toString()).isEqualTo("wss://central.example:8443/node?token=hunter2");
+            assertThat(central.urls()).containsExactly(URI.create("wss://central.example:8443/node?token=hunter2"));
             assertThat(central.shown()).doesNotContain("hunter2");
             assertThat(central.retryDelay()).isEqualTo(Duration.ofSeconds(1));
             assertThat(central.retryMaxDelay()).isEqualTo(Duration.ofMinutes(1));
@@ -681,13 +681,46 @@ class SettingsTest {
         "central.example:8080/node?token=hunter2    | ws:// or wss://",
         "ws:///node?token=hunter2                   | no host",
         "ws://central.example/node?token=hunter2#x  | fragment",
-        "ws://central example/?token=hunter2        | not a URL"})
+        "ws://central.example/{node}?token=hunter2  | not a URL"})
     void aCentralUrlThatCannotWorkIsRefusedWithoutItsToken(String url, String reason) {
         props.put("nglive.central.url", url);
 
         InvalidSetting e = invalid();
 
         assertThat(e).hasMessageStartingWith("nglive.central.url=").hasMessageContaining(reason);
+        assertThat(e.getMessage()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void severalCentralUrlsAreSeparatedBySpacesAndShownWithoutTheirTokens() {
+        props.put("nglive.central.url", "wss://c1.example/nodes?token=hunter2   ws://c2.example:8100/nodes?token=hunter2");
+
+        assertThat(settings().central).hasValueSatisfying(central -> {
+            assertThat(central.urls()).containsExactly(URI.create("wss://c1.example/nodes?token=hunter2"),
+                    URI.create("ws://c2.example:8100/nodes?token=hunter2"));
+            assertThat(central.shown())
+                    .isEqualTo("wss://c1.example/nodes?token=*** ws://c2.example:8100/nodes?token=***");
+        });
+    }
+
+    @Test
+    void aBadUrlAmongSeveralIsNamedWithoutItsToken() {
+        props.put("nglive.central.url", "wss://c1.example/nodes?token=hunter2 https://c2.example/nodes?token=hunter2");
+
+        InvalidSetting e = invalid();
+
+        assertThat(e).hasMessageStartingWith("nglive.central.url=")
+                .hasMessageEndingWith(": https://c2.example/nodes?token=***: must start with ws:// or wss://");
+        assertThat(e.getMessage()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void aCentralUrlListedTwiceIsRefused() {
+        props.put("nglive.central.url", "ws://c1.example/nodes?token=hunter2 ws://C1.example:80/nodes?token=hunter2");
+
+        InvalidSetting e = invalid();
+
+        assertThat(e).hasMessageEndingWith(": ws://C1.example:80/nodes?token=***: listed twice");
         assertThat(e.getMessage()).doesNotContain("hunter2");
     }
 

@@ -1,6 +1,7 @@
 package io.nglive.central;
 
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -27,6 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.Backoff;
 import io.nglive.NodeSettings;
 import io.nglive.Redaction;
@@ -45,19 +49,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's side of the central channel (docs/protocol.md): one WebSocket that the node dials out to
- * {@code nglive.central.url}, so that a central server can reach machines behind NAT. On every connection the node
- * says hello (its name, its stable id, its version and the last seq the server acknowledged), sends every stored
- * event after that seq in order, then live events and heartbeats, and runs the server's commands.
+ * {@code nglive.central.url}, so that a central server can reach machines behind NAT; of several URLs (one central
+ * server's instances), to whichever accepts it ({@link CentralRound}). On every connection the node says hello (its
+ * name, its stable id, its version and the last seq the server acknowledged, whichever instance it was), sends every
+ * stored event after that seq in order, then live events and heartbeats, and runs the server's commands.
  *
  * <p>The outbox is the database: the node reads the next events from the {@link EventLog} only when the previous
  * frame has been written to the socket, so a slow or stalled server holds up a cursor, never memory, and what was
  * emitted while no server was there is sent when one is. Acknowledgements are stored ({@link Cursors}, consumer
  * {@value #CONSUMER}); after a reconnect everything after the last one is sent again (at least once).
  *
- * <p>The connection is kept for as long as the node runs: lost or refused, it is dialled again after a delay that
- * doubles up to {@code nglive.central.retry-max-delay}, with jitter, for ever; the delay starts over once a server
- * has acknowledged something or sent a command. A connection that stays silent (not even answering pings) for
- * {@code nglive.central.timeout} is given up. None of this ever holds up recording, transcoding or uploading.
+ * <p>The connection is kept for as long as the node runs: lost or refused, the next URL is dialled at once, and once
+ * every URL failed in a round, after a delay that doubles up to {@code nglive.central.retry-max-delay}, with jitter,
+ * for ever; the round and the delay start over once a server has acknowledged something or sent a command. A
+ * connection that stays silent (not even answering pings) for {@code nglive.central.timeout} is given up. None of
+ * this ever holds up recording, transcoding or uploading.
  *
  * <p>Every connection's state lives on one thread ({@link #loop}); the socket's callbacks hand their work to it.
  */
@@ -67,6 +73,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     public static final String CONSUMER = "central";
 
     private static final Logger LOG = LoggerFactory.getLogger(CentralChannel.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Events read from the outbox at once; the only events held in memory. */
     private static final int BATCH = 32;
     /** The longest frame accepted from the server (commands are small). */
@@ -88,6 +95,8 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     private final CentralCommands commands;
     private final HttpClient client;
     private final Backoff backoff;
+    /** Only touched on {@link #loop}. */
+    private final CentralRound round;
     private final AtomicReference<EventLog.Stored> heartbeat = new AtomicReference<>();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
@@ -101,6 +110,8 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     private volatile boolean stopping;
 
     // what /observe/health shows
+    /** The URL connected, being dialled, or last tried: redacted. */
+    private volatile String url;
     private volatile String state = "starting";
     private volatile String problem;
     /** Why the last connection ended or failed, kept while the next one is up. */
@@ -121,6 +132,8 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         this.commands = commands;
         this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
         this.backoff = new Backoff(settings.retryDelay(), settings.retryMaxDelay());
+        this.round = new CentralRound(settings.urls());
+        this.url = CentralSettings.shown(round.current());
     }
 
     @Override
@@ -162,7 +175,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     /** What {@code /observe/health} shows: the state of the connection and how far the server has received. */
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("url", settings.shown());
+        status.put("url", url);
         status.put("state", state);
         status.put("since", since.toString());
         status.put("lastAcked", acked);
@@ -198,15 +211,17 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         if (stopping) {
             return;
         }
-        Connection c = new Connection();
+        Connection c = new Connection(round.current());
         current = c;
+        url = c.shown;
         changeState("connecting", problem);
         client.newWebSocketBuilder()
                 .connectTimeout(settings.timeout())
-                .buildAsync(settings.url(), c)
+                .buildAsync(c.url, c)
                 .whenCompleteAsync((socket, failure) -> {
                     if (failure != null) {
-                        lost(c, "cannot connect: " + reason(failure));
+                        Standby standby = Standby.of(failure);
+                        lost(c, standby != null ? standby.why(round) : "cannot connect: " + reason(failure), standby);
                     }
                 }, loop);
     }
@@ -224,7 +239,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         c.frames.add(Frames.write(new Hello(node.name(), nodeId, version, acked, node.capacity(), node.labels())));
         heartbeat.set(null); // one from before this connection is stale: the next comes within the interval
         changeState("connected", null);
-        LOG.info("connected to the central server {} (sending the events after seq {})", settings.shown(), acked);
+        LOG.info("connected to the central server {} (sending the events after seq {})", c.shown, acked);
         pump(c);
     }
 
@@ -286,6 +301,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     /** The server acknowledged something or sent a command: it accepts this node, so the next dial is soon again. */
     private void serverAnswered() {
         backoff.reset();
+        round.reset();
         attempts = 0;
     }
 
@@ -346,8 +362,15 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         }
     }
 
-    /** The connection failed or ended: dial again after the next delay. */
     private void lost(Connection c, String why) {
+        lost(c, why, null);
+    }
+
+    /**
+     * The connection failed or ended: dial the next URL at once, or, when every URL failed this round, after the next
+     * delay. {@code standby} is a standby's refusal (null for any other failure); the leader it names is dialled next.
+     */
+    private void lost(Connection c, String why, Standby standby) {
         if (c != current) {
             return;
         }
@@ -359,12 +382,24 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         if (stopping) {
             return;
         }
-        Duration delay = backoff.next();
-        attempts = backoff.failures();
+        attempts++;
         String shownWhy = Redaction.secrets(why);
         changeState("disconnected", shownWhy);
-        LOG.warn("central server {}: {}; trying again in {} ms (attempt {})", settings.shown(), shownWhy,
-                delay.toMillis(), attempts + 1);
+        boolean atOnce = round.failed(standby == null ? null : standby.leader());
+        String next = CentralSettings.shown(round.current());
+        if (atOnce) {
+            if (standby != null) {
+                // the cluster working as meant, not a fault; a whole round refused is still a warning (below)
+                LOG.info("central server {}: {}; trying {} now", c.shown, shownWhy, next);
+            } else {
+                LOG.warn("central server {}: {}; trying {} now (attempt {})", c.shown, shownWhy, next, attempts + 1);
+            }
+            onLoop(this::connect);
+            return;
+        }
+        Duration delay = backoff.next();
+        LOG.warn("central server {}: {}; trying {} in {} ms (attempt {})", c.shown, shownWhy,
+                next.equals(c.shown) ? "again" : next, delay.toMillis(), attempts + 1);
         loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -389,10 +424,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     }
 
     private static String reason(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = cause(failure);
         if (cause instanceof WebSocketHandshakeException handshake) {
             return "the server refused the WebSocket handshake with HTTP " + handshake.getResponse().statusCode()
                     + (handshake.getResponse().statusCode() == 401 || handshake.getResponse().statusCode() == 403
@@ -408,6 +440,53 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
+    private static Throwable cause(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * A central server's standby refusing the handshake with 503 and {@code {"error": ..., "leader": "host:port"}}.
+     *
+     * @param leader the leader's host:port, or null when the standby does not know it
+     */
+    record Standby(String leader) {
+
+        static final int STATUS = 503;
+
+        /**
+         * The standby's refusal in {@code failure}; null when the failure is something else, such as a proxy's 503
+         * (no {@code leader} in a JSON body). The JDK reads a refused handshake's body as a String.
+         */
+        static Standby of(Throwable failure) {
+            if (!(cause(failure) instanceof WebSocketHandshakeException handshake)
+                    || handshake.getResponse().statusCode() != STATUS
+                    || !(handshake.getResponse().body() instanceof String body)) {
+                return null;
+            }
+            JsonNode answer;
+            try {
+                answer = JSON.readTree(body);
+            } catch (JsonProcessingException notJson) {
+                return null;
+            }
+            if (answer == null || !answer.has("leader")) {
+                return null;
+            }
+            JsonNode leader = answer.get("leader");
+            return new Standby(leader.isTextual() && !leader.asText().isBlank() ? leader.asText().trim() : null);
+        }
+
+        String why(CentralRound round) {
+            return "refused with HTTP " + STATUS + " by a standby, " + (leader == null ? "which names no leader"
+                    : "which names the leader " + leader
+                    + (round.indexOf(leader) < 0 ? " (not in nglive.central.url)" : ""));
+        }
+    }
+
     private static ThreadFactory daemon(String name) {
         return runnable -> {
             Thread thread = new Thread(runnable, name);
@@ -419,6 +498,9 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     /** One connection: the socket's callbacks (on the HTTP client's threads) hand everything to the loop. */
     private final class Connection implements WebSocket.Listener {
 
+        final URI url;
+        /** The URL without its secrets. */
+        final String shown;
         WebSocket socket;
         /** The seq of the last event or heartbeat handed to the socket. */
         long cursor;
@@ -431,6 +513,11 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         final ArrayDeque<EventLog.Stored> events = new ArrayDeque<>();
         /** A text message arriving in parts. */
         private final StringBuilder partial = new StringBuilder();
+
+        Connection(URI url) {
+            this.url = url;
+            this.shown = CentralSettings.shown(url);
+        }
 
         String nextFrame() {
             if (!frames.isEmpty()) {

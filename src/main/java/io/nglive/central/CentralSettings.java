@@ -3,8 +3,13 @@ package io.nglive.central;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.nglive.InvalidSetting;
 import io.nglive.Redaction;
@@ -13,19 +18,52 @@ import io.nglive.SettingsReader;
 /**
  * Where the central server is and how the node keeps its connection to it.
  *
- * @param url           {@code ws://} or {@code wss://}, the token in its query as the original NGlive had it
- * @param retryDelay    the first delay after a failed or lost connection, doubled per further failure
- * @param retryMaxDelay the longest delay between two attempts
+ * @param urls          {@code ws://} or {@code wss://}, the token in the query as the original NGlive had it; several
+ *                      when the central server runs as several instances, of which the node keeps one connection to
+ *                      whichever accepts it (the leader)
+ * @param retryDelay    the first delay after a round in which every URL failed, doubled per further round
+ * @param retryMaxDelay the longest delay between two rounds
  * @param timeout       the longest a connection may take to open, and the longest it may stay silent (not even
  *                      answering a ping) before the node gives it up and dials again
  */
-public record CentralSettings(URI url, Duration retryDelay, Duration retryMaxDelay, Duration timeout) {
+public record CentralSettings(List<URI> urls, Duration retryDelay, Duration retryMaxDelay, Duration timeout) {
 
-    /** The URL as written in {@code nglive.central.url}, checked. */
-    public static URI url(String value) {
+    public CentralSettings {
+        urls = List.copyOf(urls);
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("no central server URL");
+        }
+    }
+
+    /** The URLs as written in {@code nglive.central.url}, separated by spaces, each checked; none twice. */
+    public static List<URI> urls(String value) {
+        List<String> written = List.of(value.trim().split("\\s+"));
+        List<URI> urls = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String entry : written) {
+            // with one URL the setting's value already names it
+            String which = written.size() > 1 ? Redaction.url(entry) + ": " : "";
+            URI url;
+            try {
+                url = url(entry);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(which + e.getMessage());
+            }
+            String same = url.getScheme().toLowerCase(Locale.ROOT) + "://" + CentralRound.authority(url)
+                    + url.getRawPath() + "?" + url.getRawQuery();
+            if (!seen.add(same)) {
+                throw new IllegalArgumentException(which + "listed twice");
+            }
+            urls.add(url);
+        }
+        return urls;
+    }
+
+    /** One URL, checked. */
+    static URI url(String value) {
         URI url;
         try {
-            url = new URI(value.trim());
+            url = new URI(value);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a URL (" + e.getReason() + ")");
         }
@@ -42,8 +80,13 @@ public record CentralSettings(URI url, Duration retryDelay, Duration retryMaxDel
         return url;
     }
 
-    /** The URL without its secrets, for logs and the health check. */
+    /** Every URL without its secrets, separated by spaces as in the setting. */
     public String shown() {
+        return urls.stream().map(CentralSettings::shown).collect(Collectors.joining(" "));
+    }
+
+    /** A URL without its secrets, for logs and the health check. */
+    static String shown(URI url) {
         return Redaction.url(url.toString());
     }
 
@@ -57,7 +100,7 @@ public record CentralSettings(URI url, Duration retryDelay, Duration retryMaxDel
             return Optional.empty();
         }
         try {
-            return Optional.of(new CentralSettings(url(url.get()), first, max, timeout));
+            return Optional.of(new CentralSettings(urls(url.get()), first, max, timeout));
         } catch (IllegalArgumentException e) {
             throw new InvalidSetting("nglive.central.url", Redaction.url(url.get()), e.getMessage());
         }

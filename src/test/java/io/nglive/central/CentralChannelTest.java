@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +22,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.NodeSettings;
+import io.nglive.Redaction;
 import io.nglive.events.Cursors;
 import io.nglive.events.EventLog;
 import io.nglive.events.OutboxRetention;
 import io.nglive.journal.Database;
+import io.nglive.testing.CapturedLog;
+import io.nglive.testing.CentralServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
@@ -41,6 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CentralChannelTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "s3cret";
+    /** A delay that a test would notice: the first backoff step waits 15 to 30 s. */
+    private static final Duration NO_HURRY = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -141,9 +150,126 @@ class CentralChannelTest {
         }
     }
 
+    @Test
+    void aStandbyNamingTheLeaderHasTheNodeDialTheLeaderNextWithoutWaiting() {
+        try (CentralServer standby = CentralServer.start(TOKEN);
+             CentralServer otherStandby = CentralServer.start(TOKEN);
+             CentralServer leader = CentralServer.start(TOKEN)) {
+            standby.refuseAsStandby(leader.hostPort());
+            otherStandby.refuseAsStandby(leader.hostPort());
+            channel = channel(List.of(standby.url(), otherStandby.url(), leader.url()), NO_HURRY, NO_HURRY, NO_HURRY);
+            long start = System.nanoTime();
+            channel.start();
+
+            leader.awaitConnection(Duration.ofSeconds(10));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a backoff would have waited 15 to 30 s")
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(standby.attempts()).hasSize(1);
+            assertThat(otherStandby.attempts()).as("the named leader goes before the rest of the round").isEmpty();
+            assertThat(channel.status()).containsEntry("state", "connected")
+                    .containsEntry("url", Redaction.url(leader.url()));
+            assertThat(channel.status().get("url")).asString().doesNotContain(TOKEN);
+        }
+    }
+
+    @Test
+    void aStandbyThatNamesNoLeaderOrOneNotListedIsPassedForTheNextUrlAtOnceWithOneLineEach() {
+        try (CapturedLog lines = new CapturedLog(CentralChannel.class.getName());
+             CentralServer knowsNoLeader = CentralServer.start(TOKEN).refuseAsStandby(null);
+             CentralServer namesAnother = CentralServer.start(TOKEN).refuseAsStandby("10.255.255.1:8100");
+             CentralServer leader = CentralServer.start(TOKEN)) {
+            channel = channel(List.of(knowsNoLeader.url(), namesAnother.url(), leader.url()), NO_HURRY, NO_HURRY,
+                    NO_HURRY);
+            long start = System.nanoTime();
+            channel.start();
+
+            leader.awaitConnection(Duration.ofSeconds(10));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a backoff would have waited 15 to 30 s")
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(knowsNoLeader.attempts()).hasSize(1);
+            assertThat(namesAnother.attempts()).hasSize(1);
+            assertThat(lines.lines(Level.INFO)).filteredOn(line -> line.contains("standby")).containsExactly(
+                    "INFO central server " + Redaction.url(knowsNoLeader.url())
+                            + ": refused with HTTP 503 by a standby, which names no leader; trying "
+                            + Redaction.url(namesAnother.url()) + " now",
+                    "INFO central server " + Redaction.url(namesAnother.url())
+                            + ": refused with HTTP 503 by a standby, which names the leader 10.255.255.1:8100"
+                            + " (not in nglive.central.url); trying " + Redaction.url(leader.url()) + " now");
+            assertThat(lines.lines(Level.DEBUG)).noneMatch(line -> line.contains(TOKEN));
+        }
+    }
+
+    @Test
+    void whenEveryUrlRefusesTheNodeWaitsOnlyBetweenRounds() {
+        try (CentralServer first = CentralServer.start(TOKEN); CentralServer second = CentralServer.start(TOKEN)) {
+            // each names the other: followed once per round, never back and forth without a pause
+            first.refuseAsStandby(second.hostPort());
+            second.refuseAsStandby(first.hostPort());
+            Duration fourSeconds = Duration.ofSeconds(4);
+            channel = channel(List.of(first.url(), second.url()), fourSeconds, fourSeconds, NO_HURRY);
+            channel.start();
+
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> second.attempts().size() >= 3);
+
+            List<Instant> firsts = first.attempts().subList(0, 3);
+            List<Instant> seconds = second.attempts().subList(0, 3);
+            String seen = "first " + firsts + ", second " + seconds;
+            for (int round = 0; round < 3; round++) {
+                assertThat(Duration.between(firsts.get(round), seconds.get(round)))
+                        .as("within round %d; %s", round, seen).isPositive().isLessThan(Duration.ofMillis(1500));
+            }
+            for (int round = 1; round < 3; round++) {
+                assertThat(Duration.between(seconds.get(round - 1), firsts.get(round)))
+                        .as("between rounds %d and %d, a delay of 2 to 4 s; %s", round - 1, round, seen)
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(1950));
+            }
+            assertThat(channel.status()).containsEntry("state", "disconnected");
+            assertThat(channel.status().get("problem")).asString().contains("HTTP 503 by a standby");
+        }
+    }
+
+    @Test
+    void aNodeWhoseCentralGoesAwayMovesToTheNextAndSendsItOnlyWhatWasNotAcknowledged() {
+        try (CentralServer first = CentralServer.start(TOKEN); CentralServer second = CentralServer.start(TOKEN)) {
+            second.refuseAsStandby(first.hostPort());
+            List<Long> seqs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                seqs.add(log.record("RoomAdded", Map.of("roomId", i + 1)));
+            }
+            channel = channel(List.of(first.url(), second.url()), Duration.ofMillis(200), Duration.ofMillis(400),
+                    NO_HURRY);
+            channel.start();
+            CentralServer.Connection onFirst = first.awaitConnection(Duration.ofSeconds(10));
+            onFirst.awaitEvent(e -> e.path("seq").asLong() == seqs.get(5), Duration.ofSeconds(10));
+            long acked = seqs.get(2);
+            first.ack(acked);
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> channel.status().get("lastAcked").equals(acked));
+
+            first.stop();
+            // the standby takes over, sharing what the first one stored of the node
+            second.becomeLeader().answerHelloWithAck(acked);
+            long whileAway = log.record("RoomAdded", Map.of("roomId", 7));
+            CentralServer.Connection onSecond = second.awaitConnection(Duration.ofSeconds(10));
+            onSecond.awaitEvent(e -> e.path("seq").asLong() == whileAway, Duration.ofSeconds(10));
+
+            assertThat(onSecond.hello().path("lastAcked").asLong()).isEqualTo(acked);
+            assertThat(onSecond.events()).extracting(e -> e.path("seq").asLong())
+                    .containsExactly(seqs.get(3), seqs.get(4), seqs.get(5), whileAway);
+            assertThat(channel.status()).containsEntry("url", Redaction.url(second.url()));
+        }
+    }
+
     private CentralChannel channel(int port, Duration timeout) {
-        CentralSettings settings = new CentralSettings(URI.create("ws://127.0.0.1:" + port + "/node?token=t"),
-                Duration.ofMillis(200), Duration.ofMillis(400), timeout);
+        return channel(List.of("ws://127.0.0.1:" + port + "/node?token=t"), Duration.ofMillis(200),
+                Duration.ofMillis(400), timeout);
+    }
+
+    private CentralChannel channel(List<String> urls, Duration retryDelay, Duration retryMaxDelay, Duration timeout) {
+        CentralSettings settings = new CentralSettings(urls.stream().map(URI::create).toList(), retryDelay,
+                retryMaxDelay, timeout);
         NodeSettings node = new NodeSettings("node-a", Path.of("works"), Path.of("out"), 0, List.of());
         return new CentralChannel(settings, node, "id-a", "test", log, cursors,
                 new CentralCommands(new DefaultCamelContext(), JSON, new RoomEpochs(database.dataSource())));

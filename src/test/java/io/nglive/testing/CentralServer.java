@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,9 @@ import io.vertx.core.http.ServerWebSocket;
  * <ul>
  * <li>A handshake whose {@code ?token=} is not the expected one is refused with HTTP 401. Every handshake attempt,
  * accepted or refused, is counted with its time ({@link #attempts()}).</li>
+ * <li>It can be one of several instances of a central server: a standby that refuses every node with HTTP 503 naming
+ * the leader ({@link #refuseAsStandby}) until it leads ({@link #becomeLeader}), and that answers each hello with an
+ * ack of what it has of the node ({@link #answerHelloWithAck}).</li>
  * <li>Every frame received is kept, parsed, per connection and in arrival order ({@link Connection#frames()}).
  * {@link #events()} are the stored events (frames with a {@code seq}, heartbeats left out).</li>
  * <li>It acknowledges on request ({@link #ack}) or every event as it arrives ({@link #autoAck}), sends commands
@@ -62,6 +66,10 @@ public final class CentralServer implements AutoCloseable {
     private volatile boolean autoAck;
     private volatile boolean hangUp;
     private volatile boolean paused;
+    /** Refusing nodes as a standby; {@link #leader} is the leader it names (null: none). */
+    private volatile boolean standby;
+    private volatile String leader;
+    private volatile long helloAck = -1;
     private volatile int port;
     private HttpServer server;
 
@@ -120,6 +128,11 @@ public final class CentralServer implements AutoCloseable {
     /** The URL with another token (null: none). */
     public String url(String withToken) {
         return "ws://127.0.0.1:" + port + "/central" + (withToken == null ? "" : "?token=" + withToken);
+    }
+
+    /** 127.0.0.1:port, as a standby names the leader. */
+    public String hostPort() {
+        return "127.0.0.1:" + port;
     }
 
     /** The time of every handshake attempt so far, accepted or refused, in order. */
@@ -246,6 +259,31 @@ public final class CentralServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * From now on every handshake is refused as a standby does: HTTP 503, {@code Retry-After: 5} and
+     * {@code {"error": ..., "leader": leaderHostPort}} (null: the standby does not know the leader).
+     */
+    public CentralServer refuseAsStandby(String leaderHostPort) {
+        leader = leaderHostPort;
+        standby = true;
+        return this;
+    }
+
+    /** Accepts nodes again, as a standby that took over. */
+    public CentralServer becomeLeader() {
+        standby = false;
+        return this;
+    }
+
+    /**
+     * From now on each hello is answered with {@code {"type":"ack","seq":seq}}: what this instance has of the node,
+     * when it shares its store with the one the node left (negative: no answer, the default).
+     */
+    public CentralServer answerHelloWithAck(long seq) {
+        helloAck = seq;
+        return this;
+    }
+
     /** Stops reading from every connection, present and future: what the node sends piles up in TCP buffers. */
     public void pauseReading() {
         paused = true;
@@ -260,6 +298,15 @@ public final class CentralServer implements AutoCloseable {
 
     private void handshake(HttpServerRequest request) {
         attempts.add(Instant.now());
+        if (standby) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "this central server is a standby; nodes connect to the leader");
+            body.put("leader", leader);
+            request.response().setStatusCode(503).putHeader("Retry-After", "5")
+                    .putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                    .end(JSON.valueToTree(body).toString());
+            return;
+        }
         if (token != null && !token.equals(request.getParam("token"))) {
             request.response().setStatusCode(401).putHeader("Connection", "close").end("wrong token");
             return;
@@ -383,7 +430,9 @@ public final class CentralServer implements AutoCloseable {
                 frame = JSON.getNodeFactory().textNode(text);
             }
             frames.add(frame);
-            if ("reply".equals(frame.path("type").asText())) {
+            if (frames.size() == 1 && "hello".equals(frame.path("type").asText()) && helloAck >= 0) {
+                ack(helloAck);
+            } else if ("reply".equals(frame.path("type").asText())) {
                 CompletableFuture<JsonNode> reply = pendingReplies.remove(frame.path("id").asText());
                 if (reply == null) {
                     unmatchedReplies.add(frame);

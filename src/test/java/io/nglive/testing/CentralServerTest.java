@@ -114,6 +114,30 @@ class CentralServerTest {
     }
 
     @Test
+    void aStandbyRefusesWith503NamingTheLeaderUntilItLeadsAndThenAnswersTheHelloWithWhatItHas() throws Exception {
+        try (CentralServer central = CentralServer.start("t").refuseAsStandby("127.0.0.1:8101")) {
+            WebSocketHandshakeException refused = refusal(central.url());
+            assertThat(refused.getResponse().statusCode()).isEqualTo(503);
+            assertThat(refused.getResponse().headers().firstValue("Retry-After")).hasValue("5");
+            JsonNode body = JSON.readTree((String) refused.getResponse().body());
+            assertThat(body.path("leader").asText()).isEqualTo("127.0.0.1:8101");
+            assertThat(body.path("error").asText()).isNotBlank();
+            central.refuseAsStandby(null);
+            JsonNode noLeader = JSON.readTree((String) refusal(central.url()).getResponse().body());
+            assertThat(noLeader.get("leader").isNull()).isTrue();
+            assertThat(central.attempts()).hasSize(2);
+            assertThat(central.connections()).isEmpty();
+
+            central.becomeLeader().answerHelloWithAck(41);
+            Node node = Node.connect(central.url());
+            node.send("{\"type\":\"hello\",\"node\":\"n1\",\"lastAcked\":40}");
+            node.awaitFrame(f -> f.path("type").asText().equals("ack") && f.path("seq").asLong() == 41);
+            assertThat(central.attempts()).hasSize(3);
+            assertThat(central.hostPort()).isEqualTo("127.0.0.1:" + central.port());
+        }
+    }
+
+    @Test
     void hangingUpClosesEveryConnectionAsSoonAsItIsAccepted() throws Exception {
         try (CentralServer central = CentralServer.start("t").hangUpOnConnect(true)) {
             Node node = Node.connect(central.url());
@@ -162,12 +186,17 @@ class CentralServerTest {
 
     /** The HTTP status of a refused handshake. */
     private static int handshakeStatus(String url) {
+        return refusal(url).getResponse().statusCode();
+    }
+
+    /** The refusal of a handshake, with the answer's status, headers and body. */
+    private static WebSocketHandshakeException refusal(String url) {
         try {
             Node.connect(url);
         } catch (Exception e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof WebSocketHandshakeException refused) {
-                    return refused.getResponse().statusCode();
+                    return refused;
                 }
             }
             throw new AssertionError("not a refused handshake", e);
