@@ -80,8 +80,7 @@ final class Startup {
         SettingsReader settings = new SettingsReader(properties);
         ServerSettings server = ServerSettings.read(settings);
         ClusterSettings cluster = ClusterSettings.read(settings);
-        try (Leadership leadership = Leadership.join(election, cluster.leadership(), server.dataPath(),
-                cluster.zookeeper(), cluster.address())) {
+        try (Leadership leadership = Leadership.join(election, cluster, server.dataPath())) {
             stopping.also(leadership::wakeUp);
             // the election's first round (a lock tried, ZooKeeper asked) before this instance says it stands by
             leadership.awaitLead(stopping::requested, FIRST_ROUND);

@@ -16,10 +16,11 @@ import io.nglive.SettingsReader;
  * @param db          the shared database; empty: the embedded one under the data path
  * @param leadership  how the instances choose their leader
  * @param zookeeper   ZooKeeper's connect string, for {@link LeadershipKind#ZOOKEEPER}
+ * @param kubernetes  where the Lease is, for {@link LeadershipKind#KUBERNETES}
  * @param address     how the other instances and the nodes name this one: host:port of its HTTP server
  */
 public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<Db> db, LeadershipKind leadership,
-                              String zookeeper, String address) {
+                              String zookeeper, Kubernetes kubernetes, String address) {
 
     /** A database the instances share: a JDBC URL and its credentials. */
     public record Db(String url, String user, String password) {
@@ -29,11 +30,23 @@ public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<D
         }
     }
 
+    /**
+     * The Kubernetes API server, the namespace of the Lease, and this instance's pod.
+     *
+     * @param url       the API server; empty: the cluster the pod runs in (its service account), or ~/.kube/config
+     * @param namespace empty: the pod's own
+     * @param pod       this instance's pod name (the Lease's holder; it must be among the namespace's pods)
+     */
+    public record Kubernetes(Optional<String> url, Optional<String> namespace, String pod) {
+    }
+
     public enum LeadershipKind {
         /** A lock under the data path: instances on one machine, or on one shared disk. */
         FILE,
         /** An election in ZooKeeper: instances anywhere, sharing a database. */
-        ZOOKEEPER
+        ZOOKEEPER,
+        /** A Lease in Kubernetes: instances as pods, sharing a database. */
+        KUBERNETES
     }
 
     public static ClusterSettings read(SettingsReader settings) {
@@ -47,23 +60,31 @@ public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<D
         });
         LeadershipKind leadership = settings.choice("nglive.cluster.leadership", LeadershipKind.class);
         String zookeeper = settings.optional("nglive.cluster.zookeeper").orElse("");
-        if (leadership == LeadershipKind.ZOOKEEPER) {
-            if (zookeeper.isEmpty()) {
-                throw new InvalidSetting("nglive.cluster.zookeeper", "", "must name ZooKeeper's servers "
-                        + "(host:port,host:port) when nglive.cluster.leadership is zookeeper");
-            }
-            if (db.isEmpty()) {
-                throw new InvalidSetting("nglive.cluster.db.url", "", "must name a database the instances share "
-                        + "when nglive.cluster.leadership is zookeeper: each instance's embedded database is its own");
-            }
+        if (leadership == LeadershipKind.ZOOKEEPER && zookeeper.isEmpty()) {
+            throw new InvalidSetting("nglive.cluster.zookeeper", "", "must name ZooKeeper's servers "
+                    + "(host:port,host:port) when nglive.cluster.leadership is zookeeper");
         }
+        if (leadership != LeadershipKind.FILE && db.isEmpty()) {
+            throw new InvalidSetting("nglive.cluster.db.url", "", "must name a database the instances share when "
+                    + "nglive.cluster.leadership is " + leadership.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": each instance's embedded database is its own");
+        }
+        Kubernetes kubernetes = new Kubernetes(settings.optional("nglive.cluster.kubernetes.url"),
+                settings.optional("nglive.cluster.kubernetes.namespace"),
+                settings.optional("nglive.cluster.kubernetes.pod").orElseGet(ClusterSettings::hostName));
         String address = settings.optional("nglive.cluster.address")
                 .orElseGet(() -> hostName() + ":" + settings.integer("camel.server.port", 1, 65535));
         return new ClusterSettings(settings.optional("nglive.cluster.node-token").orElse(""),
-                settings.positiveDuration("nglive.cluster.node-timeout"), db, leadership, zookeeper, address);
+                settings.positiveDuration("nglive.cluster.node-timeout"), db, leadership, zookeeper, kubernetes,
+                address);
     }
 
+    /** The machine's name; in Kubernetes, the pod's. */
     private static String hostName() {
+        String pod = System.getenv("HOSTNAME");
+        if (pod != null && !pod.isBlank()) {
+            return pod;
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

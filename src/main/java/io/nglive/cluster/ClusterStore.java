@@ -156,7 +156,7 @@ public final class ClusterStore {
                 .toList();
     }
 
-    /** The highest node seq stored from {@code nodeId} (0 for a node never seen): what the hello is answered with. */
+    /** The highest node seq stored from {@code nodeId} (0 for a node never seen). */
     public long lastAcked(String nodeId) {
         return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c,
                 "SELECT last_acked FROM cluster_node WHERE node_id = ?", nodeId)).stream()

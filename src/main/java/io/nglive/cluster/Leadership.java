@@ -11,20 +11,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
-import io.nglive.cluster.ClusterSettings.LeadershipKind;
 import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.kubernetes.KubernetesConfiguration;
+import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
+import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Which central instance leads, decided by one of Camel's cluster services (the engine under camel-master): a file
- * lock under the data path, or an election in ZooKeeper. It runs in a CamelContext of its own, for the process's
+ * lock under the data path, an election in ZooKeeper, or a Lease in Kubernetes. It runs in a CamelContext of its own, for the process's
  * life: a standby has no central server to run it in, and the leader's central server is stopped when it loses the
  * lead while the election goes on.
  * <p>
@@ -41,6 +43,12 @@ public final class Leadership implements AutoCloseable {
      * takes to start the central server, a takeover after a crash stays well inside 30 s.
      */
     private static final int ZOOKEEPER_SESSION_MILLIS = 10_000;
+    /**
+     * A Lease not renewed for this long is free (Kubernetes' own default is 15 s): with the time a standby takes to
+     * start the central server, a takeover after a crash stays inside 30 s. The leader renews it every 2 s.
+     */
+    private static final long KUBERNETES_LEASE_MILLIS = 10_000;
+    private static final long KUBERNETES_RETRY_MILLIS = 2_000;
     /** Where the file leadership's leader writes its address, for the standbys to name it. */
     static final String LEADER_FILE = "central.leader";
 
@@ -66,9 +74,8 @@ public final class Leadership implements AutoCloseable {
      *
      * @param election a CamelContext for the election alone, not started yet
      */
-    public static Leadership join(CamelContext election, LeadershipKind kind, Path dataPath, String zookeeper,
-                                  String address) throws Exception {
-        CamelClusterService service = switch (kind) {
+    public static Leadership join(CamelContext election, ClusterSettings settings, Path dataPath) throws Exception {
+        CamelClusterService service = switch (settings.leadership()) {
             case FILE -> {
                 FileLockClusterService file = new FileLockClusterService();
                 file.setRoot(dataPath.toString());
@@ -78,17 +85,32 @@ public final class Leadership implements AutoCloseable {
             }
             case ZOOKEEPER -> {
                 ZooKeeperClusterService keeper = new ZooKeeperClusterService();
-                keeper.setNodes(zookeeper);
+                keeper.setNodes(settings.zookeeper());
                 keeper.setBasePath("/nglive");
                 keeper.setSessionTimeout(ZOOKEEPER_SESSION_MILLIS);
                 keeper.setConnectTimeout(ZOOKEEPER_SESSION_MILLIS);
                 yield keeper;
             }
+            case KUBERNETES -> {
+                // the API server goes in the configuration: KubernetesClusterService.setMasterUrl (4.17) reaches no
+                // client, which then looks for the pod's own cluster
+                KubernetesConfiguration api = new KubernetesConfiguration();
+                settings.kubernetes().url().ifPresent(api::setMasterUrl);
+                KubernetesClusterService kubernetes = new KubernetesClusterService(api);
+                settings.kubernetes().namespace().ifPresent(kubernetes::setKubernetesNamespace);
+                kubernetes.setLeaseResourceType(LeaseResourceType.Lease);
+                kubernetes.setKubernetesResourceName("nglive-central");
+                kubernetes.setPodName(settings.kubernetes().pod());
+                kubernetes.setLeaseDurationMillis(KUBERNETES_LEASE_MILLIS);
+                kubernetes.setRenewDeadlineMillis(KUBERNETES_LEASE_MILLIS * 2 / 3);
+                kubernetes.setRetryPeriodMillis(KUBERNETES_RETRY_MILLIS);
+                yield kubernetes;
+            }
         };
-        service.setId(address);
+        service.setId(settings.address());
         election.addService(service);
         election.start();
-        return new Leadership(election, service.getView(NAMESPACE), address, dataPath);
+        return new Leadership(election, service.getView(NAMESPACE), settings.address(), dataPath);
     }
 
     /** This instance's address (host:port), as the others name it. */
@@ -101,7 +123,10 @@ public final class Leadership implements AutoCloseable {
         return view.getLocalMember().isLeader() && !mustLoseFirst;
     }
 
-    /** The leader's address when known: this instance's, the one ZooKeeper names, or the one the lock's holder wrote. */
+    /**
+     * The leader's address when known: this instance's, the one ZooKeeper names, or the one the lock's holder wrote.
+     * Kubernetes names the leader's pod instead.
+     */
     public Optional<String> leader() {
         if (isLeader()) {
             return Optional.of(address);

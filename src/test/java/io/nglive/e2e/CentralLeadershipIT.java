@@ -19,7 +19,7 @@ import io.nglive.testing.NgliveProcess;
 /**
  * Two central instances of the packaged jar on one data path (nglive.cluster.leadership = file): one leads, the
  * other stands by, answering health and refusing the rest with 503 naming the leader, and takes over when the
- * leader is killed, with the cluster's rooms as they were.
+ * leader is killed, with the cluster's rooms as they were; a node that lists both follows the leader.
  */
 class CentralLeadershipIT {
 
@@ -47,6 +47,15 @@ class CentralLeadershipIT {
         return central;
     }
 
+    private static boolean connected(NgliveProcess central, String node) {
+        for (JsonNode n : central.json(central.get("/api/nodes")).path("data")) {
+            if (n.path("name").asText().equals(node) && n.path("connected").asBoolean()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static JsonNode leadership(NgliveProcess central) {
         return central.healthCheck("leadership").path("data");
     }
@@ -69,6 +78,16 @@ class CentralLeadershipIT {
         assertThat(b.json(refused).path("error").asText())
                 .isEqualTo("this central server is a standby: 127.0.0.1:" + a.port() + " leads");
         assertThat(b.get("/nodes").statusCode()).as("nodes are refused too").isEqualTo(503);
+        // a node that lists the standby first is sent to the leader it names
+        NgliveProcess node = new NgliveProcess(dir.resolve("node"))
+                .set("nglive.node.name", "node-1")
+                .set("nglive.recorder.url", "")
+                .set("nglive.central.url", "ws://127.0.0.1:" + b.port() + "/nodes ws://127.0.0.1:" + a.port() + "/nodes")
+                .set("nglive.central.retry-delay", "300ms")
+                .set("nglive.central.retry-max-delay", "1s")
+                .start();
+        running.add(node);
+        await().atMost(Duration.ofSeconds(20)).until(() -> connected(a, "node-1"));
 
         long killed = System.nanoTime();
         a.kill();
@@ -79,6 +98,7 @@ class CentralLeadershipIT {
         assertThat(takeover).isLessThan(Duration.ofSeconds(30));
         System.out.println("takeover after SIGKILL: " + takeover.toMillis() + " ms");
         assertThat(leadership(b).path("leader").asBoolean()).isTrue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> connected(b, "node-1"));
         assertThat(b.json(b.get("/api/rooms/23058")).path("data").path("roomId").asLong())
                 .as("the room added on the old leader").isEqualTo(23058);
 
