@@ -14,13 +14,9 @@ import javax.sql.DataSource;
 import io.nglive.journal.JournalAccess;
 
 /**
- * The leader's term in the shared database, and the fence it makes: a DataSource whose every connection begins a
- * transaction by reading the term with {@code FOR SHARE} and refuses to go on when it is no longer this leader's.
- * <p>
- * A leader paused past its ZooKeeper session (a long GC, SIGSTOP, a frozen VM) does not know it lost the lead until it
- * runs again, and by then another instance leads. Taking the lead adds one to the term in an UPDATE that waits for the
- * transactions holding the row FOR SHARE, so every transaction of the old leader either ended before the takeover or
- * sees the new term and writes nothing.
+ * The leader's term in the shared database, and the fence it makes: each connection begins its transaction by reading
+ * the term {@code FOR SHARE} and refuses to go on when a newer leader took the next one, so that a leader paused past
+ * its session writes nothing when it runs again (docs/architecture.md, "Several instances").
  */
 public final class LeaderFence implements DataSource {
 

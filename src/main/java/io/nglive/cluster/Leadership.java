@@ -25,12 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which central instance leads, decided by one of Camel's cluster services (the engine under camel-master): a file
- * lock under the data path, an election in ZooKeeper, or a Lease in Kubernetes. It runs in a CamelContext of its own, for the process's
- * life: a standby has no central server to run it in, and the leader's central server is stopped when it loses the
- * lead while the election goes on.
- * <p>
- * The leader's term, which fences a leader that lost the lead without knowing it, is {@link LeaderFence}'s.
+ * Which central instance leads, decided by one of Camel's cluster services (the engine under camel-master) in a
+ * CamelContext of its own that lives as long as the process: a standby runs no central server to hold it.
  */
 public final class Leadership implements AutoCloseable {
 

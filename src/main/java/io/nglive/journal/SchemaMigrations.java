@@ -16,16 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings a database's schema to this version's: the SQL files {@code <folder>/1.sql}, {@code 2.sql}, ... on the class
- * path, each applied once and in order, their numbers kept in the table {@code schema_version}. The same files run on
- * the embedded HSQLDB and on PostgreSQL, so they keep to the SQL both speak.
- * <p>
- * Why not Flyway or Liquibase: Flyway keeps HSQLDB in a module of its own that the Maven mirror here does not serve,
- * and Liquibase's lock is a row that a process killed while migrating leaves taken, so that every later start waits
- * until someone releases it by hand. Here, on PostgreSQL, every pending file and its version row are applied in one
- * transaction under a transaction-scoped advisory lock: instances starting together take turns, and a crash leaves
- * the schema as it was before. HSQLDB is embedded, so one process alone opens it; its DDL commits as it goes, so
- * each file's statements are written to be run again (IF NOT EXISTS) in case a crash came before its version row.
+ * Brings a database's schema to this version's: the SQL files {@code <folder>/1.sql}, {@code 2.sql}... on the class
+ * path, each applied once, in order, and recorded in {@code schema_version}. On PostgreSQL all pending files go in one
+ * transaction under an advisory lock; HSQLDB commits each statement, so its files must bear running twice. Why not
+ * Flyway or Liquibase: docs/architecture.md, "Schema".
  */
 public final class SchemaMigrations {
 
