@@ -42,9 +42,16 @@ public final class About {
         return new About(facts, lastSeq, access);
     }
 
-    public static About central(String name, Duration nodeTimeout, LongSupplier lastSeq, Access access) {
+    /**
+     * @param instance   this instance's address (nglive.cluster.address): several instances take turns to lead
+     * @param leadership how they choose the leader (file, zookeeper, kubernetes)
+     */
+    public static About central(String name, Duration nodeTimeout, String instance, String leadership,
+                                LongSupplier lastSeq, Access access) {
         Map<String, Object> facts = facts(Role.CENTRAL, name);
         facts.put("nodeTimeout", nodeTimeout.toMillis());
+        facts.put("instance", instance);
+        facts.put("leadership", leadership);
         return new About(facts, lastSeq, access);
     }
 

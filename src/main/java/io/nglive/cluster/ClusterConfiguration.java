@@ -1,5 +1,6 @@
 package io.nglive.cluster;
 
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -122,7 +123,8 @@ public final class ClusterConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public About about(@BeanInject("clusterSettings") ClusterSettings settings, @BeanInject("events") EventLog events,
                        @BeanInject("access") Access access) {
-        return About.central(OUTBOX_NAME, settings.nodeTimeout(), events::lastSeq, access);
+        return About.central(OUTBOX_NAME, settings.nodeTimeout(), settings.address(),
+                settings.leadership().name().toLowerCase(Locale.ROOT), events::lastSeq, access);
     }
 
     @Override

@@ -94,7 +94,8 @@ function start(facts) {
   $('#boot-error').hidden = true;
   $('#tabs').hidden = false;
   $('#forget').hidden = !token.get();
-  $('#who').textContent = `${facts.name} · ${facts.version}`;
+  // a central instance says which one it is: several take turns to lead
+  $('#who').textContent = [facts.name, facts.instance, facts.version].filter(Boolean).join(' · ');
   document.title = `nglive · ${facts.name}`;
   stream = new EventStream(Math.max(0, facts.lastSeq - HISTORY), token.get());
   views = {};

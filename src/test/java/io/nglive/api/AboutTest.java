@@ -46,11 +46,12 @@ class AboutTest {
 
     @Test
     void withoutATokenSetEveryoneGetsEveryFact() {
-        Map<String, Object> data = data(About.central("central", Duration.ofSeconds(30), () -> 7, new Access("", ""))
-                .answer(request(Map.of())));
+        Map<String, Object> data = data(About.central("central", Duration.ofSeconds(30), "10.0.0.5:8100", "zookeeper",
+                () -> 7, new Access("", "")).answer(request(Map.of())));
 
         assertThat(data).containsEntry("role", "central").containsEntry("tokenRequired", false)
-                .containsEntry("nodeTimeout", 30_000L).containsEntry("lastSeq", 7L);
+                .containsEntry("nodeTimeout", 30_000L).containsEntry("lastSeq", 7L)
+                .containsEntry("instance", "10.0.0.5:8100").containsEntry("leadership", "zookeeper");
     }
 
     private static About node(Access access) {
