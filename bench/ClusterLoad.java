@@ -55,6 +55,11 @@ import io.nglive.protocol.Reply;
  * {@code /events/off} on the control port resume and pause them. {@code job-events=A,B,...} are a job's event types
  * (default FileClosed ... UpEnded) and {@code pace=steady} spaces them evenly, event-every / their number apart, each
  * job right after the last and in the node's rooms in turn, so that the nodes together make a steady rate.
+ * <p>
+ * With {@code ports=P1,P2} the nodes dial several central servers as a real node does (CentralRound, Backoff): a
+ * standby's 503 sends them to the leader it names, any other failure to the next port, a round without success to a
+ * backoff of 1 s doubling up to 60 s. With {@code standby=PORT:PID} as well, the leader (PID) is killed once the rooms
+ * are placed and the standby's takeover is measured ({@link #takeover}).
  */
 public class ClusterLoad {
 
@@ -354,6 +359,7 @@ public class ClusterLoad {
         out.put("leader_rss_peak_mb", rss.peak);
         out.put("standby_rss_before_mb", rssMb(standbyPid));
         long killed = System.nanoTime();
+        long killedAt = System.currentTimeMillis();
         ProcessHandle.of(centralPid).orElseThrow().destroyForcibly();
         System.err.printf("%6.1f s  leader (pid %d) killed%n", seconds(t0), centralPid);
         port = standbyPort;
@@ -383,6 +389,7 @@ public class ClusterLoad {
         Map<String, Long> commandsAfter = commandCounts();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("nodes", nodes.size());
+        result.put("killed_at_ms", killedAt);
         result.put("takeover_s", takeoverS);
         result.put("led", led);
         result.put("first_node_s", reconnected.stream().mapToLong(Long::longValue).min().orElse(0) / 1e9);

@@ -1102,6 +1102,12 @@ def cluster_ha(work, quick):
             if (app.dir / "gc.log").exists():
                 shutil.copy(app.dir / "gc.log", logs / f"gc-{name}.log")
         log = (b.dir / "nglive.log").read_text(errors="replace")
+        # when ZooKeeper made B the leader (its log, times of day in UTC), before its central server started
+        elected = re.search(r"^(\d\d):(\d\d):(\d\d\.\d+) .* leads the cluster$", log, re.M)
+        if elected:
+            killed = result["takeover"]["killed_at_ms"] / 1000 % 86400
+            at = int(elected.group(1)) * 3600 + int(elected.group(2)) * 60 + float(elected.group(3))
+            result["takeover"]["elected_s"] = round((at - killed) % 86400, 2)
         result["new_leader_log_warnings"] = sum(1 for l in log.splitlines() if " WARN " in l or " ERROR " in l)
         result["load_average"] = os.getloadavg()
         return result
@@ -1298,7 +1304,8 @@ GOALS = [
     ("cluster", "central: RSS steady; peak", lambda r: f"{r['rss_steady_mb']:.0f} MB; {r['rss_peak_mb']:.0f} MB",
      "≤ 512 MB", lambda r: r["rss_peak_mb"] <= 512),
     ("cluster-ha", "two centrals, leader SIGKILLed: standby leads",
-     lambda r: f"{r['takeover']['takeover_s']:.1f} s ({r['takeover']['nodes']} nodes, {r['rooms']} rooms)", "≤ 30 s",
+     lambda r: f"{r['takeover']['takeover_s']:.1f} s, elected after {r['takeover'].get('elected_s', float('nan')):.1f} s "
+               f"({r['takeover']['nodes']} nodes, {r['rooms']} rooms)", "≤ 30 s",
      lambda r: r["takeover"]["led"] and r["takeover"]["takeover_s"] <= 30),
     ("cluster-ha", "two centrals: every node reconnected to the new leader",
      lambda r: f"{r['takeover']['all_connected_s']:.1f} s after the kill (first {r['takeover']['first_node_s']:.1f} s, "
