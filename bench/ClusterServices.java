@@ -23,10 +23,8 @@ public final class ClusterServices {
                 // until bench.py closes the pipe
             }
         }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        // PostgreSQL stops, and its directory goes, in its shutdown hook
+        // curator-test removes ZooKeeper's directory on close; PostgreSQL stops, and its directory goes, in its
+        // shutdown hook. ZooKeeper's configuration file stays in java.io.tmpdir (bench.py gives it one of the run's)
         System.exit(0);
     }
 }
