@@ -55,6 +55,11 @@ import io.nglive.protocol.Reply;
  * {@code /events/off} on the control port resume and pause them. {@code job-events=A,B,...} are a job's event types
  * (default FileClosed ... UpEnded) and {@code pace=steady} spaces them evenly, event-every / their number apart, each
  * job right after the last and in the node's rooms in turn, so that the nodes together make a steady rate.
+ * <p>
+ * With {@code ports=P1,P2} the nodes dial several central servers as a real node does (CentralRound, Backoff): a
+ * standby's 503 sends them to the leader it names, any other failure to the next port, a round without success to a
+ * backoff of 1 s doubling up to 60 s. With {@code standby=PORT:PID} as well, the leader (PID) is killed once the rooms
+ * are placed and the standby's takeover is measured ({@link #takeover}).
  */
 public class ClusterLoad {
 
@@ -64,9 +69,12 @@ public class ClusterLoad {
     /** Job events held back (hold mode, until the control port says otherwise). */
     static volatile boolean paused;
 
-    static int port;
+    /** The central server the API calls go to (the leader's; after a takeover, the new leader's). */
+    static volatile int port;
     static String token;
-    static long centralPid;
+    static volatile long centralPid;
+    /** The central servers' ports the nodes dial, in order, as a node's nglive.central.url lists them. */
+    static int[] ports;
     static Map<String, String> opts = new HashMap<>();
     static final HttpClient wsClient = HttpClient.newBuilder()
             .executor(Executors.newFixedThreadPool(2, daemon("ws"))).build();
@@ -75,6 +83,7 @@ public class ClusterLoad {
     static final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timers"));
     static final List<SimNode> nodes = new ArrayList<>();
     static final AtomicLong reconnects = new AtomicLong();
+    static final AtomicLong standbyRefusals = new AtomicLong();
     static final AtomicLong commandsAnswered = new AtomicLong();
     static final Map<String, AtomicLong> commandsByName = new ConcurrentHashMap<>();
     static final long t0 = System.nanoTime();
@@ -100,6 +109,8 @@ public class ClusterLoad {
         for (String a : Arrays.copyOfRange(args, 3, args.length)) {
             opts.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
         }
+        ports = Arrays.stream(opts.getOrDefault("ports", String.valueOf(port)).split(","))
+                .mapToInt(Integer::parseInt).toArray();
         int n = intOpt("nodes", 1000);
         int roomsPerNode = intOpt("rooms-per-node", 10);
         int timeout = intOpt("node-timeout", 20);
@@ -183,6 +194,10 @@ public class ClusterLoad {
         out.put("place_all_state", placement(added).toMap());
         if (hold > 0) {
             hold(hold, rss);
+            return;
+        }
+        if (opts.containsKey("standby")) {
+            takeover(added, rss);
             return;
         }
 
@@ -327,6 +342,124 @@ public class ClusterLoad {
         out.put("total_s", seconds(t0));
     }
 
+    /**
+     * Two central servers (ports=LEADER,STANDBY): after run-before-kill seconds of events the leader (PID) is killed
+     * with SIGKILL and the standby (standby=PORT:PID) takes over. How long until its health says it leads, until every
+     * node is connected to it and reconciled; which rooms moved; what it stored of the nodes' events, counted after
+     * run-after seconds more; its RSS and CPU from the kill on.
+     */
+    static void takeover(List<Long> added, Rss rss) throws Exception {
+        String[] standby = opts.get("standby").split(":");
+        int standbyPort = Integer.parseInt(standby[0]);
+        long standbyPid = Long.parseLong(standby[1]);
+        Thread.sleep(intOpt("run-before-kill", 20) * 1000L);
+        Map<Long, String> placedBefore = holders();
+        Map<String, Long> commandsBefore = commandCounts();
+        long madeBefore = nodes.stream().mapToLong(SimNode::made).sum();
+        out.put("leader_rss_peak_mb", rss.peak);
+        out.put("standby_rss_before_mb", rssMb(standbyPid));
+        long killed = System.nanoTime();
+        long killedAt = System.currentTimeMillis();
+        ProcessHandle.of(centralPid).orElseThrow().destroyForcibly();
+        System.err.printf("%6.1f s  leader (pid %d) killed%n", seconds(t0), centralPid);
+        port = standbyPort;
+        centralPid = standbyPid;
+        rss.peak = 0;
+        long cpu = cpuTicks();
+        boolean led = waitFor("the standby leads", 120, () -> leads(standbyPort));
+        double takeoverS = seconds(killed);
+        boolean connected = waitFor("every node connected to the new leader", 300,
+                () -> nodes.stream().allMatch(node -> node.connectedTo(standbyPort, killed)));
+        double connectedS = seconds(killed);
+        boolean settled = waitFor("every node reconciled by the new leader", 120,
+                () -> nodes.stream().allMatch(node -> node.reconciledAt > killed) && placement(added).ok());
+        double settledS = seconds(killed);
+        List<Long> reconnected = new ArrayList<>();
+        for (SimNode node : nodes) {
+            synchronized (node) {
+                if (node.openedPort == standbyPort && node.openedAt > killed) {
+                    reconnected.add(node.openedAt - killed);
+                }
+            }
+        }
+        Thread.sleep(intOpt("run-after", 10) * 1000L);
+        Map<Long, String> placedAfter = holders();
+        long moved = added.stream().filter(room -> !java.util.Objects.equals(placedBefore.get(room), placedAfter.get(room)))
+                .count();
+        Map<String, Long> commandsAfter = commandCounts();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("nodes", nodes.size());
+        result.put("killed_at_ms", killedAt);
+        result.put("takeover_s", takeoverS);
+        result.put("led", led);
+        result.put("first_node_s", reconnected.stream().mapToLong(Long::longValue).min().orElse(0) / 1e9);
+        result.put("all_connected_s", connectedS);
+        result.put("all_connected", connected);
+        result.put("reconnect_ms", percentiles(reconnected));
+        result.put("all_reconciled_s", settledS);
+        result.put("all_reconciled", settled);
+        result.put("rooms_moved", moved);
+        result.put("addroom", commandsAfter.getOrDefault("addroom", 0L) - commandsBefore.getOrDefault("addroom", 0L));
+        result.put("removeroom", commandsAfter.getOrDefault("removeroom", 0L)
+                - commandsBefore.getOrDefault("removeroom", 0L));
+        result.put("state", placement(added).toMap());
+        result.put("standby_refusals", standbyRefusals.get());
+        out.put("takeover", result);
+        out.put("events_made_before_kill", madeBefore);
+
+        nodes.forEach(SimNode::stopEvents);
+        waitFor("every event acknowledged", 60, () -> nodes.stream().allMatch(node -> node.unackedCount() == 0));
+        out.put("events", countStored());
+        out.put("new_leader_cpu_s", (cpuTicks() - cpu) / 100.0);
+        out.put("new_leader_rss_peak_mb", rss.peak);
+        out.put("reconnects", reconnects.get());
+        out.put("commands_by_name", commandsByName);
+        out.put("total_s", seconds(t0));
+    }
+
+    /** The central server on `port` says in its health that it leads. */
+    static boolean leads(int port) {
+        try {
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/observe/health?exposureLevel=full&data=true"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            for (JsonNode check : JSON.readTree(health.body()).path("checks")) {
+                if ("leadership".equals(check.path("name").asText())) {
+                    return check.path("data").path("leader").asBoolean();
+                }
+            }
+        } catch (Exception notYet) {
+            // not answering yet
+        }
+        return false;
+    }
+
+    /** Which live node holds each room (by the nodes' own room sets). */
+    static Map<Long, String> holders() {
+        Map<Long, String> holders = new HashMap<>();
+        for (SimNode node : nodes) {
+            synchronized (node) {
+                if (node.alive) {
+                    node.rooms.forEach(room -> holders.merge(room, node.nodeId, (a, b) -> a + "," + b));
+                }
+            }
+        }
+        return holders;
+    }
+
+    static double rssMb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.split("\\s+")[1]) / 1024.0;
+                }
+            }
+        } catch (Exception gone) {
+            // not running
+        }
+        return Double.NaN;
+    }
+
     // ---------------------------------------------------------------------------------------------- the simulated node
 
     static final class SimNode {
@@ -345,6 +478,16 @@ public class ClusterLoad {
         WebSocket ws;
         CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
         ScheduledFuture<?> heartbeat;
+        /** The round over the central servers, as a real node's CentralRound: which one is dialled, which were tried. */
+        int dialled;
+        final boolean[] tried = new boolean[ports.length];
+        int namedAfterItsTurn = -1;
+        /** Failed rounds since a server last acknowledged something or sent a command (the node's Backoff). */
+        int failures;
+        /** When a central server last accepted the handshake, which one, and when the node last answered allroom. */
+        long openedAt;
+        int openedPort;
+        long reconciledAt;
 
         SimNode(int index) {
             this.index = index;
@@ -354,8 +497,12 @@ public class ClusterLoad {
 
         CompletableFuture<WebSocket> connect() {
             StringBuilder text = new StringBuilder();
+            int target;
+            synchronized (this) {
+                target = ports[dialled];
+            }
             return wsClient.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/nodes?token=" + token), new WebSocket.Listener() {
+                    .buildAsync(URI.create("ws://127.0.0.1:" + target + "/nodes?token=" + token), new WebSocket.Listener() {
                         @Override
                         public void onOpen(WebSocket socket) {
                             opened(socket);
@@ -386,13 +533,37 @@ public class ClusterLoad {
                         }
                     }).whenComplete((socket, failure) -> {
                         if (failure != null) {
-                            lost(null);
+                            refused(failure);
                         }
                     });
         }
 
+        /** The handshake failed: a standby's 503 names the leader (dialled next), anything else tries the next one. */
+        void refused(Throwable failure) {
+            Throwable cause = failure;
+            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            String leader = null;
+            if (cause instanceof java.net.http.WebSocketHandshakeException handshake
+                    && handshake.getResponse().statusCode() == 503
+                    && handshake.getResponse().body() instanceof String body) {
+                try {
+                    leader = JSON.readTree(body).path("leader").asText(null);
+                } catch (Exception notJson) {
+                    // a 503 that is not a standby's: the next URL, as for any failure
+                }
+                standbyRefusals.incrementAndGet();
+            }
+            synchronized (this) {
+                failedOver(leader);
+            }
+        }
+
         synchronized void opened(WebSocket socket) {
             ws = socket;
+            openedAt = System.nanoTime();
+            openedPort = ports[dialled];
             tail = CompletableFuture.completedFuture(null);
             ObjectNode hello = JSON.createObjectNode().put("type", "hello").put("node", name).put("nodeId", nodeId)
                     .put("version", "0.1.0").put("lastAcked", acked).put("capacity", 0);
@@ -407,14 +578,62 @@ public class ClusterLoad {
             }
             ws = null;
             if (alive) {
-                // a real node dials again after 0.5-1 s
                 reconnects.incrementAndGet();
-                timers.schedule(() -> {
-                    if (alive) {
-                        connect();
-                    }
-                }, ThreadLocalRandom.current().nextLong(500, 1000), TimeUnit.MILLISECONDS);
             }
+            failedOver(null);
+        }
+
+        /**
+         * The dialled server failed (CentralRound.failed): the leader a standby named if not yet tried this round, else
+         * the next untried one, at once; once every one failed, the next round after the node's backoff (1 s doubling
+         * up to 60 s, drawn from its upper half), starting with a leader named after its turn.
+         */
+        synchronized void failedOver(String leader) {
+            if (!alive) {
+                return;
+            }
+            tried[dialled] = true;
+            int named = -1;
+            for (int i = 0; leader != null && i < ports.length; i++) {
+                if (leader.equals("127.0.0.1:" + ports[i])) {
+                    named = i;
+                }
+            }
+            long delay = -1;
+            if (named >= 0 && !tried[named]) {
+                dialled = named;
+                delay = 0;
+            } else {
+                if (named >= 0) {
+                    namedAfterItsTurn = named;
+                }
+                for (int step = 1; step < ports.length && delay < 0; step++) {
+                    int next = (dialled + step) % ports.length;
+                    if (!tried[next]) {
+                        dialled = next;
+                        delay = 0;
+                    }
+                }
+            }
+            if (delay < 0) {
+                dialled = namedAfterItsTurn >= 0 ? namedAfterItsTurn : (dialled + 1) % ports.length;
+                Arrays.fill(tried, false);
+                namedAfterItsTurn = -1;
+                long ceiling = Math.min(60_000, 1000L << Math.min(failures++, 20));
+                delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+            }
+            timers.schedule(() -> {
+                if (alive) {
+                    connect();
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        }
+
+        /** A server acknowledged something or sent a command: the round and the backoff start over. */
+        synchronized void accepted() {
+            Arrays.fill(tried, false);
+            namedAfterItsTurn = -1;
+            failures = 0;
         }
 
         void send(String text) {
@@ -428,6 +647,9 @@ public class ClusterLoad {
 
         void received(WebSocket socket, String text) {
             Frame frame = Frames.read(text);
+            if (frame instanceof Ack || frame instanceof Command) {
+                accepted();
+            }
             if (frame instanceof Ack ack) {
                 synchronized (this) {
                     acked = Math.max(acked, ack.seq());
@@ -453,6 +675,7 @@ public class ClusterLoad {
                     ArrayNode list = reply.putArray("data");
                     rooms.stream().sorted().forEach(r -> list.add(room(r)));
                     reconciled = true;
+                    reconciledAt = System.nanoTime();
                 }
                 case "addroom" -> {
                     if (rooms.add(room)) {
@@ -643,6 +866,10 @@ public class ClusterLoad {
 
         synchronized Set<Long> roomsNow() {
             return new HashSet<>(rooms);
+        }
+
+        synchronized boolean connectedTo(int port, long since) {
+            return ws != null && openedPort == port && openedAt > since;
         }
 
         synchronized boolean holds(long room) {

@@ -1028,6 +1028,100 @@ def cluster(work, quick):
         app.stop()
 
 
+
+def leads(app):
+    """The leadership check of a central instance's health: True when it leads."""
+    try:
+        health = app.get("/observe/health?exposureLevel=full&data=true")
+    except OSError:
+        return False
+    return any(c.get("name") == "leadership" and c.get("data", {}).get("leader") for c in health.get("checks", []))
+
+
+def cluster_ha(work, quick):
+    """Two central instances sharing PostgreSQL, elected through ZooKeeper (bench/ClusterServices.java starts both,
+    as the tests do): A starts first and leads, B stands by. CLUSTER_NODES simulated nodes of CLUSTER_ROOMS_PER_NODE
+    rooms (bench/ClusterLoad.java, each node dialling A then B as a real node does) join and get their rooms placed
+    while their events flow; then A is killed with SIGKILL. Measured from the kill: until B's health says it leads,
+    until every node is connected to B and reconciled, rooms moved, events made vs stored (read back from B's /ws),
+    B's RSS peak."""
+    token = uuid.uuid4().hex
+    nodes = 100 if quick else CLUSTER_NODES
+    classpath = f"{ROOT / 'target' / 'test-classes'}:{test_classpath(work)}"
+    # curator-test leaves ZooKeeper's configuration files in the temporary directory: this run's own
+    (work / "cluster-services").mkdir(exist_ok=True)
+    services = subprocess.Popen(["java", f"-Djava.io.tmpdir={work / 'cluster-services'}", "-cp", classpath,
+                                 str(ROOT / "bench" / "ClusterServices.java")],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                env=ENV)
+    apps = []
+    try:
+        shared = {}
+        for line in services.stdout:
+            key, _, value = line.strip().partition(" ")
+            shared[key] = value
+            if "ZOOKEEPER" in shared:
+                break
+        if "DB" not in shared or "ZOOKEEPER" not in shared:
+            raise RuntimeError("ClusterServices did not start PostgreSQL and ZooKeeper")
+        threading.Thread(target=lambda: shutil.copyfileobj(services.stdout, open(os.devnull, "w")), daemon=True).start()
+        for name in ("a", "b"):
+            app = Nglive(work, {"nglive.role": "central", "nglive.cluster.node-token": token,
+                                "nglive.cluster.db.url": shared["DB"], "nglive.cluster.db.user": "postgres",
+                                "nglive.cluster.leadership": "zookeeper", "nglive.cluster.zookeeper": shared["ZOOKEEPER"]},
+                         jvm=["-Xlog:gc:file=gc.log:uptime"])
+            app.props["nglive.cluster.address"] = f"127.0.0.1:{app.port}"
+            apps.append(app)
+        a, b = apps
+        started = time.monotonic()
+        a.start()
+        while not leads(a):
+            if time.monotonic() - started > 60:
+                raise RuntimeError("A does not lead within 60 s")
+            time.sleep(0.2)
+        b.start()
+        if leads(b):
+            raise RuntimeError("B leads too")
+        out = subprocess.run(["java", "-Xss512k", "-cp", str(JAR), str(ROOT / "bench" / "ClusterLoad.java"),
+                              str(a.port), token, str(a.proc.pid), f"nodes={nodes}",
+                              f"rooms-per-node={CLUSTER_ROOMS_PER_NODE}", f"ports={a.port},{b.port}",
+                              f"standby={b.port}:{b.proc.pid}", "event-every=60", "run-before-kill=20",
+                              "run-after=10"],
+                             capture_output=True, text=True, env=ENV, timeout=1800)
+        sys.stderr.write(out.stderr[-4000:])
+        if out.returncode != 0:
+            raise RuntimeError("ClusterLoad failed: " + out.stderr[-3000:])
+        result = json.loads(re.search(r"^JSON (.*)$", out.stdout, re.M).group(1))
+        if not result["place_all_ok"]:
+            raise RuntimeError("not every room was placed: " + json.dumps(result["place_all_state"]))
+        logs = ROOT / "bench" / "results" / "cluster-ha-logs"
+        shutil.rmtree(logs, ignore_errors=True)
+        logs.mkdir(parents=True)
+        for name, app in (("a", a), ("b", b)):
+            shutil.copy(app.dir / "nglive.log", logs / f"central-{name}.log")
+            if (app.dir / "gc.log").exists():
+                shutil.copy(app.dir / "gc.log", logs / f"gc-{name}.log")
+        log = (b.dir / "nglive.log").read_text(errors="replace")
+        # when ZooKeeper made B the leader (its log, times of day in UTC), before its central server started
+        elected = re.search(r"^(\d\d):(\d\d):(\d\d\.\d+) .* leads the cluster$", log, re.M)
+        if elected:
+            killed = result["takeover"]["killed_at_ms"] / 1000 % 86400
+            at = int(elected.group(1)) * 3600 + int(elected.group(2)) * 60 + float(elected.group(3))
+            result["takeover"]["elected_s"] = round((at - killed) % 86400, 2)
+        result["new_leader_log_warnings"] = sum(1 for l in log.splitlines() if " WARN " in l or " ERROR " in l)
+        result["load_average"] = os.getloadavg()
+        return result
+    finally:
+        for app in apps:
+            app.stop()
+        services.stdin.close()
+        try:
+            services.wait(60)
+        except subprocess.TimeoutExpired:
+            services.kill()
+            services.wait()
+
+
 DASH_CENTRAL_NODES = 50
 # a session and its file's job: 10 events, 4 of which (Stream*, Session*) change a room's row in the Rooms view
 DASH_CENTRAL_JOB = ["StreamStarted", "SessionStarted", "FileOpening", "FileClosed", "SessionEnded", "StreamEnded",
@@ -1117,7 +1211,7 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small inputs and few runs (under 5 minutes)")
-    parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws,cluster,"
+    parser.add_argument("--only", help="comma-separated scenarios: copy,x264,upload,ingest,busy,startup,burst,ws,cluster,cluster-ha,"
                                        "dash,dash-central,danmaku,s3,s3-latency")
     args = parser.parse_args()
     quick = args.quick
@@ -1146,6 +1240,7 @@ def main():
             ("burst", lambda: burst(work, inputs["small"], 100 if quick else 500)),
             ("ws", lambda: subscribers(work, 100, 50 if quick else 200)),
             ("cluster", lambda: cluster(work, quick)),
+            ("cluster-ha", lambda: cluster_ha(work, quick)),
             ("dash", lambda: dashboard(work, quick)),
             ("dash-central", lambda: dashboard_central(work, quick)),
             ("danmaku", lambda: danmaku(work, quick)),
@@ -1222,6 +1317,26 @@ GOALS = [
      "p99 ≤ 100 ms", lambda r: r["commands"]["p99_ms"] <= 100 and r["commands"]["statuses"] == {"200": r["commands"]["count"]}),
     ("cluster", "central: RSS steady; peak", lambda r: f"{r['rss_steady_mb']:.0f} MB; {r['rss_peak_mb']:.0f} MB",
      "≤ 512 MB", lambda r: r["rss_peak_mb"] <= 512),
+    ("cluster-ha", "two centrals, leader SIGKILLed: standby leads",
+     lambda r: f"{r['takeover']['takeover_s']:.1f} s, elected after {r['takeover'].get('elected_s', float('nan')):.1f} s "
+               f"({r['takeover']['nodes']} nodes, {r['rooms']} rooms)", "≤ 30 s",
+     lambda r: r["takeover"]["led"] and r["takeover"]["takeover_s"] <= 30),
+    ("cluster-ha", "two centrals: every node reconnected to the new leader",
+     lambda r: f"{r['takeover']['all_connected_s']:.1f} s after the kill (first {r['takeover']['first_node_s']:.1f} s, "
+               f"p50 {r['takeover']['reconnect_ms'].get('p50_ms', 0) / 1000:.1f} s); reconciled "
+               f"{r['takeover']['all_reconciled_s']:.1f} s", "≤ 60 s",
+     lambda r: r["takeover"]["all_connected"] and r["takeover"]["all_connected_s"] <= 60),
+    ("cluster-ha", "two centrals: rooms moved by the takeover",
+     lambda r: f"{r['takeover']['rooms_moved']} (addroom {r['takeover']['addroom']}, removeroom "
+               f"{r['takeover']['removeroom']})", "0",
+     lambda r: r["takeover"]["all_reconciled"] and r["takeover"]["rooms_moved"] == 0
+     and r["takeover"]["addroom"] + r["takeover"]["removeroom"] == 0),
+    ("cluster-ha", "two centrals: node events stored across the takeover",
+     lambda r: f"{r['events']['stored_distinct']}/{r['events']['made_by_nodes']}, {r['events']['stored_twice']} twice",
+     "none lost", lambda r: r["events"]["missing"] == 0),
+    ("cluster-ha", "two centrals: the new leader's RSS peak after the takeover",
+     lambda r: f"{r['new_leader_rss_peak_mb']:.0f} MB (as standby {r['standby_rss_before_mb']:.0f} MB)", "≤ 512 MB",
+     lambda r: r["new_leader_rss_peak_mb"] <= 512),
     ("dash", "dashboard, 500 rooms: first contentful paint; all rooms drawn",
      lambda r: f"{r['fcp_ms']:.0f} ms; {r['rooms_drawn_ms']:.0f} ms", "FCP ≤ 1 s",
      lambda r: r["fcp_ms"] <= 1000),
