@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -95,6 +96,8 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     private final CentralCommands commands;
     private final HttpClient client;
     private final Backoff backoff;
+    /** A standby refused the node in the current round (StandbyServer's 503): an election is under way. */
+    private boolean standbyThisRound;
     /** Only touched on {@link #loop}. */
     private final CentralRound round;
     private final AtomicReference<EventLog.Stored> heartbeat = new AtomicReference<>();
@@ -302,6 +305,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     private void serverAnswered() {
         backoff.reset();
         round.reset();
+        standbyThisRound = false;
         attempts = 0;
     }
 
@@ -385,6 +389,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
         attempts++;
         String shownWhy = Redaction.secrets(why);
         changeState("disconnected", shownWhy);
+        standbyThisRound |= standby != null;
         boolean atOnce = round.failed(standby == null ? null : standby.leader());
         String next = CentralSettings.shown(round.current());
         if (atOnce) {
@@ -397,10 +402,18 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
             onLoop(this::connect);
             return;
         }
-        Duration delay = backoff.next();
+        // a standby answered this round: the instances are up and electing a leader, which takes seconds; wait as
+        // its Retry-After says, so that a node is back soon after the election, not after a grown backoff
+        Duration delay = standbyThisRound ? standbyDelay() : backoff.next();
+        standbyThisRound = false;
         LOG.warn("central server {}: {}; trying {} in {} ms (attempt {})", c.shown, shownWhy,
                 next.equals(c.shown) ? "again" : next, delay.toMillis(), attempts + 1);
         loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A standby's Retry-After (1 s), spread over 0.5 to 1.5 s so that many nodes do not come back at one instant. */
+    private static Duration standbyDelay() {
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(500, 1_500));
     }
 
     private void changeState(String newState, String newProblem) {

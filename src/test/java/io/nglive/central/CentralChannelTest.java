@@ -202,7 +202,7 @@ class CentralChannelTest {
     }
 
     @Test
-    void whenEveryUrlRefusesTheNodeWaitsOnlyBetweenRounds() {
+    void whenStandbysRefuseEveryUrlTheNodeWaitsTheirRetryAfterBetweenRoundsNotItsBackoff() {
         try (CentralServer first = CentralServer.start(TOKEN); CentralServer second = CentralServer.start(TOKEN)) {
             // each names the other: followed once per round, never back and forth without a pause
             first.refuseAsStandby(second.hostPort());
@@ -221,12 +221,39 @@ class CentralChannelTest {
                         .as("within round %d; %s", round, seen).isPositive().isLessThan(Duration.ofMillis(1500));
             }
             for (int round = 1; round < 3; round++) {
+                // an election under way: about a second (0.5 to 1.5 s), not the backoff's 2 to 4 s
+                assertThat(Duration.between(seconds.get(round - 1), firsts.get(round)))
+                        .as("between rounds %d and %d; %s", round - 1, round, seen)
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(450)).isLessThan(Duration.ofMillis(1950));
+            }
+            assertThat(channel.status()).containsEntry("state", "disconnected");
+            assertThat(channel.status().get("problem")).asString().contains("HTTP 503 by a standby");
+        }
+    }
+
+    @Test
+    void whenEveryUrlFailsOtherwiseTheNodeWaitsItsBackoffBetweenRounds() {
+        try (CentralServer first = CentralServer.start(TOKEN); CentralServer second = CentralServer.start(TOKEN)) {
+            first.hangUpOnConnect(true);
+            second.hangUpOnConnect(true);
+            Duration fourSeconds = Duration.ofSeconds(4);
+            channel = channel(List.of(first.url(), second.url()), fourSeconds, fourSeconds, NO_HURRY);
+            channel.start();
+
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> second.attempts().size() >= 3);
+
+            List<Instant> firsts = first.attempts().subList(0, 3);
+            List<Instant> seconds = second.attempts().subList(0, 3);
+            String seen = "first " + firsts + ", second " + seconds;
+            for (int round = 0; round < 3; round++) {
+                assertThat(Duration.between(firsts.get(round), seconds.get(round)))
+                        .as("within round %d; %s", round, seen).isPositive().isLessThan(Duration.ofMillis(1500));
+            }
+            for (int round = 1; round < 3; round++) {
                 assertThat(Duration.between(seconds.get(round - 1), firsts.get(round)))
                         .as("between rounds %d and %d, a delay of 2 to 4 s; %s", round - 1, round, seen)
                         .isGreaterThanOrEqualTo(Duration.ofMillis(1950));
             }
-            assertThat(channel.status()).containsEntry("state", "disconnected");
-            assertThat(channel.status().get("problem")).asString().contains("HTTP 503 by a standby");
         }
     }
 
