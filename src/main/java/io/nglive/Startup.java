@@ -84,7 +84,7 @@ final class Startup {
             stopping.also(leadership::wakeUp);
             // the election's first round (a lock tried, ZooKeeper asked) before this instance says it stands by
             leadership.awaitLead(stopping::requested, FIRST_ROUND);
-            while (true) {
+            while (!stopping.requested()) {
                 if (!leadership.isLeader()) {
                     try (StandbyServer standby = StandbyServer.start(server.host(), server.port(), leadership)) {
                         LOG.info("standing by as {} ({} leadership): {}", leadership.address(),
@@ -109,6 +109,7 @@ final class Startup {
                 }
                 LOG.warn("{} lost the lead: its central server stopped, it stands by", leadership.address());
             }
+            return 0;
         }
     }
 

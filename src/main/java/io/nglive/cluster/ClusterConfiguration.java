@@ -60,7 +60,10 @@ public final class ClusterConfiguration implements CamelConfiguration {
         if (leadership != null) {
             OptionalLong term = OptionalLong.empty();
             if (!database.embedded()) {
+                // a lead lost while this central server starts must not take a term from the instance that has it now
+                leadership.requireLead();
                 term = OptionalLong.of(database.fence(leadership.address(), leadership::stepDown));
+                leadership.requireLead();
                 LOG.info("{} leads with term {} of the shared database", leadership.address(), term.getAsLong());
             }
             HealthCheckRegistry.get(camel).register(new LeadershipHealth(leadership, term));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.nglive.InvalidSetting;
+import io.nglive.Redaction;
 import io.nglive.SettingsReader;
 
 /**
@@ -41,7 +42,7 @@ public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<D
     }
 
     public enum LeadershipKind {
-        /** A lock under the data path: instances on one machine, or on one shared disk. */
+        /** A lock under the data path: instances on one machine. */
         FILE,
         /** An election in ZooKeeper: instances anywhere, sharing a database. */
         ZOOKEEPER,
@@ -52,7 +53,7 @@ public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<D
     public static ClusterSettings read(SettingsReader settings) {
         Optional<Db> db = settings.optional("nglive.cluster.db.url").map(url -> {
             if (!url.startsWith("jdbc:postgresql:")) {
-                throw new InvalidSetting("nglive.cluster.db.url", url, "must be a PostgreSQL JDBC URL "
+                throw new InvalidSetting("nglive.cluster.db.url", Redaction.url(url), "must be a PostgreSQL JDBC URL "
                         + "(jdbc:postgresql://host:5432/database), or empty for the embedded database");
             }
             return new Db(url, settings.optional("nglive.cluster.db.user").orElse(""),

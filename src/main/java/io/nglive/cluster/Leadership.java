@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -54,8 +55,10 @@ public final class Leadership implements AutoCloseable {
     private final Path dataPath;
     private final Object changed = new Object();
     private final AtomicReference<Runnable> onLoss = new AtomicReference<>();
-    /** Set when this instance stepped down while the election still named it: it waits to lose the lead first. */
-    private volatile boolean mustLoseFirst;
+    /** Counts the election's events: a step-down holds until the next one, whatever it says. */
+    private final AtomicLong events = new AtomicLong();
+    /** The event count when this instance stepped down while the election still named it; -1: it did not. */
+    private volatile long steppedDownAt = -1;
 
     private Leadership(CamelContext election, CamelClusterView view, String address, Path dataPath) {
         this.election = election;
@@ -114,9 +117,9 @@ public final class Leadership implements AutoCloseable {
         return address;
     }
 
-    /** Whether this instance leads and may act on it (not after {@link #stepDown} until the election caught up). */
+    /** Whether this instance leads and may act on it (after {@link #stepDown}, only once the election spoke again). */
     public boolean isLeader() {
-        return view.getLocalMember().isLeader() && !mustLoseFirst;
+        return view.getLocalMember().isLeader() && steppedDownAt != events.get();
     }
 
     /**
@@ -153,6 +156,13 @@ public final class Leadership implements AutoCloseable {
         return isLeader();
     }
 
+    /** @throws IllegalStateException when this instance does not lead (any more) */
+    public void requireLead() {
+        if (!isLeader()) {
+            throw new IllegalStateException(address + " lost the lead while its central server was starting");
+        }
+    }
+
     /** Runs {@code action} once, the next time this instance loses the lead (or at once, if it has lost it). */
     public void onLoss(Runnable action) {
         onLoss.set(action);
@@ -161,10 +171,15 @@ public final class Leadership implements AutoCloseable {
         }
     }
 
-    /** Gives the lead up as if it were lost: another instance took a newer term while this one was paused. */
+    /**
+     * Gives the lead up as if it were lost: another instance took a newer term while this one was paused. The election
+     * has not said so yet (ZooKeeper or Kubernetes will, as this instance's session or lease ran out); until its next
+     * event this instance does not lead. A file lock says nothing more: an instance fenced while holding one (a lock
+     * that does not hold across machines) stands by until it is restarted.
+     */
     public void stepDown() {
         LOG.warn("another central instance took the lead while this one was not looking: stopping this one");
-        mustLoseFirst = true;
+        steppedDownAt = events.get();
         lost();
     }
 
@@ -176,9 +191,7 @@ public final class Leadership implements AutoCloseable {
     }
 
     private void leaderChanged() {
-        if (!view.getLocalMember().isLeader()) {
-            mustLoseFirst = false;
-        }
+        events.incrementAndGet();
         LOG.debug("leadership changed: this instance {}; leader {}", isLeader() ? "leads" : "stands by", leader());
         if (!isLeader()) {
             lost();

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -28,17 +30,30 @@ public final class StandbyServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Leadership leadership;
+    private final ExecutorService threads;
 
     private StandbyServer(HttpServer server, Leadership leadership) {
         this.server = server;
         this.leadership = leadership;
+        // a client that does not read its answer holds one of these threads, not the health checks
+        this.threads = Executors.newFixedThreadPool(4, work -> {
+            Thread thread = new Thread(work, "standby-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(threads);
+        server.createContext("/", this::answer);
     }
 
     /** Listens on {@code host:port} (the central server's own) until closed. */
     public static StandbyServer start(String host, int port, Leadership leadership) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 50);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 50);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + host + ":" + port + " as a standby: " + e.getMessage(), e);
+        }
         StandbyServer standby = new StandbyServer(server, leadership);
-        server.createContext("/", standby::answer);
         server.start();
         return standby;
     }
@@ -48,6 +63,11 @@ public final class StandbyServer implements AutoCloseable {
             Optional<String> leader = leadership.leader();
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/observe/health") || path.startsWith("/observe/health/")) {
+                if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+                    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                    send(exchange, 405, "application/json", "{\"error\":\"GET or HEAD\"}");
+                    return;
+                }
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("leader", false);
                 data.put("address", leadership.address());
@@ -77,6 +97,10 @@ public final class StandbyServer implements AutoCloseable {
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(status, -1);   // the JDK server sends no body for HEAD
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
@@ -86,5 +110,6 @@ public final class StandbyServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        threads.shutdownNow();
     }
 }

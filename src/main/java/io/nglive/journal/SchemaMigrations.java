@@ -56,12 +56,19 @@ public final class SchemaMigrations {
                 }
                 for (int version = current + 1; version <= files.size(); version++) {
                     String file = files.get(version - 1);
-                    for (String statement : statements(file)) {
+                    String name = folder + "/" + version + ".sql";
+                    List<String> statements;
+                    try {
+                        statements = statements(file);
+                    } catch (IllegalStateException e) {
+                        throw new IllegalStateException(name + ": " + e.getMessage(), e);
+                    }
+                    for (String statement : statements) {
                         try {
                             s.execute(statement);
                         } catch (SQLException e) {
-                            throw new SQLException(folder + "/" + version + ".sql: " + e.getMessage() + " in: "
-                                    + statement, e.getSQLState(), e);
+                            throw new SQLException(name + ": " + e.getMessage() + " in: " + statement,
+                                    e.getSQLState(), e);
                         }
                     }
                     JournalAccess.update(c, "INSERT INTO schema_version (version, description, applied) "
@@ -74,7 +81,11 @@ public final class SchemaMigrations {
                 return files.size();
             } catch (SQLException | RuntimeException e) {
                 if (postgres) {
-                    c.rollback();
+                    try {
+                        c.rollback();
+                    } catch (SQLException rollback) {
+                        e.addSuppressed(rollback);
+                    }
                 }
                 throw e;
             }
@@ -98,6 +109,10 @@ public final class SchemaMigrations {
                 if (in == null) {
                     if (files.isEmpty()) {
                         throw new IllegalStateException("no migrations under " + folder + " on the class path");
+                    }
+                    if (loader.getResource(folder + "/" + (files.size() + 2) + ".sql") != null) {
+                        throw new IllegalStateException(folder + " has no " + (files.size() + 1) + ".sql but a "
+                                + (files.size() + 2) + ".sql: the files are numbered without a gap");
                     }
                     return files;
                 }

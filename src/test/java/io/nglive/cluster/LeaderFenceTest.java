@@ -2,6 +2,9 @@ package io.nglive.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 
 import java.util.List;
 import java.util.Map;
@@ -68,14 +71,16 @@ class LeaderFenceTest {
         CountDownLatch finish = new CountDownLatch(1);
         CompletableFuture<Integer> oldWrite = CompletableFuture.supplyAsync(() -> JournalAccess.transaction(old, c -> {
             inTransaction.countDown();
-            await(finish);
+            waitFor(finish);
             return JournalAccess.update(c, "INSERT INTO installation (name, value) VALUES ('late', 'old leader')");
         }));
         assertThat(inTransaction.await(10, TimeUnit.SECONDS)).isTrue();
 
         CompletableFuture<LeaderFence> takeover = CompletableFuture.supplyAsync(
                 () -> LeaderFence.take(database.dataSource(), "10.0.0.2:8100", () -> { }));
-        Thread.sleep(500);
+        // the takeover's UPDATE is waiting for the row lock (not merely not scheduled yet)
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) rows(
+                "SELECT COUNT(*) AS n FROM pg_locks WHERE NOT granted").get(0).get("n")).longValue() > 0);
         assertThat(takeover).as("the new term waits for the transaction that read the old one").isNotDone();
 
         finish.countDown();
@@ -87,7 +92,7 @@ class LeaderFenceTest {
         return JournalAccess.transaction(database.dataSource(), c -> JournalAccess.query(c, sql));
     }
 
-    private static void await(CountDownLatch latch) {
+    private static void waitFor(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

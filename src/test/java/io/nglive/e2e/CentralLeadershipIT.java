@@ -41,7 +41,8 @@ class CentralLeadershipIT {
         NgliveProcess central = new NgliveProcess(dir.resolve(name))
                 .set("nglive.role", "central")
                 .set("nglive.data-path", dir.resolve("shared-data").toString())
-                .set("nglive.cluster.leadership", "file");
+                .set("nglive.cluster.leadership", "file")
+                .set("camel.main.shutdown-timeout", "5");
         central.set("nglive.cluster.address", "127.0.0.1:" + central.port());
         running.add(central);
         return central;
@@ -88,6 +89,8 @@ class CentralLeadershipIT {
                 .start();
         running.add(node);
         await().atMost(Duration.ofSeconds(20)).until(() -> connected(a, "node-1"));
+        assertThat(node.log()).as("the real node read the real standby's answer")
+                .contains("which names the leader 127.0.0.1:" + a.port());
 
         long killed = System.nanoTime();
         a.kill();
