@@ -132,6 +132,7 @@ class CentralDatabaseRestartIT {
         assertThat(central.isAlive()).isTrue();
         assertThat(central.get("/observe/health").body()).contains("\"status\":\"UP\"");
         assertThat(central.get("/api/rooms").statusCode()).isEqualTo(200);
+        assertThat(connected(central)).as("nodes connected").isEqualTo(nodes.size());
         assertThat(count(outageLog, "cluster-watch failed")).as("the watch's failures logged on every round:%n%s",
                 outageLog).isZero();
         assertThat(count(outageLog, "the cluster database failed")).as("the outage logged once:%n%s", outageLog)
