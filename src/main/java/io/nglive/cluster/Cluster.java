@@ -1,5 +1,6 @@
 package io.nglive.cluster;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,6 +82,7 @@ public final class Cluster {
     private final Map<String, ClusterStore.Beat> beats = new ConcurrentHashMap<>();
     /** Nodes' names by id, as their hellos gave them (the events and the log name nodes often). */
     private final Map<String, String> names = new ConcurrentHashMap<>();
+    private final DatabaseOutage outage = new DatabaseOutage(Clock.systemUTC());
     /** Something changed that may let an unplaced room fit (set from any thread, read on the coordinator). */
     private volatile boolean placementDue = true;
     private Instant beatsWritten = Instant.EPOCH;
@@ -126,13 +128,14 @@ public final class Cluster {
     void disconnected(String nodeId, String name) {
         // its last heartbeat first: the node's silence is counted from the last_seen it writes
         ClusterStore.Beat last = beats.get(nodeId);
+        JournalException unwritten = null;
         try {
             if (last != null) {
                 store.heartbeats(List.of(last));
                 beats.remove(nodeId, last);
             }
         } catch (JournalException e) {
-            LOG.warn("node {}: its last heartbeat was not written ({})", name, e.getMessage());
+            unwritten = e;
         }
         if (sessions.connected(nodeId)) {
             // it dialled again before this close was handled: the newer connection is the node
@@ -141,7 +144,16 @@ public final class Cluster {
         firstSession.remove(nodeId);
         reconciled.remove(nodeId);
         Optional.ofNullable(askAgain.remove(nodeId)).ifPresent(later -> later.cancel(false));
-        store.disconnected(nodeId);
+        try {
+            store.disconnected(nodeId);
+        } catch (JournalException e) {
+            unwritten = e;
+        }
+        if (unwritten != null) {
+            // the watch writes the heartbeat later, and the disconnection when it finds the node lost
+            LOG.warn("node {} ({}) disconnected; not written yet ({})", name, nodeId, unwritten.getMessage());
+            return;
+        }
         LOG.info("node {} ({}) disconnected; its rooms stay for {} unless it comes back", name, nodeId, nodeTimeout);
     }
 
@@ -154,7 +166,8 @@ public final class Cluster {
 
     /**
      * The heartbeats received since the last write, a few nodes per transaction (a long one would hold up the nodes'
-     * event transactions on the same rows). A write that fails leaves its beats to the next one, unless newer came.
+     * event transactions on the same rows). A write that fails leaves its beats and the rest to the next one, unless
+     * newer came, and throws.
      */
     private void writeBeats() {
         List<ClusterStore.Beat> due = new ArrayList<>();
@@ -169,9 +182,8 @@ public final class Cluster {
             try {
                 store.heartbeats(chunk);
             } catch (JournalException e) {
-                chunk.forEach(beat -> beats.putIfAbsent(beat.nodeId(), beat));
-                LOG.warn("{} heartbeats not written yet ({}): tried again in {} s", chunk.size(), e.getMessage(),
-                        BEATS_WRITTEN_EVERY.toSeconds());
+                due.subList(from, due.size()).forEach(beat -> beats.putIfAbsent(beat.nodeId(), beat));
+                throw e;
             }
         }
     }
@@ -259,16 +271,22 @@ public final class Cluster {
     public void watch() {
         onCoordinator(() -> {
             Instant now = Instant.now();
-            if (Duration.between(beatsWritten, now).compareTo(BEATS_WRITTEN_EVERY) >= 0) {
-                writeBeats();
-                beatsWritten = now;
-            }
-            for (ClusterStore.Presence node : store.presences()) {
-                names.putIfAbsent(node.nodeId(), node.name());
-                findLost(node);
-            }
-            if (placementDue || Duration.between(placedAll, now).compareTo(PLACED_AT_LEAST_EVERY) >= 0) {
-                placeAll();
+            try {
+                if (Duration.between(beatsWritten, now).compareTo(BEATS_WRITTEN_EVERY) >= 0) {
+                    writeBeats();
+                    beatsWritten = now;
+                }
+                for (ClusterStore.Presence node : store.presences()) {
+                    names.putIfAbsent(node.nodeId(), node.name());
+                    findLost(node);
+                }
+                if (placementDue || Duration.between(placedAll, now).compareTo(PLACED_AT_LEAST_EVERY) >= 0) {
+                    placeAll();
+                }
+                outage.passed();
+            } catch (JournalException e) {
+                // the database is away (restarting, unreachable): said once, and everything is tried again next second
+                outage.failed(e);
             }
             return null;
         });

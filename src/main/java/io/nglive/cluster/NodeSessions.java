@@ -154,6 +154,11 @@ public final class NodeSessions implements ExceptionHandler {
     }
 
     private void handle(Session session, String text) {
+        if (session.failed) {
+            // an earlier frame failed and was not acknowledged: this one is not taken either (an ack of it would
+            // acknowledge the failed one too), and the node sends both again on its next connection
+            return;
+        }
         Frame frame;
         try {
             frame = Frames.read(text);
@@ -214,6 +219,8 @@ public final class NodeSessions implements ExceptionHandler {
         volatile long lastHeard = System.nanoTime();
         volatile String nodeId;
         volatile String name;
+        /** A frame failed: the connection is closing, and the frames after it are dropped unread. */
+        volatile boolean failed;
         private boolean running;
 
         Session(ServerWebSocket socket) {
@@ -245,6 +252,7 @@ public final class NodeSessions implements ExceptionHandler {
                     next.run();
                 } catch (RuntimeException e) {
                     // the frame is not acknowledged: the node sends it again on its next connection
+                    failed = true;
                     LOG.warn("node {}: a frame failed ({}); closing the connection so that it is sent again",
                             shown(), e.toString());
                     socket.close((short) 1011, "the central server could not store a frame");

@@ -3,6 +3,7 @@ package io.nglive.journal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 import org.apache.commons.dbcp2.BasicDataSource;
 
@@ -18,6 +19,8 @@ public final class DatabasePool {
 
     /** After a crash the previous process's lock file is only taken for stale once its heartbeat lapsed. */
     private static final long OPEN_TIMEOUT_MILLIS = 30_000;
+    /** How long a database server may take to answer the check of a pooled connection before it is given up. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
 
     private DatabasePool() {
     }
@@ -40,6 +43,11 @@ public final class DatabasePool {
         pool.setMaxIdle(8);
         pool.setPoolPreparedStatements(true);
         pool.setMaxOpenPreparedStatements(200);
+        if (!inProcess(url)) {
+            // DBCP checks a connection before it hands it out (JDBC 4 isValid), so that one a restart of the server
+            // left dead is dropped; without a timeout that check waits for ever on a server that stopped answering
+            pool.setValidationQueryTimeout(CHECK_TIMEOUT);
+        }
         waitForIt(pool, what);
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             for (String ddl : schema) {
@@ -49,6 +57,11 @@ public final class DatabasePool {
             throw new IllegalStateException("cannot prepare the " + what + ": " + e.getMessage(), e);
         }
         return pool;
+    }
+
+    /** An HSQLDB in this process: its connections cannot be cut, nor its answer held up by a network. */
+    private static boolean inProcess(String url) {
+        return url.startsWith("jdbc:hsqldb:file:") || url.startsWith("jdbc:hsqldb:mem:");
     }
 
     private static void waitForIt(BasicDataSource pool, String what) {

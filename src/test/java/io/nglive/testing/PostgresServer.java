@@ -19,9 +19,10 @@ import java.util.stream.Stream;
 
 /**
  * Debian's PostgreSQL (15 on Debian 12; the newest installed), started once per test JVM on a port and socket directory of its own (about 2 s) and stopped
- * when the JVM ends. The tests run as root, which PostgreSQL refuses, so it runs as the {@code postgres} user.
+ * when the JVM ends; or one of a test's own ({@link #startOwn}), which it may stop and start again. The tests run as
+ * root, which PostgreSQL refuses, so it runs as the {@code postgres} user.
  */
-public final class PostgresServer {
+public final class PostgresServer implements AutoCloseable {
 
     private static final Path BIN = newestInstalled(Path.of("/usr/lib/postgresql"));
     public static final String USER = "postgres";
@@ -39,10 +40,38 @@ public final class PostgresServer {
     /** The server of this JVM, started on first use. */
     public static synchronized PostgresServer shared() {
         if (shared == null) {
-            shared = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "postgres-stop"));
+            shared = create();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "postgres-stop"));
         }
         return shared;
+    }
+
+    /**
+     * A server of the caller's own, which it may {@link #stop} and {@link #start} again (same port, same data) without
+     * disturbing the other tests' shared one; {@link #close} removes it.
+     */
+    public static PostgresServer startOwn() {
+        PostgresServer own = create();
+        Runtime.getRuntime().addShutdownHook(new Thread(own::close, "postgres-stop"));
+        return own;
+    }
+
+    /** Stops the server as a crash would (every connection cut at once, no checkpoint); its data stays. */
+    public void stop() {
+        try {
+            run(dir, "pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot stop PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the server again on its port, with its data (after a {@link #stop}, it recovers from its WAL first). */
+    public void start() {
+        try {
+            startOn(dir, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start PostgreSQL: " + e.getMessage(), e);
+        }
     }
 
     /** A JDBC URL to an empty schema of its own, so that each test starts from nothing without a new server. */
@@ -71,7 +100,7 @@ public final class PostgresServer {
         }
     }
 
-    private static PostgresServer start() {
+    private static PostgresServer create() {
         if (!Files.isExecutable(BIN.resolve("pg_ctl"))) {
             throw new IllegalStateException("PostgreSQL is not installed (no " + BIN + "/pg_ctl): apt-get install postgresql");
         }
@@ -86,19 +115,31 @@ public final class PostgresServer {
             int port = freePort();
             run(dir, "initdb", "-D", dir.resolve("data").toString(), "-U", USER, "-A", "trust", "-E", "UTF8",
                     "--locale=C", "--no-sync", "--no-instructions");
-            // fsync off: a crash of this throw-away server loses nothing a test needs
-            run(dir, "pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "30",
-                    "-o", "-p " + port + " -k " + dir.resolve("socket") + " -c listen_addresses=127.0.0.1 -c fsync=off",
-                    "start");
+            startOn(dir, port);
             return new PostgresServer(dir, port);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start PostgreSQL: " + e.getMessage(), e);
         }
     }
 
-    private void stop() {
+    // fsync off: an immediate stop still loses nothing committed (the WAL is written, only not synced), and a crash of
+    // the machine under this throw-away server loses nothing a test needs
+    private static void startOn(Path dir, int port) throws IOException {
+        run(dir, "pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "30",
+                "-o", "-p " + port + " -k " + dir.resolve("socket") + " -c listen_addresses=127.0.0.1 -c fsync=off",
+                "start");
+    }
+
+    /** Stops the server, if it runs, and deletes its data; once is enough. */
+    @Override
+    public synchronized void close() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
         try {
-            run(dir, "pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
+            if (Files.exists(dir.resolve("data/postmaster.pid"))) {
+                stop();
+            }
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
