@@ -48,6 +48,13 @@ public final class DatabasePool {
             // left dead is dropped; without a timeout that check waits for ever on a server that stopped answering
             pool.setValidationQueryTimeout(CHECK_TIMEOUT);
         }
+        if (url.startsWith("jdbc:postgresql:")) {
+            // a client frozen inside a transaction (a paused JVM, a lost network) loses it after 5 s instead of holding
+            // its locks, such as the leader's term that a new leader waits for; and an answer that never comes is given
+            // up after a minute instead of holding a thread for ever
+            pool.addConnectionProperty("options", "-c idle_in_transaction_session_timeout=5000");
+            pool.addConnectionProperty("socketTimeout", "60");
+        }
         waitForIt(pool, what);
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             for (String ddl : schema) {

@@ -39,4 +39,24 @@ class ClusterDatabaseTest {
             }
         }
     }
+
+    @Test
+    void aTransactionLeftIdleOnPostgresqlIsEndedByTheServerSoItsLocksGo() throws Exception {
+        ClusterDatabase database = new ClusterDatabase(PostgresServer.shared().freshSchemaUrl(), PostgresServer.USER,
+                "");
+        try (Connection frozen = database.dataSource().getConnection()) {
+            frozen.setAutoCommit(false);
+            try (var s = frozen.createStatement()) {
+                s.executeQuery("SELECT term FROM cluster_leader WHERE id = 1 FOR UPDATE").close();
+            }
+            // another client waits for the row no longer than the server's idle-in-transaction limit (5 s)
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(15),
+                    () -> JournalAccess.transaction(database.dataSource(), c -> JournalAccess.update(c,
+                            "UPDATE cluster_leader SET term = term + 1 WHERE id = 1")));
+        } catch (java.sql.SQLException closedByTheServer) {
+            // closing the frozen connection finds it ended by the server: expected
+        } finally {
+            database.stop();
+        }
+    }
 }
