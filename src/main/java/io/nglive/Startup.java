@@ -69,48 +69,55 @@ final class Startup {
 
     /**
      * A central instance: it joins the election, stands by (StandbyServer on the central's port) while another
-     * instance leads, runs the central server while it leads, and stands by again if it loses the lead.
+     * instance leads, runs the central server while it leads, and when it loses the lead joins the election anew
+     * (a fresh ZooKeeper session and latch, a released file lock) and stands by.
      */
     private static int runCentral(Function<Role, Main> mains, String[] args, Stopping stopping) throws Exception {
-        DefaultCamelContext election = new DefaultCamelContext();
-        election.getCamelContextExtension().setName("nglive-election");
-        PropertiesComponent properties = (PropertiesComponent) election.getPropertiesComponent();
+        DefaultCamelContext reading = new DefaultCamelContext();
+        PropertiesComponent properties = (PropertiesComponent) reading.getPropertiesComponent();
         properties.setEncoding("UTF-8");
         properties.setLocation("file:application.properties");
         SettingsReader settings = new SettingsReader(properties);
         ServerSettings server = ServerSettings.read(settings);
         ClusterSettings cluster = ClusterSettings.read(settings);
-        try (Leadership leadership = Leadership.join(election, cluster, server.dataPath())) {
-            stopping.also(leadership::wakeUp);
-            // the election's first round (a lock tried, ZooKeeper asked) before this instance says it stands by
-            leadership.awaitLead(stopping::requested, FIRST_ROUND);
-            while (!stopping.requested()) {
-                if (!leadership.isLeader()) {
-                    try (StandbyServer standby = StandbyServer.start(server.host(), server.port(), leadership)) {
-                        LOG.info("standing by as {} ({} leadership): {}", leadership.address(),
-                                cluster.leadership().name().toLowerCase(Locale.ROOT),
-                                leadership.leader().map(l -> l + " leads").orElse("no leader known yet"));
-                        if (!leadership.awaitLead(stopping::requested, UNTIL_STOPPED)) {
-                            return 0;
+        while (!stopping.requested()) {
+            DefaultCamelContext election = new DefaultCamelContext();
+            election.getCamelContextExtension().setName("nglive-election");
+            try (Leadership leadership = Leadership.join(election, cluster, server.dataPath())) {
+                Runnable wakeUp = leadership::wakeUp;
+                stopping.also(wakeUp);
+                try {
+                    // the election's first round (a lock tried, ZooKeeper asked) before this instance stands by
+                    if (!leadership.awaitLead(stopping::requested, FIRST_ROUND)) {
+                        try (StandbyServer standby = StandbyServer.start(server.host(), server.port(), leadership)) {
+                            LOG.info("standing by as {} ({} leadership): {}", leadership.address(),
+                                    cluster.leadership().name().toLowerCase(Locale.ROOT),
+                                    leadership.leader().map(l -> l + " leads").orElse("no leader known yet"));
+                            if (!leadership.awaitLead(stopping::requested, UNTIL_STOPPED)) {
+                                return 0;
+                            }
                         }
                     }
+                    LOG.info("{} leads the cluster", leadership.address());
+                    Main main = mains.apply(Role.CENTRAL);
+                    main.bind("leadership", leadership);
+                    AtomicBoolean lost = new AtomicBoolean();
+                    leadership.onLoss(() -> {
+                        lost.set(true);
+                        main.completed();
+                    });
+                    int code = stopping.run(main, args);
+                    if (!lost.get() || stopping.requested()) {
+                        return code;
+                    }
+                    LOG.warn("{} lost the lead: its central server stopped, it joins the election again",
+                            leadership.address());
+                } finally {
+                    stopping.forget(wakeUp);
                 }
-                LOG.info("{} leads the cluster", leadership.address());
-                Main main = mains.apply(Role.CENTRAL);
-                main.bind("leadership", leadership);
-                AtomicBoolean lost = new AtomicBoolean();
-                leadership.onLoss(() -> {
-                    lost.set(true);
-                    main.completed();
-                });
-                int code = stopping.run(main, args);
-                if (!lost.get() || stopping.requested()) {
-                    return code;
-                }
-                LOG.warn("{} lost the lead: its central server stopped, it stands by", leadership.address());
             }
-            return 0;
         }
+        return 0;
     }
 
     /** A stop asked for by a signal: it reaches the Main that runs, and anything else that waits. */
@@ -134,6 +141,10 @@ final class Startup {
 
         void also(Runnable action) {
             also.add(action);
+        }
+
+        void forget(Runnable action) {
+            also.remove(action);
         }
 
         int run(Main main, String[] args) throws Exception {

@@ -142,8 +142,13 @@ class CentralFailoverIT {
 
         // the instance that stood down may lead again once the election names it
         b.kill();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> a.get("/api/rooms").statusCode() == 200);
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> a.get("/api/rooms").statusCode() == 200);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String log = a.log();
+            throw new AssertionError("A did not lead again; its log:\n" + log.substring(Math.max(0, log.length() - 6000)), e);
+        }
         assertThat(leaderRow()).isEqualTo("3 127.0.0.1:" + a.port());
     }
 }
