@@ -80,6 +80,11 @@ final class Startup {
         SettingsReader settings = new SettingsReader(properties);
         ServerSettings server = ServerSettings.read(settings);
         ClusterSettings cluster = ClusterSettings.read(settings);
+        if (cluster.leadership() == ClusterSettings.LeadershipKind.FILE && cluster.db().isPresent()) {
+            LOG.warn("nglive.cluster.leadership = file keeps out only instances on this data path ({}); instances on "
+                    + "other machines sharing nglive.cluster.db.url need zookeeper or kubernetes, or they take the "
+                    + "lead from each other", server.dataPath());
+        }
         while (!stopping.requested()) {
             DefaultCamelContext election = new DefaultCamelContext();
             election.getCamelContextExtension().setName("nglive-election");
@@ -91,7 +96,7 @@ final class Startup {
                     if (!leadership.awaitLead(stopping::requested, FIRST_ROUND)) {
                         try (StandbyServer standby = StandbyServer.start(server.host(), server.port(), leadership)) {
                             LOG.info("standing by as {} ({} leadership): {}", leadership.address(),
-                                    cluster.leadership().name().toLowerCase(Locale.ROOT),
+                                    cluster.leadership().settingValue(),
                                     leadership.leader().map(l -> l + " leads").orElse("no leader known yet"));
                             if (!leadership.awaitLead(stopping::requested, UNTIL_STOPPED)) {
                                 return 0;

@@ -2,7 +2,6 @@ package io.nglive;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -69,7 +68,7 @@ public final class StartupSummary implements StartupListener {
             lines.add("  data " + server.dataPath() + "; cluster database " + cluster.db()
                     .map(db -> Redaction.url(db.url())).orElse("embedded") + "; a node silent for "
                     + cluster.nodeTimeout().toSeconds() + " s is lost and its rooms are placed elsewhere");
-            lines.add("  leads as " + cluster.address() + " (" + cluster.leadership().name().toLowerCase(Locale.ROOT)
+            lines.add("  leads as " + cluster.address() + " (" + cluster.leadership().settingValue()
                     + " leadership" + (cluster.zookeeper().isEmpty() ? "" : ", ZooKeeper " + cluster.zookeeper())
                     + "); other instances stand by");
             return lines;

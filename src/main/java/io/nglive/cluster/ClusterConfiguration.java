@@ -1,6 +1,5 @@
 package io.nglive.cluster;
 
-import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -127,7 +126,7 @@ public final class ClusterConfiguration implements CamelConfiguration {
     public About about(@BeanInject("clusterSettings") ClusterSettings settings, @BeanInject("events") EventLog events,
                        @BeanInject("access") Access access) {
         return About.central(OUTBOX_NAME, settings.nodeTimeout(), settings.address(),
-                settings.leadership().name().toLowerCase(Locale.ROOT), events::lastSeq, access);
+                settings.leadership().settingValue(), events::lastSeq, access);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.nglive.cluster;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 import io.nglive.InvalidSetting;
@@ -47,7 +48,12 @@ public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<D
         /** An election in ZooKeeper: instances anywhere, sharing a database. */
         ZOOKEEPER,
         /** A Lease in Kubernetes: instances as pods, sharing a database. */
-        KUBERNETES
+        KUBERNETES;
+
+        /** As nglive.cluster.leadership spells it. */
+        public String settingValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     public static ClusterSettings read(SettingsReader settings) {
@@ -67,7 +73,7 @@ public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<D
         }
         if (leadership != LeadershipKind.FILE && db.isEmpty()) {
             throw new InvalidSetting("nglive.cluster.db.url", "", "must name a database the instances share when "
-                    + "nglive.cluster.leadership is " + leadership.name().toLowerCase(java.util.Locale.ROOT)
+                    + "nglive.cluster.leadership is " + leadership.settingValue()
                     + ": each instance's embedded database is its own");
         }
         Kubernetes kubernetes = new Kubernetes(settings.optional("nglive.cluster.kubernetes.url"),
