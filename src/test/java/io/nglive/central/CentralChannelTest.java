@@ -207,25 +207,10 @@ class CentralChannelTest {
             // each names the other: followed once per round, never back and forth without a pause
             first.refuseAsStandby(second.hostPort());
             second.refuseAsStandby(first.hostPort());
-            Duration fourSeconds = Duration.ofSeconds(4);
-            channel = channel(List.of(first.url(), second.url()), fourSeconds, fourSeconds, NO_HURRY);
-            channel.start();
 
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> second.attempts().size() >= 3);
-
-            List<Instant> firsts = first.attempts().subList(0, 3);
-            List<Instant> seconds = second.attempts().subList(0, 3);
-            String seen = "first " + firsts + ", second " + seconds;
-            for (int round = 0; round < 3; round++) {
-                assertThat(Duration.between(firsts.get(round), seconds.get(round)))
-                        .as("within round %d; %s", round, seen).isPositive().isLessThan(Duration.ofMillis(1500));
-            }
-            for (int round = 1; round < 3; round++) {
-                // an election under way: about a second (0.5 to 1.5 s), not the backoff's 2 to 4 s
-                assertThat(Duration.between(seconds.get(round - 1), firsts.get(round)))
-                        .as("between rounds %d and %d; %s", round - 1, round, seen)
-                        .isGreaterThanOrEqualTo(Duration.ofMillis(450)).isLessThan(Duration.ofMillis(1950));
-            }
+            // an election under way: about a second (0.5 to 1.5 s), not the backoff's 2 to 4 s
+            assertThat(pausesBetweenRounds(first, second)).allSatisfy(pause -> assertThat(pause)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(450)).isLessThan(Duration.ofMillis(1950)));
             assertThat(channel.status()).containsEntry("state", "disconnected");
             assertThat(channel.status().get("problem")).asString().contains("HTTP 503 by a standby");
         }
@@ -236,25 +221,30 @@ class CentralChannelTest {
         try (CentralServer first = CentralServer.start(TOKEN); CentralServer second = CentralServer.start(TOKEN)) {
             first.hangUpOnConnect(true);
             second.hangUpOnConnect(true);
-            Duration fourSeconds = Duration.ofSeconds(4);
-            channel = channel(List.of(first.url(), second.url()), fourSeconds, fourSeconds, NO_HURRY);
-            channel.start();
 
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> second.attempts().size() >= 3);
-
-            List<Instant> firsts = first.attempts().subList(0, 3);
-            List<Instant> seconds = second.attempts().subList(0, 3);
-            String seen = "first " + firsts + ", second " + seconds;
-            for (int round = 0; round < 3; round++) {
-                assertThat(Duration.between(firsts.get(round), seconds.get(round)))
-                        .as("within round %d; %s", round, seen).isPositive().isLessThan(Duration.ofMillis(1500));
-            }
-            for (int round = 1; round < 3; round++) {
-                assertThat(Duration.between(seconds.get(round - 1), firsts.get(round)))
-                        .as("between rounds %d and %d, a delay of 2 to 4 s; %s", round - 1, round, seen)
-                        .isGreaterThanOrEqualTo(Duration.ofMillis(1950));
-            }
+            assertThat(pausesBetweenRounds(first, second)).allSatisfy(pause -> assertThat(pause)
+                    .as("a delay of 2 to 4 s").isGreaterThanOrEqualTo(Duration.ofMillis(1950)));
         }
+    }
+
+    /**
+     * Dials {@code first} and {@code second} with a backoff of 4 s and returns the two pauses between its first three
+     * rounds, having checked that within each round the second URL is dialled right after the first.
+     */
+    private List<Duration> pausesBetweenRounds(CentralServer first, CentralServer second) {
+        Duration fourSeconds = Duration.ofSeconds(4);
+        channel = channel(List.of(first.url(), second.url()), fourSeconds, fourSeconds, NO_HURRY);
+        channel.start();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> second.attempts().size() >= 3);
+
+        List<Instant> firsts = first.attempts().subList(0, 3);
+        List<Instant> seconds = second.attempts().subList(0, 3);
+        String seen = "first " + firsts + ", second " + seconds;
+        for (int round = 0; round < 3; round++) {
+            assertThat(Duration.between(firsts.get(round), seconds.get(round)))
+                    .as("within round %d; %s", round, seen).isPositive().isLessThan(Duration.ofMillis(1500));
+        }
+        return List.of(Duration.between(seconds.get(0), firsts.get(1)), Duration.between(seconds.get(1), firsts.get(2)));
     }
 
     @Test
