@@ -8,7 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -55,10 +54,6 @@ public final class Leadership implements AutoCloseable {
     private final Path dataPath;
     private final Object changed = new Object();
     private final AtomicReference<Runnable> onLoss = new AtomicReference<>();
-    /** Counts the election's events: a step-down holds until the next one, whatever it says. */
-    private final AtomicLong events = new AtomicLong();
-    /** The event count when this instance stepped down while the election still named it; -1: it did not. */
-    private volatile long steppedDownAt = -1;
 
     private Leadership(CamelContext election, CamelClusterView view, String address, Path dataPath) {
         this.election = election;
@@ -117,9 +112,8 @@ public final class Leadership implements AutoCloseable {
         return address;
     }
 
-    /** Whether this instance leads and may act on it (after {@link #stepDown}, only once the election spoke again). */
     public boolean isLeader() {
-        return view.getLocalMember().isLeader() && steppedDownAt != events.get();
+        return view.getLocalMember().isLeader();
     }
 
     /**
@@ -172,14 +166,11 @@ public final class Leadership implements AutoCloseable {
     }
 
     /**
-     * Gives the lead up as if it were lost: another instance took a newer term while this one was paused. The election
-     * has not said so yet (ZooKeeper or Kubernetes will, as this instance's session or lease ran out); until its next
-     * event this instance does not lead. A file lock says nothing more: an instance fenced while holding one (a lock
-     * that does not hold across machines) stands by until it is restarted.
+     * Gives the lead up as if it were lost: another instance took a newer term while this one was paused, before the
+     * election said so. Startup then leaves this election and joins a new one, as after any loss.
      */
     public void stepDown() {
         LOG.warn("another central instance took the lead while this one was not looking: stopping this one");
-        steppedDownAt = events.get();
         lost();
     }
 
@@ -191,7 +182,6 @@ public final class Leadership implements AutoCloseable {
     }
 
     private void leaderChanged() {
-        events.incrementAndGet();
         LOG.debug("leadership changed: this instance {}; leader {}", isLeader() ? "leads" : "stands by", leader());
         if (!isLeader()) {
             lost();
