@@ -334,7 +334,8 @@ public final class SettingsReader {
         }
     }
 
-    static String hostName() {
+    /** This machine's name, as its resolver gives it; "nglive" when it has none. */
+    public static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

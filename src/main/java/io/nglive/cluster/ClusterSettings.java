@@ -1,7 +1,5 @@
 package io.nglive.cluster;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -86,16 +84,9 @@ public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<D
                 address);
     }
 
-    /** The machine's name; in Kubernetes, the pod's. */
+    /** The machine's name; in Kubernetes, the pod's ($HOSTNAME). */
     private static String hostName() {
         String pod = System.getenv("HOSTNAME");
-        if (pod != null && !pod.isBlank()) {
-            return pod;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
+        return pod != null && !pod.isBlank() ? pod : SettingsReader.hostName();
     }
 }
