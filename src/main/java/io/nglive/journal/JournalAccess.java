@@ -67,13 +67,17 @@ public final class JournalAccess {
 
     /** The next value of {@code sequence}: HSQLDB (the embedded journal) and PostgreSQL share no statement for it. */
     public static long nextValue(Connection c, String sequence) throws SQLException {
-        String sql = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())
-                ? "SELECT nextval('" + sequence + "')" : "CALL NEXT VALUE FOR " + sequence;
+        String sql = postgres(c) ? "SELECT nextval('" + sequence + "')" : "CALL NEXT VALUE FOR " + sequence;
         try (PreparedStatement s = c.prepareStatement(sql);
              ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** Whether {@code c} is PostgreSQL's (else the embedded HSQLDB). */
+    public static boolean postgres(Connection c) throws SQLException {
+        return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {

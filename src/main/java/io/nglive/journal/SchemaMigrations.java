@@ -40,7 +40,7 @@ public final class SchemaMigrations {
     public static int apply(DataSource dataSource, String folder, String what) {
         List<String> files = files(folder);
         try (Connection c = dataSource.getConnection()) {
-            boolean postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+            boolean postgres = JournalAccess.postgres(c);
             c.setAutoCommit(!postgres);
             try (Statement s = c.createStatement()) {
                 if (postgres) {
