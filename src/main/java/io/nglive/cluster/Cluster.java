@@ -1,8 +1,12 @@
 package io.nglive.cluster;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +51,8 @@ public final class Cluster {
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
     private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {
     };
+    /** Node events that may decide who uploads a session of a room recorded twice. */
+    private static final Set<String> SESSION_EVENTS = Set.of("SessionStarted", "SessionEnded", "SessionUploaded");
     /** Node events that say something about a room's live state, and what they say. */
     private static final Set<String> VIEW_FIELDS = Set.of("title", "name", "areaNameParent", "areaNameChild");
     /** Heartbeats come every 5 s from each node: they are written to the database in one transaction this often. */
@@ -60,6 +67,7 @@ public final class Cluster {
     private final EventLog events;
     private final NodeSessions sessions;
     private final Duration nodeTimeout;
+    private final ReplicaSpread spread;
     private final ObjectMapper json;
     private final ScheduledExecutorService coordinator;
     private final Instant started = Instant.now();
@@ -83,17 +91,23 @@ public final class Cluster {
     /** Nodes' names by id, as their hellos gave them (the events and the log name nodes often). */
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final DatabaseOutage outage = new DatabaseOutage(Clock.systemUTC());
+    /**
+     * Held while the upload roles of replicated rooms are read and decided (a node's session events, a node lost), so
+     * that two nodes ending the same session at once cannot both be made primary.
+     */
+    private final Object roles = new Object();
     /** Something changed that may let an unplaced room fit (set from any thread, read on the coordinator). */
     private volatile boolean placementDue = true;
     private Instant beatsWritten = Instant.EPOCH;
     private Instant placedAll = Instant.EPOCH;
 
-    public Cluster(ClusterStore store, EventLog events, NodeSessions sessions, Duration nodeTimeout, ObjectMapper json,
-                   ScheduledExecutorService coordinator) {
+    public Cluster(ClusterStore store, EventLog events, NodeSessions sessions, Duration nodeTimeout,
+                   ReplicaSpread spread, ObjectMapper json, ScheduledExecutorService coordinator) {
         this.store = store;
         this.events = events;
         this.sessions = sessions;
         this.nodeTimeout = nodeTimeout;
+        this.spread = spread;
         this.json = json;
         this.coordinator = coordinator;
         sessions.handTo(this);
@@ -199,21 +213,136 @@ public final class Cluster {
         fields.put("nodeSeq", event.seq());
         fields.put("nodeTime", time);
         ClusterStore.Job job = NodeJobs.from(nodeId, event);
-        EventLog.Recorded<Void> recorded = events.recordFor(name, event.type(), fields, nodeId + ":" + event.seq(),
-                (c, seq) -> {
+        boolean sessionEvent = SESSION_EVENTS.contains(event.type());
+        EventLog.InTransaction<List<UploadRoles.Change>> stored = (c, seq) -> {
             ClusterStore.eventStored(c, nodeId, event.seq());
             if (job != null) {
                 ClusterStore.jobReported(c, job);
             }
-            return null;
-        });
+            return sessionEvent ? uploadRoles(c, nodeId, event) : List.of();
+        };
+        EventLog.Recorded<List<UploadRoles.Change>> recorded;
+        if (sessionEvent) {
+            synchronized (roles) {
+                recorded = events.recordFor(name, event.type(), fields, nodeId + ":" + event.seq(), stored);
+            }
+        } else {
+            recorded = events.recordFor(name, event.type(), fields, nodeId + ":" + event.seq(), stored);
+        }
         if (!recorded.duplicate()) {
+            tell(recorded.extra());
             roomEvent(nodeId, event);
             if (event.type().equals("RoomAdded") && "recorder".equals(event.body().path("source").asText())) {
                 // the node took a room from its recorder (it syncs after its hello): adopted or given up as at hello
                 coordinator.execute(() -> reconcile(nodeId));
             }
         }
+    }
+
+    /**
+     * In the transaction that stores a node's session event: for a room recorded twice, the session as the node
+     * reported it, and the upload roles this decides ({@link UploadRoles}), written before the event is acknowledged.
+     */
+    private List<UploadRoles.Change> uploadRoles(Connection c, String nodeId, Event event) throws SQLException {
+        JsonNode body = event.body();
+        String sessionId = body.path("sessionId").asText("");
+        if (!body.path("roomId").canConvertToLong() || sessionId.isEmpty()
+                || !ClusterStore.replicated(c, body.get("roomId").asLong())) {
+            return List.of();
+        }
+        long roomId = body.get("roomId").asLong();
+        long time = nodeTime(body);
+        List<UploadRoles.Change> changes;
+        switch (event.type()) {
+            case "SessionStarted" -> {
+                ClusterStore.sessionEvent(c, nodeId, sessionId, roomId, time, null);
+                return List.of();
+            }
+            case "SessionEnded" -> {
+                ClusterStore.Session ended = ClusterStore.sessionEvent(c, nodeId, sessionId, roomId, null, time);
+                changes = UploadRoles.ended(ended, othersOf(c, ended), lost::contains);
+            }
+            default -> {
+                Optional<ClusterStore.Session> primary = ClusterStore.session(c, nodeId, sessionId);
+                if (primary.isEmpty()) {
+                    return List.of();
+                }
+                ClusterStore.uploaded(c, nodeId, sessionId);
+                changes = UploadRoles.uploaded(primary.get(), othersOf(c, primary.get()));
+            }
+        }
+        long now = System.currentTimeMillis();
+        for (UploadRoles.Change change : changes) {
+            ClusterStore.role(c, change, now);
+        }
+        return changes;
+    }
+
+    private static List<ClusterStore.Session> othersOf(Connection c, ClusterStore.Session session) throws SQLException {
+        return ClusterStore.sessionsOf(c, session.roomId()).stream()
+                .filter(other -> !other.nodeId().equals(session.nodeId())).toList();
+    }
+
+    /** The event's time as the node gave it, in epoch milliseconds; now when it gave none that can be read. */
+    private static long nodeTime(JsonNode body) {
+        try {
+            return OffsetDateTime.parse(body.path("time").asText()).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return System.currentTimeMillis();
+        }
+    }
+
+    /** The primary node lost: the sessions it owed an upload go to the other node's recording (on the coordinator). */
+    private void handOverUploads(String nodeId) {
+        List<UploadRoles.Change> changes;
+        synchronized (roles) {
+            changes = store.inTransaction(c -> {
+                List<ClusterStore.Session> owed = ClusterStore.uploadsOwed(c, nodeId);
+                List<ClusterStore.Session> roomSessions = new ArrayList<>();
+                for (long roomId : owed.stream().map(ClusterStore.Session::roomId).distinct().toList()) {
+                    roomSessions.addAll(ClusterStore.sessionsOf(c, roomId));
+                }
+                List<UploadRoles.Change> decided = UploadRoles.lost(nodeId, owed, roomSessions);
+                long now = System.currentTimeMillis();
+                for (UploadRoles.Change change : decided) {
+                    ClusterStore.role(c, change, now);
+                }
+                return decided;
+            });
+        }
+        tell(changes);
+    }
+
+    /** Each new role is sent to its node (and again on its next hello until it answers); a new primary is an event. */
+    private void tell(List<UploadRoles.Change> changes) {
+        for (UploadRoles.Change change : changes) {
+            if (change.primary()) {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("roomId", change.roomId());
+                fields.put("sessionId", change.sessionId());
+                fields.put("nodeId", change.nodeId());
+                fields.put("nodeName", nodeName(change.nodeId()));
+                fields.put("reason", change.reason());
+                events.record("ReplicaPrimary", fields);
+                LOG.info("room {}: node {} uploads session {} ({})", change.roomId(), nodeName(change.nodeId()),
+                        change.sessionId(), change.reason());
+            }
+            sendRole(change.nodeId(), change.sessionId(), change.roomId(), change.role(), change.primaryNode());
+        }
+    }
+
+    private void sendRole(String nodeId, String sessionId, long roomId, String role, String primaryNode) {
+        ObjectNode args = json.createObjectNode().put("roomid", roomId).put("session", sessionId).put("role", role)
+                .put("primary", nodeName(primaryNode));
+        sessions.command(nodeId, "uploadrole", args, null).whenCompleteAsync((reply, failure) -> {
+            if (failure == null && reply.ok()) {
+                store.delivered(nodeId, sessionId, role);
+            } else {
+                LOG.warn("room {}: node {} did not take its role {} for session {} ({}); sent again on its next hello",
+                        roomId, nodeName(nodeId), role, sessionId,
+                        failure != null ? failure.getMessage() : reply.code() + " " + reply.message());
+            }
+        }, coordinator);
     }
 
     /** A recorder event about a room updates the room's view; a session's end lets a released room go. */
@@ -306,6 +435,7 @@ public final class Cluster {
         ClusterStore.Node node = store.node(presence.nodeId()).orElseThrow();
         lost.add(node.nodeId());
         placementDue = true;
+        handOverUploads(node.nodeId());
         if (node.connected() || node.rooms() > 0) {
             store.disconnected(node.nodeId());
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -368,6 +498,59 @@ public final class Cluster {
         placementDue = false;
         placedAll = Instant.now();
         place(store.placeable(Set.copyOf(lost)));
+        placeSecondCopies();
+    }
+
+    /**
+     * Places the second node of each room recorded twice that has none, or whose second node is lost: a connected
+     * node with the room's labels, apart from the room's node and the nodes that share its spread label.
+     */
+    private void placeSecondCopies() {
+        for (ClusterStore.Replica replica : store.replicasToPlace(Set.copyOf(lost))) {
+            ClusterStore.Room room = store.room(replica.roomId()).orElse(null);
+            if (room == null || room.removed()) {
+                continue;
+            }
+            List<Node> nodes = placementNodes();
+            Set<String> apart = room.nodeId() == null ? new HashSet<>() : spread.together(room.nodeId(), nodes);
+            apart.addAll(refusals.getOrDefault(room.roomId(), Set.of()));
+            Room second = new Room(room.roomId(), Set.copyOf(room.labels()), replica.nodeId(), room.epoch());
+            PlacementPlan plan = Placement.place(nodes.stream().filter(n -> !apart.contains(n.nodeId())).toList(),
+                    List.of(second));
+            for (Assignment assignment : plan.assignments()) {
+                OptionalLong epoch = store.placeReplica(room.roomId(), assignment.toNodeId(), room.epoch());
+                if (epoch.isEmpty()) {
+                    continue;
+                }
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("roomId", room.roomId());
+                if (replica.nodeId() != null) {
+                    fields.put("fromNodeId", replica.nodeId());
+                    fields.put("fromNodeName", nodeName(replica.nodeId()));
+                }
+                fields.put("nodeId", assignment.toNodeId());
+                fields.put("nodeName", nodeName(assignment.toNodeId()));
+                fields.put("epoch", epoch.getAsLong());
+                fields.put("reason", replica.nodeId() == null ? "placed" : "its node was lost");
+                events.record("ReplicaPlaced", fields);
+                LOG.info("room {}: its second recording placed on node {} (epoch {})", room.roomId(),
+                        nodeName(assignment.toNodeId()), epoch.getAsLong());
+                addOnNode(room.roomId(), assignment.toNodeId(), epoch.getAsLong());
+            }
+            for (Unplaced unplaced : plan.unplaced()) {
+                apart.removeAll(refusals.getOrDefault(room.roomId(), Set.of()));
+                String reason = apart.isEmpty() ? unplaced.reason() : "apart from node(s) "
+                        + apart.stream().map(this::nodeName).sorted().collect(Collectors.joining(", "))
+                        + " (" + spread.shown() + "): " + unplaced.reason();
+                if (store.unplaceReplica(room.roomId(), reason)) {
+                    Map<String, Object> fields = new LinkedHashMap<>();
+                    fields.put("roomId", room.roomId());
+                    fields.put("reason", reason);
+                    events.record("ReplicaUnplaced", fields);
+                    LOG.warn("room {}: its second recording is not placed: {}", room.roomId(), reason);
+                }
+            }
+        }
     }
 
     /** Places those of {@code candidates} that have no live node (a new room alone, or the rooms to place). */
@@ -378,19 +561,27 @@ public final class Cluster {
         List<Node> nodes = placementNodes();
         Map<Long, ClusterStore.Room> rooms = new LinkedHashMap<>();
         candidates.forEach(room -> rooms.put(room.roomId(), room));
+        Map<Long, String> secondNodes = new HashMap<>();
+        store.replicas().stream().filter(r -> r.nodeId() != null && rooms.containsKey(r.roomId()))
+                .forEach(r -> secondNodes.put(r.roomId(), r.nodeId()));
         List<Room> free = new ArrayList<>();
-        List<Room> refused = new ArrayList<>();
+        Map<Room, Set<String>> restricted = new LinkedHashMap<>();
         for (ClusterStore.Room room : rooms.values()) {
-            (refusals.getOrDefault(room.roomId(), Set.of()).isEmpty() ? free : refused).add(placementRoom(room));
+            // a node that refused the room is not asked again before it reconnects; a room recorded twice does not
+            // go where its second recording is, nor to a node that shares its spread label
+            Set<String> apart = new HashSet<>(refusals.getOrDefault(room.roomId(), Set.of()));
+            Optional.ofNullable(secondNodes.get(room.roomId())).ifPresent(second ->
+                    apart.addAll(spread.together(second, nodes)));
+            if (apart.isEmpty()) {
+                free.add(placementRoom(room));
+            } else {
+                restricted.put(placementRoom(room), apart);
+            }
         }
         List<PlacementPlan> plans = new ArrayList<>();
         plans.add(Placement.place(nodes, free));
-        for (Room room : refused) {
-            // a node that refused the room is not asked again before it reconnects
-            Set<String> refusers = refusals.getOrDefault(room.roomId(), Set.of());
-            plans.add(Placement.place(nodes.stream().filter(n -> !refusers.contains(n.nodeId())).toList(),
-                    List.of(room)));
-        }
+        restricted.forEach((room, apart) -> plans.add(Placement.place(
+                nodes.stream().filter(n -> !apart.contains(n.nodeId())).toList(), List.of(room))));
         for (PlacementPlan plan : plans) {
             plan.assignments().forEach(a -> assign(a, a.moved() ? "its node was lost" : "placed"));
             for (Unplaced u : plan.unplaced()) {
@@ -440,6 +631,11 @@ public final class Cluster {
     private void addOnNode(long roomId, String nodeId, long epoch) {
         boolean autoRecord = store.room(roomId).map(ClusterStore.Room::autoRecord).orElse(true);
         ObjectNode args = json.createObjectNode().put("roomid", roomId).put("autoRecord", autoRecord);
+        if (store.replica(roomId).isPresent()) {
+            // sent only to a room recorded twice: a node too old to know the argument refuses the room (4002) rather
+            // than upload every session a second time
+            args.put("replicas", 2);
+        }
         sessions.command(nodeId, "addroom", args, epoch).whenCompleteAsync((reply, failure) -> {
             if (failure != null) {
                 // the node is gone or slow: it reconciles its rooms when it says hello again
@@ -448,9 +644,12 @@ public final class Cluster {
                 // 4032: it has the room already; 4096: a later placement's command reached it first
                 refusals.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(nodeId);
                 placementDue = true;
+                String refused = "node " + nodeName(nodeId) + " refused it: " + reply.message() + " (" + reply.code()
+                        + ")";
                 store.room(roomId).filter(r -> nodeId.equals(r.nodeId()) && r.epoch() == epoch)
-                        .ifPresent(r -> unplace(r, "node " + nodeName(nodeId) + " refused it: " + reply.message()
-                                + " (" + reply.code() + ")"));
+                        .ifPresent(r -> unplace(r, refused));
+                store.replica(roomId).filter(r -> nodeId.equals(r.nodeId()) && r.epoch() == epoch)
+                        .ifPresent(r -> store.unplaceReplica(roomId, refused));
             }
         }, coordinator);
     }
@@ -522,6 +721,14 @@ public final class Cluster {
         // what this node holds or should hold, and the nodes those rooms are on: not every room and node
         Map<Long, ClusterStore.Room> rooms = new HashMap<>();
         store.roomsOf(nodeId).forEach(r -> rooms.put(r.roomId(), r));
+        // the rooms whose second recording is this node's: to the handover, placed here at the second's epoch
+        Map<Long, Long> seconds = new HashMap<>();
+        store.replicasOf(nodeId).forEach(r -> seconds.put(r.roomId(), r.epoch()));
+        for (Long roomId : seconds.keySet()) {
+            store.room(roomId).filter(r -> !nodeId.equals(r.nodeId())).ifPresent(r -> rooms.put(roomId, r));
+        }
+        Set<Long> recordedTwice = new HashSet<>();
+        store.replicas().forEach(r -> recordedTwice.add(r.roomId()));
         for (Long roomId : views.keySet()) {
             if (!rooms.containsKey(roomId)) {
                 store.room(roomId).ifPresent(r -> rooms.put(roomId, r));
@@ -536,7 +743,9 @@ public final class Cluster {
         if (node == null) {
             return;
         }
-        List<Room> relevant = rooms.values().stream().map(Cluster::placementRoom).toList();
+        List<Room> relevant = rooms.values().stream().map(r -> seconds.containsKey(r.roomId())
+                && !nodeId.equals(r.nodeId()) ? new Room(r.roomId(), Set.copyOf(r.labels()), nodeId,
+                seconds.get(r.roomId())) : placementRoom(r)).toList();
         for (Handover.Step step : Handover.reconcile(node, firstJoin, holding, relevant, nodes)) {
             ClusterStore.Room room = rooms.get(step.roomId());
             JsonNode view = views.get(step.roomId());
@@ -544,6 +753,10 @@ public final class Cluster {
                 case KEEP -> {
                     store.viewed(step.roomId(), nodeId, nodeView(view).toString());
                     autoRecordDrift(nodeId, room, view);
+                    if (recordedTwice.contains(step.roomId())) {
+                        // the node learns (again) that the room is recorded twice: its answer is 4032, already added
+                        addOnNode(step.roomId(), nodeId, step.epoch());
+                    }
                 }
                 case ADD -> addOnNode(step.roomId(), nodeId, step.epoch());
                 case ADOPT -> adopt(nodeId, step, room, view);
@@ -558,6 +771,9 @@ public final class Cluster {
                 default -> throw new IllegalStateException("unknown decision " + step.decision());
             }
         }
+        // roles of its sessions it has not taken yet
+        store.undelivered(nodeId).forEach(session -> sendRole(nodeId, session.sessionId(), session.roomId(),
+                session.role(), session.primaryNode()));
         // a release whose session ended while the node was away
         for (ClusterStore.Release release : store.releases(nodeId)) {
             JsonNode view = views.get(release.roomId());
@@ -634,6 +850,7 @@ public final class Cluster {
             } else if (failure == null && (reply.ok() || reply.code() == 4042)) {
                 store.removeRelease(roomId, nodeId);
                 store.removalApplied(roomId, nodeId);
+                store.replicaRemovalApplied(roomId, nodeId);
                 LOG.info("room {} removed from node {}: {}", roomId, nodeName(nodeId), why);
             } else {
                 LOG.warn("room {} could not be removed from node {} ({}); tried again on its next hello", roomId,
@@ -645,19 +862,21 @@ public final class Cluster {
     // ---- what the API asks (ClusterRooms), each decided on the coordinator
 
     /** Adds a room to the cluster and places it at once; empty when it is there already. */
-    Optional<ClusterStore.Room> add(long roomId, boolean autoRecord, List<String> labels) {
+    Optional<ClusterStore.Room> add(long roomId, boolean autoRecord, List<String> labels, int replicas) {
         return onCoordinator(() -> {
-            if (!store.addRoom(roomId, autoRecord, labels)) {
+            if (!store.addRoom(roomId, autoRecord, labels, replicas)) {
                 return Optional.empty();
             }
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("roomId", roomId);
             fields.put("autoRecord", autoRecord);
             fields.put("labels", labels);
+            fields.put("replicas", replicas);
             events.record("RoomAdded", fields);
             refusals.remove(roomId);
             // the new room alone: every other room already has its node or its reason
             place(store.room(roomId).stream().toList());
+            placeSecondCopies();
             return store.room(roomId);
         });
     }
@@ -671,6 +890,13 @@ public final class Cluster {
             }
             ClusterStore.Removal removal = store.removeRoom(roomId);
             events.record("RoomRemoved", Map.of("roomId", roomId));
+            store.replica(roomId).ifPresent(second -> {
+                if (second.nodeId() == null) {
+                    store.replicaRemovalApplied(roomId, null);
+                } else if (sessions.connected(second.nodeId())) {
+                    removeFromNode(roomId, second.nodeId(), room.get().epoch(), "removed from the cluster");
+                }
+            });
             if (removal == ClusterStore.Removal.PENDING_ON_NODE && sessions.connected(room.get().nodeId())) {
                 boolean recording = view(room.get()).path("recording").asBoolean(false);
                 removeFromNode(roomId, room.get().nodeId(), room.get().epoch(), recording
@@ -698,7 +924,18 @@ public final class Cluster {
     ManualMove.Outcome move(long roomId, String target) {
         return onCoordinator(() -> {
             ClusterStore.Room room = store.room(roomId).filter(r -> !r.removed()).orElseThrow();
-            ManualMove.Outcome outcome = ManualMove.decide(placementRoom(room), target, placementNodes());
+            List<Node> nodes = placementNodes();
+            Optional<String> second = store.replica(roomId).map(ClusterStore.Replica::nodeId);
+            if (second.isPresent()) {
+                Set<String> apart = spread.together(second.get(), nodes);
+                Optional<Node> named = nodes.stream().filter(n -> n.nodeId().equals(target) || target.equals(n.name()))
+                        .findFirst();
+                if (named.isPresent() && apart.contains(named.get().nodeId())) {
+                    return new ManualMove.Outcome(null, "node " + named.get().name() + " is where the room's second "
+                            + "recording is, or shares " + spread.shown() + " with it");
+                }
+            }
+            ManualMove.Outcome outcome = ManualMove.decide(placementRoom(room), target, nodes);
             if (outcome.refused()) {
                 return outcome;
             }
@@ -721,12 +958,25 @@ public final class Cluster {
     /** A room command (startrecording, stoprecording, split) forwarded to the room's node, with its epoch. */
     CompletableFuture<Reply> forward(ClusterStore.Room room, String command) {
         ObjectNode args = json.createObjectNode().put("roomid", room.roomId());
+        alsoToSecond(room, command, args);
         return sessions.command(room.nodeId(), command, args, room.epoch());
+    }
+
+    /** A room recorded twice: its second node is sent the command too; the answer is the room's node's. */
+    private void alsoToSecond(ClusterStore.Room room, String command, ObjectNode args) {
+        store.replica(room.roomId()).filter(r -> r.nodeId() != null && sessions.connected(r.nodeId())).ifPresent(r ->
+                sessions.command(r.nodeId(), command, args, room.epoch()).whenComplete((reply, failure) -> {
+                    if (failure != null || !reply.ok()) {
+                        LOG.warn("room {}: the second node {} did not take {} ({})", room.roomId(), nodeName(r.nodeId()),
+                                command, failure != null ? failure.getMessage() : reply.code() + " " + reply.message());
+                    }
+                }));
     }
 
     /** The room's autoRecord, as the cluster has it, sent to the room's node with its epoch. */
     CompletableFuture<Reply> forwardAutoRecord(ClusterStore.Room room) {
         ObjectNode args = json.createObjectNode().put("roomid", room.roomId()).put("autoRecord", room.autoRecord());
+        alsoToSecond(room, "autorecord", args);
         return sessions.command(room.nodeId(), "autorecord", args, room.epoch());
     }
 

@@ -101,7 +101,7 @@ public final class ClusterConfiguration implements CamelConfiguration {
         // one thread decides every placement, so two decisions never race for a room
         ScheduledExecutorService coordinator = camel.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "cluster-coordinator");
-        return new Cluster(store, events, sessions, settings.nodeTimeout(), json, coordinator);
+        return new Cluster(store, events, sessions, settings.nodeTimeout(), settings.spread(), json, coordinator);
     }
 
     @BindToRegistry(value = "roomsApi", lazy = true)

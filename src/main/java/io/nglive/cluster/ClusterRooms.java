@@ -2,10 +2,13 @@ package io.nglive.cluster;
 
 import static io.nglive.api.Answers.ok;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,9 @@ public final class ClusterRooms {
     /** The room's node is not connected, or did not answer in time. */
     public static final int NODE_UNAVAILABLE = 5021;
 
+    /** How many of a room's latest sessions its view lists (both nodes' together). */
+    private static final int SESSIONS_SHOWN = 20;
+
     private static final Map<String, String> ACTIONS = Map.of("start", "startrecording", "stop", "stoprecording",
             "split", "split");
 
@@ -48,16 +54,43 @@ public final class ClusterRooms {
 
     public Map<String, Object> list() {
         List<Map<String, Object>> rooms = new ArrayList<>();
-        store.rooms().forEach(room -> rooms.add(view(room)));
+        Map<Long, ClusterStore.Replica> seconds = new HashMap<>();
+        store.replicas().forEach(r -> seconds.put(r.roomId(), r));
+        store.rooms().forEach(room -> rooms.add(view(room, Optional.ofNullable(seconds.get(room.roomId())))));
         return ok(rooms);
     }
 
+    /** The room; one recorded twice also lists its latest sessions on each node, and who uploads each. */
     public Map<String, Object> get(@Header("roomid") String roomId) {
-        return ok(view(room(RoomsApi.roomId(roomId))));
+        Map<String, Object> view = view(room(RoomsApi.roomId(roomId)));
+        if (Integer.valueOf(2).equals(view.get("replicas"))) {
+            List<Map<String, Object>> sessions = new ArrayList<>();
+            for (ClusterStore.Session s : store.sessions((Long) view.get("roomId"), SESSIONS_SHOWN)) {
+                Map<String, Object> session = new LinkedHashMap<>();
+                session.put("nodeId", s.nodeId());
+                session.put("node", store.node(s.nodeId()).map(ClusterStore.Node::name).orElse(s.nodeId()));
+                session.put("sessionId", s.sessionId());
+                session.put("started", s.started() == null ? null : Instant.ofEpochMilli(s.started()).toString());
+                session.put("ended", s.ended() == null ? null : Instant.ofEpochMilli(s.ended()).toString());
+                session.put("role", s.role());
+                session.put("primary", UploadRoles.PRIMARY.equals(s.role()));
+                session.put("primaryNodeId", s.primaryNode());
+                session.put("reason", s.reason());
+                session.put("uploaded", s.uploaded());
+                session.put("delivered", s.delivered());
+                sessions.add(session);
+            }
+            view.put("sessions", sessions);
+        }
+        return ok(view);
     }
 
-    /** {@code ?roomid=N} or {@code {"roomId":N,"autoRecord":true,"labels":["site-a"]}}: added, then placed. */
-    public Map<String, Object> add(@Header("roomid") String roomId, @Body String body) {
+    /**
+     * {@code ?roomid=N} or {@code {"roomId":N,"autoRecord":true,"labels":["site-a"],"replicas":2}}: added, then placed
+     * (on two nodes when {@code replicas} is 2).
+     */
+    public Map<String, Object> add(@Header("roomid") String roomId, @Header("replicas") String replicas,
+                                   @Body String body) {
         RoomRequest request = RoomRequest.parse(body);
         if (roomId == null && request.roomId() == null) {
             throw new ApiError(400, RoomsApi.BAD_ROOM_ID, "the body names no room: give roomId (or RoomId, roomid)");
@@ -68,7 +101,8 @@ public final class ClusterRooms {
                     + request.roomId());
         }
         List<String> labels = labels(body);
-        ClusterStore.Room room = cluster.add(id, request.autoRecord() == null || request.autoRecord(), labels)
+        int copies = replicas(replicas, body);
+        ClusterStore.Room room = cluster.add(id, request.autoRecord() == null || request.autoRecord(), labels, copies)
                 .orElseThrow(() -> new ApiError(409, RoomsApi.ALREADY_ADDED, "room " + id + " is already added"));
         return ok(view(room));
     }
@@ -193,6 +227,11 @@ public final class ClusterRooms {
     }
 
     private Map<String, Object> view(ClusterStore.Room room) {
+        return view(room, store.replica(room.roomId()));
+    }
+
+    /** The room as the API shows it; {@code second}: its second placement, when it is recorded twice. */
+    private Map<String, Object> view(ClusterStore.Room room, Optional<ClusterStore.Replica> second) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("roomId", room.roomId());
         view.put("autoRecord", room.autoRecord());
@@ -203,6 +242,27 @@ public final class ClusterRooms {
         view.put("epoch", room.epoch());
         view.put("placedAt", room.placedAt() == null ? null : room.placedAt().toString());
         view.put("unplacedReason", room.unplacedReason());
+        view.put("replicas", second.isPresent() ? 2 : 1);
+        view.put("replica", second.map(r -> {
+            Map<String, Object> replica = new LinkedHashMap<>();
+            replica.put("node", r.node());
+            replica.put("nodeId", r.nodeId());
+            replica.put("nodeConnected", cluster.connected(r.nodeId()));
+            replica.put("epoch", r.epoch());
+            replica.put("placedAt", r.placedAt() == null ? null : r.placedAt().toString());
+            replica.put("unplacedReason", r.unplacedReason());
+            return replica;
+        }).orElse(null));
+        // the node that uploads the room's latest session (both nodes record it), for the list and the dashboard
+        view.put("uploader", second.flatMap(r -> store.sessions(room.roomId(), 4).stream()
+                .filter(s -> UploadRoles.PRIMARY.equals(s.role())).findFirst()).map(s -> {
+                    Map<String, Object> uploader = new LinkedHashMap<>();
+                    uploader.put("node", store.node(s.nodeId()).map(ClusterStore.Node::name).orElse(s.nodeId()));
+                    uploader.put("nodeId", s.nodeId());
+                    uploader.put("sessionId", s.sessionId());
+                    uploader.put("uploaded", s.uploaded());
+                    return uploader;
+                }).orElse(null));
         JsonNode seen = cluster.view(room);
         for (String field : List.of("recording", "recordingSince", "streaming", "title", "name", "areaNameParent",
                 "areaNameChild")) {
@@ -211,6 +271,29 @@ public final class ClusterRooms {
         view.put("viewUpdated", seen.path("updated").asText(null));
         view.put("added", room.added() == null ? null : room.added().toString());
         return view;
+    }
+
+    /** How many nodes record the room: {@code ?replicas=2} or {@code "replicas": 2} in the body; 1 when neither. */
+    private int replicas(String parameter, String body) {
+        JsonNode value = json.getNodeFactory().missingNode();
+        if (parameter != null) {
+            value = json.getNodeFactory().textNode(parameter.trim());
+        } else if (body != null && !body.isBlank()) {
+            try {
+                value = json.readTree(body).path("replicas");
+            } catch (Exception e) {
+                return 1; // RoomRequest.parse already refused a body that is not JSON
+            }
+        }
+        if (value.isMissingNode() || value.isNull()) {
+            return 1;
+        }
+        String text = value.asText();
+        if (!text.equals("1") && !text.equals("2")) {
+            throw new ApiError(400, 4002, "replicas must be 1 or 2 (how many nodes record the room), not '"
+                    + (text.length() > 20 ? text.substring(0, 20) + "..." : text) + "'");
+        }
+        return Integer.parseInt(text);
     }
 
     /** A room's required labels: {@code "labels": ["a","b"]} or {@code "labels": "a,b"} in the body. */

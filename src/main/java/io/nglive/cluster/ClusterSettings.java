@@ -18,9 +18,10 @@ import io.nglive.SettingsReader;
  * @param zookeeper   ZooKeeper's connect string, for {@link LeadershipKind#ZOOKEEPER}
  * @param kubernetes  where the Lease is, for {@link LeadershipKind#KUBERNETES}
  * @param address     how the other instances and the nodes name this one: host:port of its HTTP server
+ * @param spread      the label key whose values the two nodes of a room recorded twice must not share
  */
 public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<Db> db, LeadershipKind leadership,
-                              String zookeeper, Kubernetes kubernetes, String address) {
+                              String zookeeper, Kubernetes kubernetes, String address, ReplicaSpread spread) {
 
     /** A database the instances share: a JDBC URL and its credentials. */
     public record Db(String url, String user, String password) {
@@ -81,7 +82,7 @@ public record ClusterSettings(String nodeToken, Duration nodeTimeout, Optional<D
                 .orElseGet(() -> hostName() + ":" + settings.integer("camel.server.port", 1, 65535));
         return new ClusterSettings(settings.optional("nglive.cluster.node-token").orElse(""),
                 settings.positiveDuration("nglive.cluster.node-timeout"), db, leadership, zookeeper, kubernetes,
-                address);
+                address, ReplicaSpread.read(settings));
     }
 
     /** The machine's name; in Kubernetes, the pod's ($HOSTNAME). */

@@ -35,6 +35,21 @@ public final class ClusterStore {
                        boolean removed) {
     }
 
+    /**
+     * A replicated room's second placement: its node (null while it has none, {@code unplacedReason} saying why) and
+     * the room's epoch when it was placed there.
+     */
+    public record Replica(long roomId, String nodeId, String node, long epoch, Instant placedAt, String unplacedReason) {
+    }
+
+    /**
+     * A node's session of a replicated room, as its events reported it (times in the node's epoch milliseconds), and the
+     * upload role the central gave it ({@link UploadRoles}): null while it records.
+     */
+    public record Session(String nodeId, String sessionId, long roomId, Long started, Long ended, String role,
+                          String primaryNode, String reason, Long decided, boolean delivered, boolean uploaded) {
+    }
+
     /** A node's name, whether its connection is open, and when it was last heard (its last stored heartbeat). */
     public record Presence(String nodeId, String name, boolean connected, Instant lastSeen) {
     }
@@ -68,13 +83,15 @@ public final class ClusterStore {
     // the rooms per node in one grouped pass, not one count per node
     private static final String NODE_COLUMNS = "n.node_id, n.name, n.capacity, n.labels, n.version, n.connected, "
             + "n.first_seen, n.last_seen, n.last_acked, n.heartbeat, n.free_disk, n.load, "
-            + "COALESCE(c.rooms, 0) AS rooms FROM cluster_node n LEFT JOIN (SELECT node_id, COUNT(*) AS rooms "
-            + "FROM cluster_room WHERE removed = FALSE AND node_id IS NOT NULL GROUP BY node_id) c "
-            + "ON c.node_id = n.node_id";
+            + "COALESCE(c.rooms, 0) + COALESCE(s.rooms, 0) AS rooms FROM cluster_node n LEFT JOIN (SELECT node_id, "
+            + "COUNT(*) AS rooms FROM cluster_room WHERE removed = FALSE AND node_id IS NOT NULL GROUP BY node_id) c "
+            + "ON c.node_id = n.node_id LEFT JOIN (SELECT node_id, COUNT(*) AS rooms FROM cluster_replica "
+            + "WHERE node_id IS NOT NULL GROUP BY node_id) s ON s.node_id = n.node_id";
     // one node's rooms counted through the index on cluster_room.node_id, not by grouping every room
     private static final String ONE_NODE_COLUMNS = "n.node_id, n.name, n.capacity, n.labels, n.version, n.connected, "
             + "n.first_seen, n.last_seen, n.last_acked, n.heartbeat, n.free_disk, n.load, (SELECT COUNT(*) FROM "
-            + "cluster_room c WHERE c.node_id = n.node_id AND c.removed = FALSE) AS rooms FROM cluster_node n";
+            + "cluster_room c WHERE c.node_id = n.node_id AND c.removed = FALSE) + (SELECT COUNT(*) FROM cluster_replica s "
+            + "WHERE s.node_id = n.node_id) AS rooms FROM cluster_node n";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -173,6 +190,11 @@ public final class ClusterStore {
 
     /** Adds a room, not placed; false when it is already there (a pending removal is cancelled instead). */
     public boolean addRoom(long roomId, boolean autoRecord, List<String> labels) {
+        return addRoom(roomId, autoRecord, labels, 1);
+    }
+
+    /** Adds a room recorded by {@code replicas} nodes (1 or 2), not placed; false when it is already there. */
+    public boolean addRoom(long roomId, boolean autoRecord, List<String> labels, int replicas) {
         long now = clock.millis();
         return JournalAccess.transaction(dataSource, c -> {
             List<Map<String, Object>> rows =
@@ -180,15 +202,22 @@ public final class ClusterStore {
             if (rows.isEmpty()) {
                 JournalAccess.update(c, "INSERT INTO cluster_room (room_id, auto_record, labels, added, updated) "
                         + "VALUES (?, ?, ?, ?, ?)", roomId, autoRecord, joined(labels), now, now);
-                return true;
-            }
-            if (Boolean.TRUE.equals(rows.get(0).get("removed"))) {
+            } else if (Boolean.TRUE.equals(rows.get(0).get("removed"))) {
                 // a removal pending on its node is cancelled; a room removed earlier comes back at its epoch
                 JournalAccess.update(c, "UPDATE cluster_room SET removed = FALSE, auto_record = ?, labels = ?, "
                         + "updated = ? WHERE room_id = ?", autoRecord, joined(labels), now, roomId);
-                return true;
+            } else {
+                return false;
             }
-            return false;
+            boolean replicated = !JournalAccess.query(c, "SELECT room_id FROM cluster_replica WHERE room_id = ?",
+                    roomId).isEmpty();
+            if (replicas > 1 && !replicated) {
+                JournalAccess.update(c, "INSERT INTO cluster_replica (room_id) VALUES (?)", roomId);
+            } else if (replicas <= 1 && replicated) {
+                // a second node that still holds the room from before its removal gives it up when it next says hello
+                JournalAccess.update(c, "DELETE FROM cluster_replica WHERE room_id = ?", roomId);
+            }
+            return true;
         });
     }
 
@@ -297,6 +326,162 @@ public final class ClusterStore {
                 "UPDATE cluster_room SET view = ? WHERE room_id = ? AND node_id = ?", view, roomId, nodeId)) == 1;
     }
 
+    // ---- second placements (replicas: 2)
+
+    private static final String REPLICA_COLUMNS = "s.room_id, s.node_id, n.name AS node, s.epoch, s.placed_at, "
+            + "s.unplaced_reason FROM cluster_replica s LEFT JOIN cluster_node n ON n.node_id = s.node_id";
+
+    /** The room's second placement, if it is replicated. */
+    public Optional<Replica> replica(long roomId) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + REPLICA_COLUMNS
+                + " WHERE s.room_id = ?", roomId)).stream().map(ClusterStore::replica).findFirst();
+    }
+
+    /** Every replicated room's second placement, by room id. */
+    public List<Replica> replicas() {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + REPLICA_COLUMNS
+                + " ORDER BY s.room_id")).stream().map(ClusterStore::replica).toList();
+    }
+
+    /** The rooms whose second placement is on {@code nodeId}. */
+    public List<Replica> replicasOf(String nodeId) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + REPLICA_COLUMNS
+                + " WHERE s.node_id = ? ORDER BY s.room_id", nodeId)).stream().map(ClusterStore::replica).toList();
+    }
+
+    /** Second placements to make: of rooms in the list, on no node or on one of {@code lostNodeIds}. */
+    public List<Replica> replicasToPlace(Collection<String> lostNodeIds) {
+        List<Object> args = new ArrayList<>(lostNodeIds);
+        String onLost = lostNodeIds.isEmpty() ? ""
+                : " OR s.node_id IN (" + String.join(", ", Collections.nCopies(lostNodeIds.size(), "?")) + ")";
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + REPLICA_COLUMNS
+                + " JOIN cluster_room r ON r.room_id = s.room_id WHERE r.removed = FALSE AND (s.node_id IS NULL"
+                + onLost + ") ORDER BY s.room_id", args.toArray())).stream().map(ClusterStore::replica).toList();
+    }
+
+    /**
+     * Puts the room's second placement on {@code nodeId} if the room's epoch is still {@code expectedEpoch}; returns
+     * the new epoch, or empty when a concurrent decision changed the room. A release of it by that node is void.
+     */
+    public OptionalLong placeReplica(long roomId, String nodeId, long expectedEpoch) {
+        long now = clock.millis();
+        return JournalAccess.transaction(dataSource, c -> {
+            if (JournalAccess.update(c, "UPDATE cluster_room SET epoch = epoch + 1, updated = ? "
+                    + "WHERE room_id = ? AND epoch = ? AND removed = FALSE", now, roomId, expectedEpoch) == 0) {
+                return OptionalLong.empty();
+            }
+            JournalAccess.update(c, "UPDATE cluster_replica SET node_id = ?, epoch = ?, placed_at = ?, "
+                    + "unplaced_reason = NULL WHERE room_id = ?", nodeId, expectedEpoch + 1, now, roomId);
+            JournalAccess.update(c, "DELETE FROM cluster_release WHERE room_id = ? AND node_id = ?", roomId, nodeId);
+            return OptionalLong.of(expectedEpoch + 1);
+        });
+    }
+
+    /** The room's second placement is on no node, for {@code reason}; false when it was so already for that reason. */
+    public boolean unplaceReplica(long roomId, String reason) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.update(c, "UPDATE cluster_replica SET "
+                + "node_id = NULL, placed_at = NULL, unplaced_reason = ? WHERE room_id = ? AND (node_id IS NOT NULL "
+                + "OR unplaced_reason IS NULL OR unplaced_reason <> ?)", reason, roomId, reason)) == 1;
+    }
+
+    /**
+     * {@code nodeId} no longer has the room, removed from the cluster: its second placement is gone too ({@code null}:
+     * a removed room whose second placement was on no node).
+     */
+    public boolean replicaRemovalApplied(long roomId, String nodeId) {
+        String removed = " AND room_id IN (SELECT room_id FROM cluster_room WHERE removed = TRUE)";
+        return JournalAccess.transaction(dataSource, c -> nodeId == null
+                ? JournalAccess.update(c, "DELETE FROM cluster_replica WHERE room_id = ? AND node_id IS NULL" + removed,
+                        roomId)
+                : JournalAccess.update(c, "DELETE FROM cluster_replica WHERE room_id = ? AND node_id = ?" + removed,
+                        roomId, nodeId)) == 1;
+    }
+
+    // ---- sessions of replicated rooms, and who uploads each
+
+    private static final String SESSION_COLUMNS = "node_id, session_id, room_id, started, ended, role, primary_node, "
+            + "reason, decided, delivered, uploaded FROM cluster_session";
+
+    /** In the transaction that stores a node's session event: whether the room is recorded twice. */
+    static boolean replicated(Connection c, long roomId) throws SQLException {
+        return !JournalAccess.query(c, "SELECT room_id FROM cluster_replica WHERE room_id = ?", roomId).isEmpty();
+    }
+
+    /**
+     * In the transaction that stores a node's SessionStarted or SessionEnded: the session as it stands after it, its
+     * start or end (the node's time) written once.
+     */
+    static Session sessionEvent(Connection c, String nodeId, String sessionId, long roomId, Long started, Long ended)
+            throws SQLException {
+        if (JournalAccess.query(c, "SELECT session_id FROM cluster_session WHERE node_id = ? AND session_id = ?",
+                nodeId, sessionId).isEmpty()) {
+            JournalAccess.update(c, "INSERT INTO cluster_session (node_id, session_id, room_id, started, ended) "
+                    + "VALUES (?, ?, ?, ?, ?)", nodeId, sessionId, roomId, started, ended);
+        } else if (started != null) {
+            JournalAccess.update(c, "UPDATE cluster_session SET started = COALESCE(started, ?) "
+                    + "WHERE node_id = ? AND session_id = ?", started, nodeId, sessionId);
+        } else if (ended != null) {
+            JournalAccess.update(c, "UPDATE cluster_session SET ended = COALESCE(ended, ?) "
+                    + "WHERE node_id = ? AND session_id = ?", ended, nodeId, sessionId);
+        }
+        return session(c, nodeId, sessionId).orElseThrow();
+    }
+
+    static Optional<Session> session(Connection c, String nodeId, String sessionId) throws SQLException {
+        return JournalAccess.query(c, "SELECT " + SESSION_COLUMNS + " WHERE node_id = ? AND session_id = ?", nodeId,
+                sessionId).stream().map(ClusterStore::session).findFirst();
+    }
+
+    /** In a transaction: the sessions of a room, every node's. */
+    static List<Session> sessionsOf(Connection c, long roomId) throws SQLException {
+        return JournalAccess.query(c, "SELECT " + SESSION_COLUMNS + " WHERE room_id = ? ORDER BY started", roomId)
+                .stream().map(ClusterStore::session).toList();
+    }
+
+    /** In a transaction: the sessions {@code nodeId} is primary for and has not reported uploaded. */
+    static List<Session> uploadsOwed(Connection c, String nodeId) throws SQLException {
+        return JournalAccess.query(c, "SELECT " + SESSION_COLUMNS + " WHERE node_id = ? AND role = ? "
+                + "AND uploaded = FALSE", nodeId, UploadRoles.PRIMARY).stream().map(ClusterStore::session).toList();
+    }
+
+    /** In a transaction: a session's new role, to be sent to its node (not delivered yet). */
+    static void role(Connection c, UploadRoles.Change change, long now) throws SQLException {
+        JournalAccess.update(c, "UPDATE cluster_session SET role = ?, primary_node = ?, reason = ?, decided = ?, "
+                + "delivered = FALSE WHERE node_id = ? AND session_id = ?", change.role(), change.primaryNode(),
+                change.reason(), now, change.nodeId(), change.sessionId());
+    }
+
+    /** In a transaction: the primary reported the session uploaded. */
+    static void uploaded(Connection c, String nodeId, String sessionId) throws SQLException {
+        JournalAccess.update(c, "UPDATE cluster_session SET uploaded = TRUE WHERE node_id = ? AND session_id = ?",
+                nodeId, sessionId);
+    }
+
+    /** Runs {@code work} in one transaction (the upload roles' decisions, which read and write several sessions). */
+    <T> T inTransaction(JournalAccess.Work<T> work) {
+        return JournalAccess.transaction(dataSource, work);
+    }
+
+    /** The node answered the session's uploadrole for {@code role}; a role changed since stays to be sent. */
+    public void delivered(String nodeId, String sessionId, String role) {
+        JournalAccess.transaction(dataSource, c -> JournalAccess.update(c, "UPDATE cluster_session SET delivered = TRUE "
+                + "WHERE node_id = ? AND session_id = ? AND role = ?", nodeId, sessionId, role));
+    }
+
+    /** The roles {@code nodeId} has not been told yet. */
+    public List<Session> undelivered(String nodeId) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + SESSION_COLUMNS
+                + " WHERE node_id = ? AND role IS NOT NULL AND delivered = FALSE", nodeId)).stream()
+                .map(ClusterStore::session).toList();
+    }
+
+    /** A room's latest sessions, every node's, newest first. */
+    public List<Session> sessions(long roomId, int limit) {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + SESSION_COLUMNS
+                + " WHERE room_id = ? ORDER BY COALESCE(started, ended) DESC, node_id LIMIT ?", roomId, limit)).stream()
+                .map(ClusterStore::session).toList();
+    }
+
     // ---- releases
 
     /** {@code nodeId} must give the room up at the end of its current session; the latest epoch is kept. */
@@ -382,6 +567,20 @@ public final class ClusterStore {
                 placedAt == null ? null : Instant.ofEpochMilli(placedAt), (String) row.get("unplaced_reason"),
                 (String) row.get("view"), Instant.ofEpochMilli(longOf(row, "added")),
                 Instant.ofEpochMilli(longOf(row, "updated")), (Boolean) row.get("removed"));
+    }
+
+    private static Replica replica(Map<String, Object> row) {
+        Long placedAt = nullableLong(row, "placed_at");
+        return new Replica(longOf(row, "room_id"), (String) row.get("node_id"), (String) row.get("node"),
+                longOf(row, "epoch"), placedAt == null ? null : Instant.ofEpochMilli(placedAt),
+                (String) row.get("unplaced_reason"));
+    }
+
+    private static Session session(Map<String, Object> row) {
+        return new Session((String) row.get("node_id"), (String) row.get("session_id"), longOf(row, "room_id"),
+                nullableLong(row, "started"), nullableLong(row, "ended"), (String) row.get("role"),
+                (String) row.get("primary_node"), (String) row.get("reason"), nullableLong(row, "decided"),
+                (Boolean) row.get("delivered"), (Boolean) row.get("uploaded"));
     }
 
     private static String joined(List<String> labels) {

@@ -176,6 +176,109 @@ class ClusterStoreTest {
                 .containsExactly(tuple(A, 2), tuple(B, 0));
     }
 
+    // ---- rooms recorded twice
+
+    @OnBothDatabases
+    void aSecondPlacementTakesTheRoomsNextEpochAndCountsOnItsNode(ClusterBackend backend) {
+        open(backend);
+        nodes(A, B);
+        store.addRoom(7, true, List.of(), 2);
+        long first = store.place(7, A, 0).orElseThrow();
+
+        OptionalLong second = store.placeReplica(7, B, first);
+
+        assertThat(second).hasValue(first + 1);
+        assertThat(store.room(7).orElseThrow().epoch()).isEqualTo(first + 1);
+        assertThat(store.replica(7).orElseThrow()).extracting(ClusterStore.Replica::nodeId,
+                ClusterStore.Replica::node, ClusterStore.Replica::epoch).containsExactly(B, "node-b", first + 1);
+        assertThat(store.nodes()).extracting(ClusterStore.Node::nodeId, ClusterStore.Node::rooms)
+                .containsExactly(tuple(A, 1), tuple(B, 1));
+        assertThat(store.node(B).orElseThrow().rooms()).isEqualTo(1);
+        // a decision taken on the epoch before loses: the primary's placement and the second's share one counter
+        assertThat(store.place(7, B, first)).isEmpty();
+        assertThat(store.placeReplica(7, A, first)).isEmpty();
+    }
+
+    @OnBothDatabases
+    void secondPlacementsToMakeAreThoseOnNoNodeOrOnALostOne(ClusterBackend backend) {
+        open(backend);
+        nodes(A, B, C);
+        store.addRoom(1, true, List.of(), 2);
+        store.addRoom(2, true, List.of(), 2);
+        store.addRoom(3, true, List.of(), 2);
+        store.addRoom(4, true, List.of());
+        store.placeReplica(2, B, 0);
+        store.placeReplica(3, C, 0);
+
+        assertThat(store.replicasToPlace(List.of())).extracting(ClusterStore.Replica::roomId).containsExactly(1L);
+        assertThat(store.replicasToPlace(List.of(C))).extracting(ClusterStore.Replica::roomId)
+                .containsExactly(1L, 3L);
+        assertThat(store.replicasOf(B)).extracting(ClusterStore.Replica::roomId).containsExactly(2L);
+        assertThat(store.unplaceReplica(1, "no second node")).isTrue();
+        assertThat(store.unplaceReplica(1, "no second node")).isFalse();
+        assertThat(store.replica(1).orElseThrow().unplacedReason()).isEqualTo("no second node");
+    }
+
+    @OnBothDatabases
+    void aRemovedRoomsSecondPlacementGoesOnceItsNodeAppliedTheRemoval(ClusterBackend backend) {
+        open(backend);
+        nodes(A, B);
+        store.addRoom(7, true, List.of(), 2);
+        long epoch = store.place(7, A, 0).orElseThrow();
+        store.placeReplica(7, B, epoch);
+
+        assertThat(store.replicaRemovalApplied(7, B)).as("the room is still in the cluster").isFalse();
+        store.removeRoom(7);
+        assertThat(store.replicaRemovalApplied(7, A)).as("not the second node").isFalse();
+        assertThat(store.replicaRemovalApplied(7, B)).isTrue();
+        assertThat(store.replica(7)).isEmpty();
+        // added again without replicas, it is recorded once
+        store.addRoom(8, true, List.of(), 2);
+        store.removeRoom(8);
+        store.addRoom(8, true, List.of(), 1);
+        assertThat(store.replica(8)).isEmpty();
+    }
+
+    @OnBothDatabases
+    void aSessionsStartEndRoleAndUploadAreKeptPerNode(ClusterBackend backend) {
+        open(backend);
+        nodes(A, B);
+        store.addRoom(7, true, List.of(), 2);
+
+        ClusterStore.Session started = store.inTransaction(c -> {
+            assertThat(ClusterStore.replicated(c, 7)).isTrue();
+            assertThat(ClusterStore.replicated(c, 8)).isFalse();
+            ClusterStore.sessionEvent(c, B, "s-b", 7, 1_000L, null);
+            return ClusterStore.sessionEvent(c, A, "s-a", 7, 500L, null);
+        });
+        ClusterStore.Session ended = store.inTransaction(c -> ClusterStore.sessionEvent(c, A, "s-a", 7, null, 9_000L));
+        store.inTransaction(c -> {
+            ClusterStore.role(c, new UploadRoles.Change(A, "s-a", 7, UploadRoles.PRIMARY, A, "first"), 9_001L);
+            return null;
+        });
+
+        assertThat(started.ended()).isNull();
+        assertThat(ended).extracting(ClusterStore.Session::started, ClusterStore.Session::ended)
+                .containsExactly(500L, 9_000L);
+        assertThat(store.undelivered(A)).extracting(ClusterStore.Session::sessionId, ClusterStore.Session::role)
+                .containsExactly(tuple("s-a", UploadRoles.PRIMARY));
+        store.delivered(A, "s-a", UploadRoles.STANDBY);
+        assertThat(store.undelivered(A)).as("another role was delivered").hasSize(1);
+        store.delivered(A, "s-a", UploadRoles.PRIMARY);
+        assertThat(store.undelivered(A)).isEmpty();
+        assertThat(owed(A)).hasSize(1);
+        store.inTransaction(c -> {
+            ClusterStore.uploaded(c, A, "s-a");
+            return null;
+        });
+        assertThat(owed(A)).isEmpty();
+        assertThat(store.sessions(7, 10)).extracting(ClusterStore.Session::nodeId).containsExactly(B, A);
+    }
+
+    private List<ClusterStore.Session> owed(String nodeId) {
+        return store.inTransaction(c -> ClusterStore.uploadsOwed(c, nodeId));
+    }
+
     // ---- the nodes' events
 
     @OnBothDatabases
@@ -605,7 +708,8 @@ class ClusterStoreTest {
                 assertThat(rs.getString(2)).as(rs.getString(1)).isEqualTo("CACHED");
                 tables++;
             }
-            assertThat(tables).as("8 tables, schema_version and cluster_leader").isEqualTo(10);
+            assertThat(tables).as("8 tables, schema_version, cluster_leader, cluster_replica and cluster_session")
+                    .isEqualTo(12);
         }
     }
 

@@ -46,7 +46,7 @@ class LeadershipTest {
     private Leadership join(LeadershipKind kind, String zookeeper, Kubernetes kubernetes, String address, Path data)
             throws Exception {
         ClusterSettings settings = new ClusterSettings("", Duration.ofSeconds(20),
-                Optional.of(new Db("jdbc:postgresql://db/nglive", "", "")), kind, zookeeper, kubernetes, address);
+                Optional.of(new Db("jdbc:postgresql://db/nglive", "", "")), kind, zookeeper, kubernetes, address, new ReplicaSpread("host"));
         Leadership leadership = Leadership.join(new DefaultCamelContext(), settings, data);
         open.add(leadership);
         return leadership;

@@ -31,6 +31,19 @@ public final class Webhooks {
         return envelope("FileClosed", eventId, data);
     }
 
+    /** A FileClosed of the recorder's session {@code sessionId} (each recorder names its sessions itself). */
+    public static String fileClosed(long roomId, String relativePath, String sessionId) {
+        return fileClosed(UUID.randomUUID().toString(), roomId, relativePath).replace(
+                "7c7f3672-70ce-405a-aa12-886702ced6e5", sessionId);
+    }
+
+    /** SessionStarted or SessionEnded of the recorder's session {@code sessionId}. */
+    public static String session(String type, long roomId, String sessionId) {
+        Map<String, Object> data = data(roomId);
+        data.put("SessionId", sessionId);
+        return envelope(type, UUID.randomUUID().toString(), data);
+    }
+
     public static String sessionEnded(long roomId) {
         Map<String, Object> data = data(roomId);
         data.put("SessionId", "7c7f3672-70ce-405a-aa12-886702ced6e5");

@@ -67,11 +67,14 @@ export class RoomsView extends View {
     this.ids = h('textarea', { id: 'room-ids', rows: 3, 'data-i18n-placeholder': 'rooms.add.placeholder' });
     this.autoRecord = h('input', { type: 'checkbox', id: 'room-auto', checked: true });
     this.labels = h('input', { id: 'room-labels', 'data-i18n-placeholder': 'rooms.add.labelsHint' });
+    this.twice = h('input', { type: 'checkbox', id: 'room-twice' });
     return h('form', { class: 'add', id: 'room-add', onsubmit: (e) => { e.preventDefault(); this.add(); } },
       h('label', { for: 'room-ids', 'data-i18n': 'rooms.add.label' }), this.ids,
       h('div', { class: 'row' },
         h('label', { class: 'check' }, this.autoRecord, h('span', { 'data-i18n': 'rooms.add.autoRecord' })),
-        this.central && [h('label', { for: 'room-labels', 'data-i18n': 'rooms.add.labels' }), this.labels],
+        this.central && [h('label', { for: 'room-labels', 'data-i18n': 'rooms.add.labels' }), this.labels,
+          h('label', { class: 'check', title: t('rooms.add.twiceHint') }, this.twice,
+            h('span', { 'data-i18n': 'rooms.add.twice' }))],
         h('button', { type: 'submit', id: 'room-add-button', 'data-i18n': 'rooms.add.button' })));
   }
 
@@ -263,7 +266,19 @@ export class RoomsView extends View {
     return h('td', { 'data-label': t('rooms.col.node'), class: 'node' },
       h('span', { class: room.nodeConnected ? 'ok' : 'warn' }, room.node),
       room.nodeConnected ? null : h('div', { class: 'dim' }, t('rooms.nodeAway')),
+      room.replica ? this.secondCell(room) : null,
       room.labels && room.labels.length ? h('div', { class: 'dim' }, room.labels.join(', ')) : null);
+  }
+
+  /** A room recorded twice: its second node, and which node uploads its latest session. */
+  secondCell(room) {
+    const second = room.replica;
+    return h('div', { class: 'replica' },
+      second.nodeId
+        ? h('div', null, t('rooms.second') + ' ', h('span', { class: second.nodeConnected ? 'ok' : 'warn' }, second.node))
+        : h('div', { class: 'warn', title: second.unplacedReason || '' }, t('rooms.secondUnplaced')),
+      room.uploader ? h('div', { class: 'dim', title: room.uploader.sessionId },
+        t(room.uploader.uploaded ? 'rooms.uploadedBy' : 'rooms.uploader', { node: room.uploader.node })) : null);
   }
 
   actions(room) {
@@ -377,7 +392,8 @@ export class RoomsView extends View {
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
         try {
-          await post('/api/rooms', { roomId: id, autoRecord: this.autoRecord.checked, labels });
+          await post('/api/rooms', { roomId: id, autoRecord: this.autoRecord.checked, labels,
+            replicas: this.central && this.twice.checked ? 2 : undefined });
           added.push(id);
         } catch (e) {
           refused.push(`${id}: ${e.code === 4032 ? t('rooms.add.already') : e.message}`);

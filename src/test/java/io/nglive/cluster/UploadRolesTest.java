@@ -1,0 +1,132 @@
+package io.nglive.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class UploadRolesTest {
+
+    private static final long ROOM = 23058;
+    private static final long MINUTE = 60_000;
+
+    private static ClusterStore.Session session(String node, String id, Long started, Long ended, String role,
+            String primary, boolean uploaded) {
+        return new ClusterStore.Session(node, id, ROOM, started, ended, role, primary, null, null, false, uploaded);
+    }
+
+    private static ClusterStore.Session recording(String node, String id, long started) {
+        return session(node, id, started, null, null, null, false);
+    }
+
+    private static ClusterStore.Session ended(String node, String id, long started, long ended) {
+        return session(node, id, started, ended, null, null, false);
+    }
+
+    @Test
+    void theFirstNodeToEndTheSessionUploadsIt() {
+        List<UploadRoles.Change> changes = UploadRoles.ended(ended("a", "s-a", 0, 60 * MINUTE),
+                List.of(recording("b", "s-b", 2_000)), Set.of()::contains);
+
+        assertThat(changes).containsExactly(new UploadRoles.Change("a", "s-a", ROOM, UploadRoles.PRIMARY, "a",
+                "the first node to end the session"));
+    }
+
+    @Test
+    void theOtherNodeOfTheSameSessionStandsBy() {
+        ClusterStore.Session primary = session("a", "s-a", 0L, 60 * MINUTE, UploadRoles.PRIMARY, "a", false);
+
+        List<UploadRoles.Change> changes = UploadRoles.ended(ended("b", "s-b", 3_000, 60 * MINUTE + 4_000),
+                List.of(primary), Set.of()::contains);
+
+        assertThat(changes).extracting(UploadRoles.Change::nodeId, UploadRoles.Change::role,
+                UploadRoles.Change::primaryNode).containsExactly(tuple("b",
+                UploadRoles.STANDBY, "a"));
+    }
+
+    @Test
+    void aLaterBroadcastIsASessionOfItsOwn() {
+        ClusterStore.Session earlier = session("a", "s-a1", 0L, 60 * MINUTE, UploadRoles.PRIMARY, "a", false);
+
+        List<UploadRoles.Change> changes = UploadRoles.ended(ended("b", "s-b2", 61 * MINUTE, 120 * MINUTE),
+                List.of(earlier), Set.of()::contains);
+
+        assertThat(changes).extracting(UploadRoles.Change::role).containsExactly(UploadRoles.PRIMARY);
+    }
+
+    @Test
+    void clocksAFewSecondsApartStillMatchTheSession() {
+        ClusterStore.Session primary = session("a", "s-a", 0L, 10 * MINUTE, UploadRoles.PRIMARY, "a", false);
+
+        // b's clock runs 8 s ahead of a's, and its recording of the same short broadcast starts after a's ended
+        assertThat(UploadRoles.ended(ended("b", "s-b", 10 * MINUTE + 8_000, 10 * MINUTE + 9_000), List.of(primary),
+                Set.of()::contains)).extracting(UploadRoles.Change::role).containsExactly(UploadRoles.STANDBY);
+        assertThat(UploadRoles.ended(ended("b", "s-b", 10 * MINUTE + 30_000, 11 * MINUTE), List.of(primary),
+                Set.of()::contains)).extracting(UploadRoles.Change::role).containsExactly(UploadRoles.PRIMARY);
+    }
+
+    @Test
+    void aSessionEndingAfterThePrimaryUploadedIsUploaded() {
+        ClusterStore.Session primary = session("a", "s-a", 0L, 60 * MINUTE, UploadRoles.PRIMARY, "a", true);
+
+        assertThat(UploadRoles.ended(ended("b", "s-b", 0, 61 * MINUTE), List.of(primary), Set.of()::contains))
+                .extracting(UploadRoles.Change::role).containsExactly(UploadRoles.UPLOADED);
+    }
+
+    @Test
+    void aLostPrimaryThatDidNotUploadHandsTheSessionToTheNodeThatEndsItNext() {
+        ClusterStore.Session primary = session("a", "s-a", 0L, 60 * MINUTE, UploadRoles.PRIMARY, "a", false);
+
+        List<UploadRoles.Change> changes = UploadRoles.ended(ended("b", "s-b", 0, 62 * MINUTE), List.of(primary),
+                Set.of("a")::contains);
+
+        assertThat(changes).extracting(UploadRoles.Change::nodeId, UploadRoles.Change::role,
+                UploadRoles.Change::primaryNode).containsExactly(
+                        tuple("b", UploadRoles.PRIMARY, "b"),
+                        tuple("a", UploadRoles.STANDBY, "b"));
+    }
+
+    @Test
+    void aLostPrimaryHandsItsSessionToTheStandbyThatHasEnded() {
+        ClusterStore.Session owed = session("a", "s-a", 0L, 60 * MINUTE, UploadRoles.PRIMARY, "a", false);
+        ClusterStore.Session standby = session("b", "s-b", 1_000L, 60 * MINUTE, UploadRoles.STANDBY, "a", false);
+        ClusterStore.Session unrelated = session("b", "s-b0", -120 * MINUTE, -90 * MINUTE, UploadRoles.STANDBY, "a",
+                false);
+
+        List<UploadRoles.Change> changes = UploadRoles.lost("a", List.of(owed), List.of(unrelated, owed, standby));
+
+        assertThat(changes).extracting(UploadRoles.Change::nodeId, UploadRoles.Change::sessionId,
+                UploadRoles.Change::role).containsExactly(
+                        tuple("b", "s-b", UploadRoles.PRIMARY),
+                        tuple("a", "s-a", UploadRoles.STANDBY));
+    }
+
+    @Test
+    void aLostPrimaryWhoseOtherNodeStillRecordsLeavesTheDecisionToItsEnd() {
+        ClusterStore.Session owed = session("a", "s-a", 0L, 60 * MINUTE, UploadRoles.PRIMARY, "a", false);
+
+        assertThat(UploadRoles.lost("a", List.of(owed), List.of(owed, recording("b", "s-b", 0)))).isEmpty();
+    }
+
+    @Test
+    void anUploadedSessionReleasesItsStandbys() {
+        ClusterStore.Session primary = session("a", "s-a", 0L, 60 * MINUTE, UploadRoles.PRIMARY, "a", false);
+        ClusterStore.Session standby = session("b", "s-b", 0L, 60 * MINUTE, UploadRoles.STANDBY, "a", false);
+        ClusterStore.Session otherPrimary = session("b", "s-b9", 0L, 60 * MINUTE, UploadRoles.STANDBY, "c", false);
+
+        assertThat(UploadRoles.uploaded(primary, List.of(standby, otherPrimary)))
+                .extracting(UploadRoles.Change::sessionId, UploadRoles.Change::role)
+                .containsExactly(tuple("s-b", UploadRoles.UPLOADED));
+        assertThat(UploadRoles.uploaded(standby, List.of(primary))).isEmpty();
+    }
+
+    @Test
+    void aSessionWithARoleIsNotDecidedAgain() {
+        ClusterStore.Session decided = session("a", "s-a", 0L, MINUTE, UploadRoles.PRIMARY, "a", false);
+
+        assertThat(UploadRoles.ended(decided, List.of(), Set.of()::contains)).isEmpty();
+    }
+}
