@@ -73,6 +73,8 @@ public final class Cluster {
     private final Instant started = Instant.now();
     /** Nodes declared lost, until they say hello again. */
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
+    /** Lost nodes whose uploads owed are still to be handed over (kept until that is written). */
+    private final Set<String> handOverDue = ConcurrentHashMap.newKeySet();
     /** Nodes whose rooms are managed in their recorder (webhook-only): they take no rooms. */
     private final Set<String> roomsManagedElsewhere = ConcurrentHashMap.newKeySet();
     /**
@@ -409,6 +411,12 @@ public final class Cluster {
                     names.putIfAbsent(node.nodeId(), node.name());
                     findLost(node);
                 }
+                for (String nodeId : List.copyOf(handOverDue)) {
+                    if (lost.contains(nodeId)) {
+                        handOverUploads(nodeId);
+                    }
+                    handOverDue.remove(nodeId);
+                }
                 if (placementDue || Duration.between(placedAll, now).compareTo(PLACED_AT_LEAST_EVERY) >= 0) {
                     placeAll();
                 }
@@ -435,7 +443,7 @@ public final class Cluster {
         ClusterStore.Node node = store.node(presence.nodeId()).orElseThrow();
         lost.add(node.nodeId());
         placementDue = true;
-        handOverUploads(node.nodeId());
+        handOverDue.add(node.nodeId());
         if (node.connected() || node.rooms() > 0) {
             store.disconnected(node.nodeId());
             Map<String, Object> fields = new LinkedHashMap<>();

@@ -100,10 +100,18 @@ public final class NodeSessions implements ExceptionHandler {
         }
     }
 
-    /** A failure of the channel that names no connection: a warning with its trace, as Camel would log it. */
+    /**
+     * A failure of the channel that names no connection: a connection cut is one line, anything else a warning with its
+     * trace, as Camel would log it.
+     */
     @Override
     public void handleException(String message, Throwable exception) {
-        LOG.warn("the nodes' channel: {}", message, exception);
+        if (exception instanceof HttpClosedException || exception instanceof IOException) {
+            LOG.info("the nodes' channel: a connection was cut ({})", exception.getMessage() == null
+                    ? exception.getClass().getSimpleName() : exception.getMessage());
+        } else {
+            LOG.warn("the nodes' channel: {}", message, exception);
+        }
     }
 
     @Override

@@ -110,7 +110,8 @@ public class PlatformWebsocketComponent extends VertxWebsocketComponent {
             }, true).onComplete(result -> {
                 try {
                     if (result.failed()) {
-                        getExceptionHandler().handleException(result.cause());
+                        // with the exchange, so that the handler can name the connection (a node that vanished)
+                        getExceptionHandler().handleException("the connection failed", exchange, result.cause());
                         routingContext.fail(result.cause());
                     }
                 } finally {

@@ -40,6 +40,19 @@ class NodeSessionsTest {
     }
 
     @Test
+    void aConnectionCutThatNamesNoExchangeIsOneInfoLineToo() {
+        try (CapturedLog log = new CapturedLog(NodeSessions.class.getName())) {
+            sessions.handleException(new HttpClosedException("Connection was closed"));
+            sessions.handleException(new IllegalStateException("no route"));
+
+            assertThat(log.lines(Level.DEBUG)).containsExactly(
+                    "INFO the nodes' channel: a connection was cut (Connection was closed)",
+                    "WARN the nodes' channel: a failure");
+            assertThat(log.traces(Level.DEBUG)).containsExactly(IllegalStateException.class.getName());
+        }
+    }
+
+    @Test
     void anyOtherConnectionFailureIsAWarningWithItsStackTrace() {
         try (CapturedLog log = new CapturedLog(NodeSessions.class.getName())) {
             sessions.handleException("Error processing exchange", failedConnection(),
