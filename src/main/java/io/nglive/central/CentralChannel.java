@@ -29,9 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nglive.Backoff;
 import io.nglive.NodeSettings;
 import io.nglive.Redaction;
@@ -44,6 +41,7 @@ import io.nglive.protocol.Frame;
 import io.nglive.protocol.Frames;
 import io.nglive.protocol.Hello;
 import io.nglive.protocol.Reply;
+import io.nglive.protocol.StandbyRefusal;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +72,6 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
     public static final String CONSUMER = "central";
 
     private static final Logger LOG = LoggerFactory.getLogger(CentralChannel.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Events read from the outbox at once; the only events held in memory. */
     private static final int BATCH = 32;
     /** The longest frame accepted from the server (commands are small). */
@@ -468,7 +465,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
      */
     record Standby(String leader) {
 
-        static final int STATUS = 503;
+        static final int STATUS = StandbyRefusal.STATUS;
 
         /**
          * The standby's refusal in {@code failure}; null when the failure is something else, such as a proxy's 503
@@ -480,17 +477,7 @@ public final class CentralChannel extends ServiceSupport implements EventLog.Lis
                     || !(handshake.getResponse().body() instanceof String body)) {
                 return null;
             }
-            JsonNode answer;
-            try {
-                answer = JSON.readTree(body);
-            } catch (JsonProcessingException notJson) {
-                return null;
-            }
-            if (answer == null || !answer.has("leader")) {
-                return null;
-            }
-            JsonNode leader = answer.get("leader");
-            return new Standby(leader.isTextual() && !leader.asText().isBlank() ? leader.asText().trim() : null);
+            return StandbyRefusal.read(body).map(refusal -> new Standby(refusal.leader())).orElse(null);
         }
 
         String why(CentralRound round) {

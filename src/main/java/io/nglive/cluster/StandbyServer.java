@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.nglive.protocol.StandbyRefusal;
 import org.apache.commons.text.StringEscapeUtils;
 
 /**
@@ -24,8 +25,6 @@ import org.apache.commons.text.StringEscapeUtils;
  */
 public final class StandbyServer implements AutoCloseable {
 
-    /** How soon a node or a script may ask again. */
-    static final int RETRY_AFTER_SECONDS = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
@@ -76,21 +75,17 @@ public final class StandbyServer implements AutoCloseable {
                         List.of(Map.of("name", "leadership", "status", "UP", "data", data)))));
                 return;
             }
-            String words = "this central server is a standby: " + leader.map(l -> l + " leads")
-                    .orElse("the leader is not known yet");
-            exchange.getResponseHeaders().set("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            StandbyRefusal refusal = StandbyRefusal.of(leader);
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf(StandbyRefusal.RETRY_AFTER_SECONDS));
             if (path.equals("/") || path.equals("/index.html")) {
                 String link = leader.map(StringEscapeUtils::escapeHtml4).map(l -> "<a href=\"http://" + l + "/\">" + l
                         + "</a>").orElse("未知");
-                send(exchange, 503, "text/html; charset=utf-8", "<!doctype html><meta charset=\"utf-8\"><title>nglive "
-                        + "standby</title><p>" + StringEscapeUtils.escapeHtml4(words) + "</p><p>这是备用实例。主实例："
-                        + link + "</p>");
+                send(exchange, StandbyRefusal.STATUS, "text/html; charset=utf-8", "<!doctype html><meta "
+                        + "charset=\"utf-8\"><title>nglive standby</title><p>"
+                        + StringEscapeUtils.escapeHtml4(refusal.error()) + "</p><p>这是备用实例。主实例：" + link + "</p>");
                 return;
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", words);
-            body.put("leader", leader.orElse(null));
-            send(exchange, 503, "application/json", JSON.writeValueAsString(body));
+            send(exchange, StandbyRefusal.STATUS, "application/json", refusal.json());
         }
     }
 
