@@ -149,6 +149,18 @@ class DashboardCentralIT {
             browser.until(d -> browser.text("tr[data-room='903'] td.node").contains("nas-2"), PATIENCE);
             assertThat(browser.text("#view-rooms .message")).isEqualTo("房间 903 已迁移到 nas-2。");
             assertThat(browser.elements("tr[data-room] select")).as("only the row asked shows the nodes").isEmpty();
+
+            // a room recorded twice, added on the page: both recorders have it, and its row names the second node
+            browser.element("#room-ids").clear();
+            browser.element("#room-ids").sendKeys("904");
+            browser.element("#room-twice").click();
+            browser.element("#room-add-button").click();
+            await().atMost(PATIENCE).until(() -> recorder.roomIds().contains(904L)
+                    && secondRecorder.roomIds().contains(904L));
+            assertThat(central.json(central.get("/api/rooms/904")).at("/data/replicas").asInt()).isEqualTo(2);
+            browser.until(d -> browser.text("tr[data-room='904'] td.node").contains("双节点录制，另一份在"), PATIENCE);
+            assertThat(browser.text("tr[data-room='904'] td.node")).contains("nas-1", "nas-2");
+            browser.screenshot("rooms-central-twice-zh-CN-1400");
         }
 
         node.stop();
