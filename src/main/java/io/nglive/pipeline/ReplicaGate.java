@@ -56,13 +56,7 @@ public final class ReplicaGate {
         } else {
             throw new ApiError(400, JobsApi.BAD_ARGUMENT, "replicas must be 1 or 2, not '" + shown(replicas) + "'");
         }
-        long room = RoomsApi.roomId(roomId);
-        lock.lock();
-        try {
-            this.replicas.replicated(room, twice);
-        } finally {
-            lock.unlock();
-        }
+        this.replicas.replicated(RoomsApi.roomId(roomId), twice);
     }
 
     /** kamelet:replica-gate: the job goes on to its uploads, or stops here (the route ends for it). */
@@ -92,10 +86,10 @@ public final class ReplicaGate {
                 exchange.setRouteStop(true);
                 return;
             }
-            String primary = role.get().primary();
+            String primary = role.get().primary() == null ? "the other node" : role.get().primary();
             switch (role.get().role()) {
                 case Replicas.STANDBY -> {
-                    fields.put("primary", primary);
+                    fields.put("primary", role.get().primary());
                     events.record("UploadStandby", fields, null,
                             (c, seq) -> journal.move(c, jobId, JobJournal.RUNNING, JobJournal.STANDBY));
                     LOG.info(JobLine.held(jobId, file, JobJournal.STANDBY, primary + " uploads session "
