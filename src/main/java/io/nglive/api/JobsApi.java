@@ -2,7 +2,6 @@ package io.nglive.api;
 
 import static io.nglive.api.Answers.ok;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,9 +15,6 @@ public final class JobsApi {
     public static final int JOB_NOT_FOUND = 4044;
     public static final int NOT_RETRYABLE = 4091;
 
-    private static final List<String> STATUSES =
-            List.of(JobJournal.PENDING, JobJournal.RUNNING, JobJournal.DONE, JobJournal.FAILED);
-
     private final JobJournal journal;
 
     public JobsApi(JobJournal journal) {
@@ -31,8 +27,9 @@ public final class JobsApi {
         String wanted = null;
         if (status != null && !status.isBlank()) {
             wanted = status.trim().toUpperCase(Locale.ROOT);
-            if (!STATUSES.contains(wanted)) {
-                throw new ApiError(400, BAD_ARGUMENT, "status must be one of " + STATUSES + ", not '" + status + "'");
+            if (!JobJournal.STATUSES.contains(wanted)) {
+                throw new ApiError(400, BAD_ARGUMENT, "status must be one of " + JobJournal.STATUSES + ", not '"
+                        + status + "'");
             }
         }
         Long room = roomId == null || roomId.isBlank() ? null : number("roomid", roomId);

@@ -69,11 +69,12 @@ public final class CentralCommands {
         Map<String, Arguments> commands = new LinkedHashMap<>();
         commands.put("allroom", Arguments.of());
         commands.put("getroom", Arguments.of("roomid"));
-        commands.put("addroom", new Arguments(Set.of("roomid"), Set.of("autoRecord")));
+        commands.put("addroom", new Arguments(Set.of("roomid"), Set.of("autoRecord", "replicas")));
         commands.put("removeroom", Arguments.of("roomid"));
         commands.put("autorecord", Arguments.of("roomid", "autoRecord"));
         commands.put("jobs", new Arguments(Set.of(), Set.of("status", "roomid", "limit", "offset")));
         commands.put("retryjob", Arguments.of("id"));
+        commands.put("uploadrole", new Arguments(Set.of("roomid", "session", "role"), Set.of("primary")));
         commands.put("startrecording", Arguments.of("roomid"));
         commands.put("stoprecording", Arguments.of("roomid"));
         commands.put("split", Arguments.of("roomid"));

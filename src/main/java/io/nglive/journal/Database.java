@@ -143,6 +143,19 @@ public final class Database extends ServiceSupport {
         """,
         // the highest placement epoch the central server's commands about each room carried (RoomEpochs)
         "CREATE TABLE IF NOT EXISTS room_epoch (room_id BIGINT PRIMARY KEY, epoch BIGINT NOT NULL)",
+        // rooms the central server records on two nodes (addroom with replicas: 2): one node uploads each session
+        "CREATE TABLE IF NOT EXISTS replica_room (room_id BIGINT PRIMARY KEY)",
+        // a role applies to the jobs of its session, and the last of them to be DONE reports the session uploaded
+        "CREATE INDEX IF NOT EXISTS job_session ON job (session_id)",
+        // which node uploads each session of such a room, as the central server's uploadrole last said (Replicas)
+        """
+        CREATE CACHED TABLE IF NOT EXISTS replica_session (
+          session_id VARCHAR(128) PRIMARY KEY,
+          room_id BIGINT NOT NULL,
+          role VARCHAR(16) NOT NULL,
+          primary_node VARCHAR(200),
+          updated VARCHAR(40) NOT NULL)
+        """,
     };
 
     private final BasicDataSource dataSource;

@@ -26,9 +26,10 @@ import javax.sql.DataSource;
 
 /**
  * The job journal: the only truth about a recording's way through the pipeline. A job is PENDING until a pipeline
- * worker claims it (RUNNING), then DONE or FAILED. Each stage a job passes through is a step keyed by
- * (job, stage, input file); a step that is DONE is never run again, which is what lets the pipeline simply be
- * started over after a crash or a retry.
+ * worker claims it (RUNNING), then DONE or FAILED; a job of a room recorded twice may stop before its uploads, WAITING
+ * for the central server to say which node uploads its session, or STANDBY while the other one does ({@link Replicas}).
+ * Each stage a job passes through is a step keyed by (job, stage, input file); a step that is DONE is never run again,
+ * which is what lets the pipeline simply be started over after a crash or a retry.
  */
 public final class JobJournal {
 
@@ -36,6 +37,17 @@ public final class JobJournal {
     public static final String RUNNING = "RUNNING";
     public static final String DONE = "DONE";
     public static final String FAILED = "FAILED";
+    /** At the replica gate until the central server says which node uploads the job's session. */
+    public static final String WAITING = "WAITING";
+    /** The other node uploads the job's session; its files are kept in case that node is lost first. */
+    public static final String STANDBY = "STANDBY";
+    /** Every status, in the order a job goes through them. */
+    public static final List<String> STATUSES = List.of(PENDING, RUNNING, WAITING, STANDBY, DONE, FAILED);
+
+    /** A job's row with its session's upload role, if the central server gave one (a room recorded twice). */
+    private static final String WITH_REPLICA = "SELECT job.*, replica_session.role AS replica_role, "
+            + "replica_session.primary_node AS replica_primary FROM job "
+            + "LEFT JOIN replica_session ON replica_session.session_id = job.session_id";
 
     private final DataSource dataSource;
 
@@ -84,7 +96,7 @@ public final class JobJournal {
                 RUNNING, now(), jobId, PENDING) == 1);
     }
 
-    /** Jobs that are not finished (PENDING or RUNNING), oldest first. */
+    /** Jobs that are not finished (PENDING or RUNNING), oldest first; WAITING and STANDBY ones wait for a role. */
     public List<Long> unfinished() {
         return transaction(dataSource, c -> {
             List<Long> ids = new ArrayList<>();
@@ -187,8 +199,32 @@ public final class JobJournal {
     }
 
     public void jobDone(long jobId) {
-        transaction(dataSource, c -> update(c, "UPDATE job SET status = ?, error = NULL, updated = ? WHERE id = ?",
-                DONE, now(), jobId));
+        transaction(dataSource, c -> jobDone(c, jobId));
+    }
+
+    /** As {@link #jobDone(long)}, in the caller's transaction (with its event). */
+    public int jobDone(Connection c, long jobId) throws SQLException {
+        return update(c, "UPDATE job SET status = ?, error = NULL, updated = ? WHERE id = ?", DONE, now(), jobId);
+    }
+
+    /** Moves a job from one status to another, in the caller's transaction; 0 when it was not {@code from}. */
+    public int move(Connection c, long jobId, String from, String to) throws SQLException {
+        return update(c, "UPDATE job SET status = ?, updated = ? WHERE id = ? AND status = ?", to, now(), jobId, from);
+    }
+
+    /** The jobs of a session, by id, with their status. */
+    public Map<Long, String> session(String sessionId) {
+        return transaction(dataSource, c -> session(c, sessionId));
+    }
+
+    /** As {@link #session(String)}, in the caller's transaction. */
+    public Map<Long, String> session(Connection c, String sessionId) throws SQLException {
+        Map<Long, String> jobs = new LinkedHashMap<>();
+        for (Map<String, Object> row : query(c, "SELECT id, status FROM job WHERE session_id = ? ORDER BY id",
+                sessionId)) {
+            jobs.put(((Number) row.get("id")).longValue(), (String) row.get("status"));
+        }
+        return jobs;
     }
 
     /** A file a job has made or was given, by name (see io.nglive.pipeline.Artifacts). */
@@ -282,7 +318,7 @@ public final class JobJournal {
     /** The job as the API shows it, with its steps and outputs. */
     public Optional<Map<String, Object>> find(long jobId) {
         return transaction(dataSource, c -> {
-            List<Map<String, Object>> rows = query(c, "SELECT * FROM job WHERE id = ?", jobId);
+            List<Map<String, Object>> rows = query(c, WITH_REPLICA + " WHERE job.id = ?", jobId);
             if (rows.isEmpty()) {
                 return Optional.empty();
             }
@@ -334,17 +370,17 @@ public final class JobJournal {
     /** Jobs, newest first, {@code limit} of them after the first {@code offset}; only those with a status or of a room. */
     public List<Map<String, Object>> list(String status, Long roomId, int limit, int offset) {
         return transaction(dataSource, c -> {
-            StringBuilder sql = new StringBuilder("SELECT * FROM job WHERE 1 = 1");
+            StringBuilder sql = new StringBuilder(WITH_REPLICA + " WHERE 1 = 1");
             List<Object> args = new ArrayList<>();
             if (status != null) {
-                sql.append(" AND status = ?");
+                sql.append(" AND job.status = ?");
                 args.add(status);
             }
             if (roomId != null) {
-                sql.append(" AND room_id = ?");
+                sql.append(" AND job.room_id = ?");
                 args.add(roomId);
             }
-            sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
+            sql.append(" ORDER BY job.id DESC LIMIT ? OFFSET ?");
             args.add(limit);
             args.add(offset);
             List<Map<String, Object>> jobs = new ArrayList<>();
@@ -359,7 +395,7 @@ public final class JobJournal {
     public Map<String, Long> countByStatus() {
         return transaction(dataSource, c -> {
             Map<String, Long> counts = new LinkedHashMap<>();
-            for (String s : List.of(PENDING, RUNNING, DONE, FAILED)) {
+            for (String s : STATUSES) {
                 counts.put(s, 0L);
             }
             for (Map<String, Object> row : query(c, "SELECT status, COUNT(*) AS n FROM job GROUP BY status")) {
@@ -384,6 +420,12 @@ public final class JobJournal {
         job.put("created", row.get("created"));
         job.put("updated", row.get("updated"));
         job.put("filesDeleted", row.get("files_deleted"));
+        if (row.get("replica_role") != null) {
+            Map<String, Object> replica = new LinkedHashMap<>();
+            replica.put("role", row.get("replica_role"));
+            replica.put("primary", row.get("replica_primary"));
+            job.put("replica", replica);
+        }
         return job;
     }
 

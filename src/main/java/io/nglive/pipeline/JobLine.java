@@ -10,7 +10,10 @@ import java.util.StringJoiner;
 import io.nglive.Durations;
 import io.nglive.journal.JobJournal;
 
-/** The one line a job leaves in the log when it ends: its file, the stages it ran, how long it took, where it went. */
+/**
+ * The one line a job leaves in the log when it ends (its file, the stages it ran, how long it took, where it went), or
+ * when it stops at the replica gate.
+ */
 final class JobLine {
 
     private JobLine() {
@@ -34,6 +37,11 @@ final class JobLine {
         return "job " + job.get("id") + " DONE " + job.get("file") + ": "
                 + (stages.length() == 0 ? "no stage" : stages) + ", took " + Durations.readable(took)
                 + (outputs.isEmpty() ? "" : " -> " + String.join(", ", outputs));
+    }
+
+    /** {@code job 12 STANDBY 23058/a.flv: node-b uploads session 7c7f...}: a job stopped at the replica gate. */
+    static String held(long jobId, String file, String status, String why) {
+        return "job " + jobId + " " + status + " " + file + ": " + why;
     }
 
     /** {@code job 12 FAILED 23058/a.flv in upload (attempt 3), took 5.0 s: the reason}. */

@@ -40,19 +40,21 @@ public final class Pipeline {
     private final List<StageRunner> stages;
     private final CamelContext camel;
     private final PipelineMetrics metrics;
+    private final ReplicaGate gate;
     /** The jobs this process runs, each with the exchange that owns it. */
     private final Map<Long, String> active = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     /** {@code deleteLocal}: a DONE job's stage outputs (under the out path) that went to a target are deleted. */
     public Pipeline(JobJournal journal, FileRoots roots, boolean deleteLocal, List<StageRunner> stages,
-                    CamelContext camel, PipelineMetrics metrics) {
+                    CamelContext camel, PipelineMetrics metrics, ReplicaGate gate) {
         this.journal = journal;
         this.roots = roots;
         this.deleteLocal = deleteLocal;
         this.stages = stages;
         this.camel = camel;
         this.metrics = metrics;
+        this.gate = gate;
         metrics.pipeline(() -> queued().size(), active::size);
     }
 
@@ -102,9 +104,10 @@ public final class Pipeline {
         return Files.isRegularFile(xml) ? Optional.of(xml) : Optional.empty();
     }
 
+    /** The job went through every stage: DONE (a job the replica gate stopped does not come here). */
     public void finish(Exchange exchange) {
         long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
-        journal.jobDone(jobId);
+        gate.jobDone(jobId);
         metrics.jobDone();
         Map<String, Object> job = journal.find(jobId).orElseThrow();
         if (deleteLocal) {

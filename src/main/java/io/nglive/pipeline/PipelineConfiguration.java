@@ -10,8 +10,11 @@ import io.nglive.NodeSettings;
 import io.nglive.ServerConfiguration;
 import io.nglive.SettingsReader;
 import io.nglive.api.JobsApi;
+import io.nglive.central.CentralChannelConfiguration;
 import io.nglive.events.EventLog;
+import io.nglive.journal.Database;
 import io.nglive.journal.JobJournal;
+import io.nglive.journal.Replicas;
 import io.nglive.danmaku.DanmakuSettings;
 import io.nglive.danmaku.DanmakuStage;
 import io.nglive.transcode.CoverStage;
@@ -29,7 +32,10 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 
-/** The stages routes/30-pipeline runs a job through (transcode, danmaku, upload), their targets, and the job API. */
+/**
+ * The stages routes/30-pipeline runs a job through (transcode, danmaku, the replica gate, upload), their targets, and
+ * the job API.
+ */
 public final class PipelineConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
@@ -78,9 +84,19 @@ public final class PipelineConfiguration implements CamelConfiguration {
                              @BeanInject("danmakuStage") StageRunner danmaku,
                              @BeanInject("coverStage") StageRunner cover,
                              @BeanInject("uploadStage") StageRunner upload,
-                             @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+                             @BeanInject("pipelineMetrics") PipelineMetrics metrics,
+                             @BeanInject("replicaGate") ReplicaGate gate) {
         return new Pipeline(journal, roots, settings.uploadDeleteLocal(), List.of(transcode, danmaku, cover, upload), camel,
-                metrics);
+                metrics, gate);
+    }
+
+    /** kamelet:replica-gate and the central server's uploadrole (routes/55-replicas). */
+    @BindToRegistry(lazy = true)
+    public ReplicaGate replicaGate(CamelContext camel, @BeanInject("database") Database database,
+                                   @BeanInject("journal") JobJournal journal, @BeanInject("events") EventLog events,
+                                   @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+        return new ReplicaGate(new Replicas(database.dataSource(), journal), journal, events, metrics,
+                CentralChannelConfiguration.settings(camel.getRegistry()).isPresent());
     }
 
     /** The error policy's onExceptionOccurred for the stages (routes/00-error-handling). */

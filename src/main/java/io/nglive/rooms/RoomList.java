@@ -16,6 +16,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import io.nglive.events.EventLog;
+import io.nglive.journal.Replicas;
 
 /**
  * The rooms nglive wants the recorder to have: its desired state, in the database. Adding, removing and changing a
@@ -100,7 +101,10 @@ public final class RoomList {
         }
     }
 
-    /** Makes a wanted room a tombstone and records {@code RoomRemoved}; false when it was not wanted. */
+    /**
+     * Makes a wanted room a tombstone, forgets that it is recorded twice, and records {@code RoomRemoved}; false when
+     * it was not wanted.
+     */
     public boolean remove(long roomId, Map<String, Object> eventFields) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("roomId", roomId);
@@ -111,6 +115,8 @@ public final class RoomList {
                         now(), roomId) == 0) {
                     throw new Refused();
                 }
+                // placed again later, it is recorded twice only if the central server says so again
+                Replicas.forget(c, roomId);
                 return Boolean.TRUE;
             }).extra();
         } catch (Refused e) {

@@ -44,6 +44,10 @@ export const en = {
 
   'jobs.status.all': 'All', 'jobs.status.PENDING': 'pending', 'jobs.status.RUNNING': 'running',
   'jobs.status.DONE': 'done', 'jobs.status.FAILED': 'failed', 'jobs.room': 'Room id',
+  'jobs.status.WAITING': 'waiting for its uploader', 'jobs.status.STANDBY': 'standby',
+  'jobs.replica.primary': 'Recorded on two nodes: this node uploads the session.',
+  'jobs.replica.standby': 'Recorded on two nodes: {node} uploads the session; this node keeps the files.',
+  'jobs.replica.uploaded': 'Recorded on two nodes: {node} uploaded the session.',
   'jobs.newer': '← Newer', 'jobs.older': 'Older →', 'jobs.range': 'jobs {from}–{to}', 'jobs.none': 'No jobs.',
   'jobs.col.node': 'Node', 'jobs.col.job': 'Job', 'jobs.col.room': 'Room', 'jobs.col.recording': 'Recording',
   'jobs.col.status': 'Status', 'jobs.col.progress': 'Progress', 'jobs.col.attempts': 'Attempts',
@@ -132,6 +136,10 @@ export const zh = {
 
   'jobs.status.all': '全部', 'jobs.status.PENDING': '等待中', 'jobs.status.RUNNING': '进行中',
   'jobs.status.DONE': '已完成', 'jobs.status.FAILED': '失败', 'jobs.room': '房间号',
+  'jobs.status.WAITING': '等待分配上传', 'jobs.status.STANDBY': '备用',
+  'jobs.replica.primary': '双节点录制：由本节点上传该场直播。',
+  'jobs.replica.standby': '双节点录制：由 {node} 上传该场直播，本节点保留文件。',
+  'jobs.replica.uploaded': '双节点录制：{node} 已上传该场直播。',
   'jobs.newer': '← 较新', 'jobs.older': '较早 →', 'jobs.range': '第 {from}–{to} 个任务', 'jobs.none': '没有任务。',
   'jobs.col.node': '节点', 'jobs.col.job': '任务', 'jobs.col.room': '房间', 'jobs.col.recording': '录制文件',
   'jobs.col.status': '状态', 'jobs.col.progress': '进度', 'jobs.col.attempts': '尝试次数',

@@ -2,6 +2,8 @@ package io.nglive.central;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -126,17 +130,45 @@ class CentralCommandsTest {
     @Test
     void everyCommandOfTheProtocolIsKnown() throws Exception {
         for (String name : List.of("allroom", "getroom", "addroom", "removeroom", "autorecord", "jobs", "retryjob",
-                "startrecording", "stoprecording", "split")) {
+                "uploadrole", "startrecording", "stoprecording", "split")) {
             String args = switch (name) {
                 case "retryjob" -> "{\"id\":1}";
                 case "allroom" -> "{}";
                 case "autorecord" -> "{\"roomid\":1,\"autoRecord\":false}";
+                case "uploadrole" -> "{\"roomid\":1,\"session\":\"s\",\"role\":\"primary\",\"primary\":\"node-a\"}";
                 default -> "{\"roomid\":1}";
             };
             JsonNode reply = commands.run(frame("{\"id\":1,\"command\":\"" + name + "\",\"args\":" + args + "}"));
             assertThat(reply.path("code").asInt()).as(name).isZero();
         }
-        assertThat(CentralCommands.names()).hasSize(10).startsWith("allroom");
+        assertThat(CentralCommands.names()).hasSize(11).startsWith("allroom");
+    }
+
+    @Test
+    void theRouteHasABranchForEveryCommandAndNoOther() throws Exception {
+        String route = Files.readString(Path.of("routes/90-central.camel.yaml"), StandardCharsets.UTF_8);
+        Matcher branch = Pattern.compile("\\$\\{header\\.NgliveCommand} (==|in) '([\\w,]+)'").matcher(route);
+        List<String> branches = new ArrayList<>();
+        while (branch.find()) {
+            branches.addAll(List.of(branch.group(2).split(",")));
+        }
+
+        assertThat(branches).containsExactlyInAnyOrderElementsOf(CentralCommands.names());
+    }
+
+    @Test
+    void uploadroleNeedsItsRoomSessionAndRoleAndAddroomMayCarryReplicas() throws Exception {
+        assertThat(problem("{\"id\":1,\"command\":\"uploadrole\",\"args\":{\"roomid\":1,\"session\":\"s\"}}"))
+                .isEqualTo("uploadrole needs args.role");
+        assertThat(problem("{\"id\":1,\"command\":\"uploadrole\",\"args\":{\"roomid\":1,\"role\":\"primary\"}}"))
+                .isEqualTo("uploadrole needs args.session");
+        assertThat(problem("{\"id\":1,\"command\":\"uploadrole\",\"args\":{\"roomid\":1,\"session\":\"s\","
+                + "\"role\":\"primary\",\"replicas\":2}}")).isEqualTo("uploadrole has no argument \"replicas\" "
+                + "(its arguments: [role, roomid, session, primary])");
+        assertThat(seen).isEmpty();
+
+        assertThat(code(placed("addroom", 23058, 1, ",\"replicas\":2"))).isZero();
+        assertThat(seen).singleElement().satisfies(headers -> assertThat(headers).containsEntry("replicas", "2"));
     }
 
     @Test
@@ -312,7 +344,11 @@ class CentralCommandsTest {
 
     /** A command about a room from the central server's placement {@code epoch}. */
     private static Command placed(String command, long roomId, long epoch) throws Exception {
-        String more = command.equals("autorecord") ? ",\"autoRecord\":true" : "";
+        return placed(command, roomId, epoch, command.equals("autorecord") ? ",\"autoRecord\":true" : "");
+    }
+
+    /** As {@link #placed(String, long, long)}, with {@code more} arguments (",\"name\":value"). */
+    private static Command placed(String command, long roomId, long epoch, String more) throws Exception {
         return (Command) Frames.read("{\"type\":\"command\",\"id\":1,\"command\":\"" + command
                 + "\",\"args\":{\"roomid\":" + roomId + more + "},\"epoch\":" + epoch + "}");
     }

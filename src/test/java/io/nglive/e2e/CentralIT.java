@@ -107,6 +107,47 @@ class CentralIT {
     }
 
     @Test
+    void aRoomRecordedTwiceUploadsOnlyOnceTheCentralServerNamesThisNodeAndThenReportsTheSessionUploaded()
+            throws Exception {
+        try (CentralServer central = CentralServer.start(TOKEN);
+             NgliveProcess app = nglive(central.url()).start()) {
+            central.awaitConnection(PATIENCE);
+            assertError(central.call("addroom", Map.of("roomid", 23058, "replicas", 3)), 4002);
+            ok(central.call("addroom", Map.of("roomid", 23058, "replicas", 2)));
+            Path room = Files.createDirectories(app.works().resolve("23058"));
+            TestMedia.flv(room, "a.flv", 1);
+            long first = app.json(app.webhook(Webhooks.fileClosed(23058, "23058/a.flv"))).at("/data/jobId").asLong();
+            Awaitility.await().atMost(PATIENCE).until(() -> app.job(first).path("status").asText().equals("WAITING"));
+            String session = app.job(first).path("sessionId").asText();
+            JsonNode waiting = central.awaitEvent(e -> e.path("type").asText().equals("UploadWaiting"), PATIENCE);
+            assertThat(waiting.path("jobId").asLong()).isEqualTo(first);
+            assertThat(waiting.path("sessionId").asText()).isEqualTo(session);
+
+            // as the central server does when the node connects again: the room stays recorded twice
+            assertError(central.call("addroom", Map.of("roomid", 23058, "replicas", 2)), 4032);
+            TestMedia.flv(room, "b.flv", 1);
+            long second = app.json(app.webhook(Webhooks.fileClosed(23058, "23058/b.flv"))).at("/data/jobId").asLong();
+            Awaitility.await().atMost(PATIENCE).until(() -> app.job(second).path("status").asText().equals("WAITING"));
+            assertThat(app.archive().resolve("23058/a.flv")).as("nothing uploaded without a role").doesNotExist();
+
+            JsonNode role = ok(central.call("uploadrole", Map.of("roomid", 23058, "session", session,
+                    "role", "primary", "primary", "node-7")));
+            assertThat(role.path("jobs").asInt()).isEqualTo(2);
+
+            Awaitility.await().atMost(PATIENCE).until(() -> app.job(first).path("status").asText().equals("DONE")
+                    && app.job(second).path("status").asText().equals("DONE"));
+            assertThat(app.archive().resolve("23058/a.flv")).exists();
+            assertThat(app.job(first).path("replica").path("role").asText()).isEqualTo("primary");
+            JsonNode uploaded = central.awaitEvent(e -> e.path("type").asText().equals("SessionUploaded"), PATIENCE);
+            assertThat(uploaded.path("sessionId").asText()).isEqualTo(session);
+            assertThat(uploaded.path("roomId").asLong()).isEqualTo(23058);
+            assertThat(uploaded.path("jobs").asInt()).isEqualTo(2);
+            assertThat(central.allEvents()).filteredOn(e -> e.path("type").asText().equals("SessionUploaded"))
+                    .as("once, by the session's last job").hasSize(1);
+        }
+    }
+
+    @Test
     void commandsRunLikeTheHttpApiWithItsCodesAndRepliesMatchTheirCommandsById() throws Exception {
         try (CentralServer central = CentralServer.start(TOKEN);
              NgliveProcess app = nglive(central.url()).start()) {

@@ -91,11 +91,13 @@ class PipelineBlocksIT {
                      .editRoute("30-pipeline.camel.yaml", """
                                      - to: kamelet:danmaku
                                      - to: kamelet:burn
+                                     - to: kamelet:replica-gate
                                      - to: kamelet:upload
                                      - to: "kamelet:upload?artifact=ass"
                                      - to: "kamelet:upload?artifact=danmaku"
                              """, """
                                      - to: kamelet:danmaku
+                                     - to: kamelet:replica-gate
                                      - to: "kamelet:upload?artifact=mp4&target=dav"
                                      - to: "kamelet:upload?artifact=ass&target=nas"
                                      - to: "kamelet:upload?artifact=danmaku&target=nas"

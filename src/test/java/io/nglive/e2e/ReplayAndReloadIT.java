@@ -66,7 +66,8 @@ class ReplayAndReloadIT {
         try (NgliveProcess app = new NgliveProcess(dir.resolve("app")).start()) {
             // a pipeline as written before stages had parameters: direct:upload is the video to the default target
             app.editRoute("30-pipeline.camel.yaml", "        - to: kamelet:transcode\n        - to: kamelet:danmaku\n"
-                    + "        - to: kamelet:burn\n        - to: kamelet:upload\n", "        - to: direct:upload\n");
+                    + "        - to: kamelet:burn\n        - to: kamelet:replica-gate\n        - to: kamelet:upload\n",
+                    "        - to: kamelet:replica-gate\n        - to: direct:upload\n");
             Awaitility.await().atMost(PATIENCE).until(() -> app.log().contains("recording-pipeline")
                     && app.log().toLowerCase().contains("reloaded"));
 

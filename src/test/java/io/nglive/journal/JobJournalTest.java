@@ -461,6 +461,7 @@ class JobJournalTest {
 
         assertThat(journal.countByStatus()).containsExactly(
                 Map.entry(JobJournal.PENDING, 1L), Map.entry(JobJournal.RUNNING, 1L),
+                Map.entry(JobJournal.WAITING, 0L), Map.entry(JobJournal.STANDBY, 0L),
                 Map.entry(JobJournal.DONE, 1L), Map.entry(JobJournal.FAILED, 0L));
     }
 

@@ -15,6 +15,7 @@ import io.nglive.Durations;
 import io.nglive.events.EventLog;
 import io.nglive.journal.Database;
 import io.nglive.journal.JobJournal;
+import io.nglive.journal.Replicas;
 import io.nglive.testing.CapturedLog;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -44,11 +45,12 @@ class PipelineTest {
         camel = new DefaultCamelContext();
         camel.start();
         PipelineMetrics metrics = new PipelineMetrics(meters);
-        upload = new StageRunner("upload", StageEvents.UPLOAD, new StageSlots("upload", 1), journal,
-                new EventLog(database.dataSource(), "node-a", new ObjectMapper()), Duration.ofSeconds(1),
-                metrics);
+        EventLog events = new EventLog(database.dataSource(), "node-a", new ObjectMapper());
+        upload = new StageRunner("upload", StageEvents.UPLOAD, new StageSlots("upload", 1), journal, events,
+                Duration.ofSeconds(1), metrics);
         pipeline = new Pipeline(journal, new FileRoots(dir.resolve("works"), dir.resolve("out")), false, List.of(upload),
-                camel, metrics);
+                camel, metrics, new ReplicaGate(new Replicas(database.dataSource(), journal), journal, events, metrics,
+                        true));
     }
 
     @AfterEach

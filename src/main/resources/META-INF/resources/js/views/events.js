@@ -8,7 +8,8 @@ const CAP = 500;
 const GROUPS = {
   recorder: ['SessionStarted', 'SessionEnded', 'FileOpening', 'FileClosed', 'StreamStarted', 'StreamEnded'],
   pipeline: ['TranscodeStarted', 'TranscodeEnded', 'TranscodeError', 'DanmakuStarted', 'DanmakuEnded', 'DanmakuError',
-    'CoverStarted', 'CoverEnded', 'CoverError', 'UpStarted', 'UpEnded', 'UpError', 'RecordingDeleted'],
+    'CoverStarted', 'CoverEnded', 'CoverError', 'UploadWaiting', 'UploadStandby', 'UpStarted', 'UpEnded', 'UpError',
+    'SessionUploaded', 'RecordingDeleted'],
   progress: ['IsTranscode', 'IsDanmaku', 'IsCover', 'IsUp'],
   rooms: ['RoomAdded', 'RoomRemoved', 'RoomPlaced', 'RoomMoved', 'RoomUnplaced'],
   nodes: ['NodeJoined', 'NodeLost'],
@@ -32,7 +33,7 @@ function summary(event) {
     parts.push(`CPU ${fmt.number(event.cpu?.percent)}%`, `${t('health.disk')} ${fmt.number(event.disk?.percent)}%`);
   }
   if (event.type === 'pruned') parts.push(t('events.pruned', { since: event.since, through: event.prunedThrough }));
-  for (const field of ['title', 'file', 'input', 'output', 'url', 'reason', 'error']) {
+  for (const field of ['title', 'file', 'input', 'output', 'url', 'primary', 'reason', 'error']) {
     if (event[field]) parts.push(String(event[field]));
   }
   return parts.join(' · ');

@@ -14,7 +14,7 @@ for (const [prefix, stage] of [['Transcode', 'transcode'], ['Danmaku', 'danmaku'
   for (const type of [prefix + 'Started', 'Is' + prefix, prefix + 'Ended', prefix + 'Error']) STAGES[type] = stage;
 }
 // events after which a job's row (or the list) reads differently
-const LIFECYCLE = new Set(['FileClosed', 'RecordingDeleted',
+const LIFECYCLE = new Set(['FileClosed', 'RecordingDeleted', 'UploadWaiting', 'UploadStandby',
   ...Object.keys(STAGES).filter((type) => !type.startsWith('Is'))]);
 
 /** A step's stage, translated; "upload:nas" is the upload to the target nas. */
@@ -42,7 +42,7 @@ export class JobsView extends View {
 
   build() {
     this.status = h('select', { id: 'job-status', onchange: () => this.refilter() },
-      ['', 'PENDING', 'RUNNING', 'DONE', 'FAILED'].map((s) => h('option', { value: s, 'data-i18n': 'jobs.status.' + (s || 'all') })));
+      ['', 'PENDING', 'RUNNING', 'WAITING', 'STANDBY', 'DONE', 'FAILED'].map((s) => h('option', { value: s, 'data-i18n': 'jobs.status.' + (s || 'all') })));
     this.room = h('input', { id: 'job-room', type: 'search', inputmode: 'numeric', 'data-i18n-placeholder': 'jobs.room',
       oninput: debounce(() => this.refilter(), 400) });
     this.node = h('select', { id: 'job-node', onchange: () => this.refilter() });
@@ -228,7 +228,10 @@ export class JobsView extends View {
     }
     try {
       const full = await get('/api/jobs/' + job.id);
-      fill(cell,
+      // a room recorded on two nodes: which one uploads the job's session
+      const replica = full.replica && h('p', { class: 'dim' }, t('jobs.replica.' + full.replica.role,
+        { node: full.replica.primary || '?' }));
+      fill(cell, replica,
         h('table', { class: 'steps' },
           h('thead', {}, h('tr', {}, ['stage', 'input', 'output', 'status', 'attempts', 'error', 'started', 'finished']
             .map((c) => h('th', { scope: 'col' }, t('steps.' + c))))),

@@ -1,0 +1,183 @@
+package io.nglive.pipeline;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.nglive.api.Answers;
+import io.nglive.api.ApiError;
+import io.nglive.api.JobsApi;
+import io.nglive.api.RoomsApi;
+import io.nglive.events.EventLog;
+import io.nglive.journal.JobJournal;
+import io.nglive.journal.Replicas;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Of a room the central server records on two nodes, one node uploads each session (routes/55-replicas): the gate
+ * before the uploads stops a job until the central server's uploadrole names the node. The gate's read of a role and
+ * its write of WAITING, uploadrole's write of a role and its moves of the jobs, and a primary job's DONE are one at a
+ * time (one lock), so that a role that arrives while a job is at the gate is never missed.
+ */
+public final class ReplicaGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaGate.class);
+
+    private final Replicas replicas;
+    private final JobJournal journal;
+    private final EventLog events;
+    private final PipelineMetrics metrics;
+    /** Without a central server nobody gives a role: every job goes through. */
+    private final boolean central;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    public ReplicaGate(Replicas replicas, JobJournal journal, EventLog events, PipelineMetrics metrics,
+                       boolean central) {
+        this.replicas = replicas;
+        this.journal = journal;
+        this.events = events;
+        this.metrics = metrics;
+        this.central = central;
+    }
+
+    /** addroom's {@code replicas}: 2 remembers that the room is recorded twice, absent or 1 forgets it. */
+    public void replicas(@Header("roomid") String roomId, @Header("replicas") String replicas) {
+        boolean twice;
+        if (replicas == null || replicas.isBlank() || replicas.trim().equals("1")) {
+            twice = false;
+        } else if (replicas.trim().equals("2")) {
+            twice = true;
+        } else {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "replicas must be 1 or 2, not '" + shown(replicas) + "'");
+        }
+        this.replicas.replicated(RoomsApi.roomId(roomId), twice);
+    }
+
+    /** kamelet:replica-gate: the job goes on to its uploads, or stops here (the route ends for it). */
+    public void pass(Exchange exchange) {
+        if (!central) {
+            return;
+        }
+        long jobId = exchange.getMessage().getHeader(JobHeaders.JOB_ID, Long.class);
+        String file = exchange.getMessage().getHeader(JobHeaders.RECORDING, String.class);
+        lock.lock();
+        try {
+            Optional<Replicas.Session> session = replicas.session(jobId).filter(Replicas.Session::replicated);
+            if (session.isEmpty()) {
+                return;
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("jobId", jobId);
+            fields.put("roomId", session.get().roomId());
+            fields.put("sessionId", session.get().sessionId());
+            Optional<Replicas.Role> role = session.get().role();
+            if (role.isEmpty()) {
+                // the status and its event together: a crash between them would leave a job nobody hears of
+                events.record("UploadWaiting", fields, null,
+                        (c, seq) -> journal.move(c, jobId, JobJournal.RUNNING, JobJournal.WAITING));
+                LOG.info(JobLine.held(jobId, file, JobJournal.WAITING, "its room is recorded twice; it waits for the "
+                        + "central server to say which node uploads session " + session.get().sessionId()));
+                exchange.setRouteStop(true);
+                return;
+            }
+            String primary = role.get().primary() == null ? "the other node" : role.get().primary();
+            switch (role.get().role()) {
+                case Replicas.STANDBY -> {
+                    fields.put("primary", role.get().primary());
+                    events.record("UploadStandby", fields, null,
+                            (c, seq) -> journal.move(c, jobId, JobJournal.RUNNING, JobJournal.STANDBY));
+                    LOG.info(JobLine.held(jobId, file, JobJournal.STANDBY, primary + " uploads session "
+                            + session.get().sessionId() + "; the files are kept"));
+                    exchange.setRouteStop(true);
+                }
+                case Replicas.UPLOADED -> {
+                    journal.jobDone(jobId);
+                    metrics.jobDone();
+                    LOG.info(JobLine.held(jobId, file, JobJournal.DONE, "uploaded by " + primary));
+                    exchange.setRouteStop(true);
+                }
+                default -> {
+                    // primary: this node uploads
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * uploadrole: stores the session's role and applies it to the session's jobs that wait for one. An unknown room
+     * or session is fine: the role is stored, and the session's jobs find it at the gate.
+     */
+    public Replicas.Applied uploadRole(@Header("roomid") String roomId, @Header("session") String session,
+                                       @Header("role") String role, @Header("primary") String primary) {
+        String wanted = role == null ? "" : role.trim().toLowerCase(Locale.ROOT);
+        if (!Replicas.ROLES.contains(wanted)) {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "role must be one of " + Replicas.ROLES + ", not '"
+                    + shown(String.valueOf(role)) + "'");
+        }
+        if (session == null || session.isBlank() || session.length() > 128) {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "session must be the recorder's SessionId (at most 128 "
+                    + "characters), not '" + shown(String.valueOf(session)) + "'");
+        }
+        long room = RoomsApi.roomId(roomId);
+        String node = primary == null || primary.isBlank() ? null : shown(primary.trim());
+        Replicas.Applied applied;
+        lock.lock();
+        try {
+            applied = replicas.apply(room, session, new Replicas.Role(wanted, node));
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < applied.done(); i++) {
+            metrics.jobDone();
+        }
+        LOG.info("session {} of room {}: {} (primary {}); {} job(s) changed{}", session, room, wanted, node,
+                applied.jobs(), applied.resumed().isEmpty() ? "" : ", " + applied.resumed() + " go on to the uploads");
+        return applied;
+    }
+
+    /** uploadrole's answer: how many jobs the role changed. */
+    public Map<String, Object> answer(@Body Replicas.Applied applied) {
+        return Answers.ok(Map.of("jobs", applied.jobs()));
+    }
+
+    /**
+     * Pipeline.finish: the job is DONE. When its session is one this node uploads and it is the session's last job to
+     * be DONE, {@code SessionUploaded} is recorded with it, so that the central server tells the other node.
+     */
+    void jobDone(long jobId) {
+        lock.lock();
+        try {
+            Optional<Replicas.Session> session = replicas.session(jobId)
+                    .filter(s -> s.role().map(r -> r.role().equals(Replicas.PRIMARY)).orElse(false));
+            if (session.isEmpty()) {
+                journal.jobDone(jobId);
+                return;
+            }
+            Map<Long, String> jobs = journal.session(session.get().sessionId());
+            jobs.remove(jobId);
+            if (!jobs.values().stream().allMatch(JobJournal.DONE::equals)) {
+                journal.jobDone(jobId);
+                return;
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("roomId", session.get().roomId());
+            fields.put("sessionId", session.get().sessionId());
+            fields.put("jobs", jobs.size() + 1);
+            events.record("SessionUploaded", fields, null, (c, seq) -> journal.jobDone(c, jobId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String shown(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    }
+}
