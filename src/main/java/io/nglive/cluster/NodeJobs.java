@@ -1,6 +1,7 @@
 package io.nglive.cluster;
 
 import java.time.Instant;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,13 @@ import io.nglive.protocol.Event;
  */
 final class NodeJobs {
 
+    /**
+     * A room recorded twice: a job held before its uploads (WAITING, STANDBY), or done because the other node uploaded
+     * its session.
+     */
+    private static final Map<String, String> HELD = Map.of("UploadWaiting", "WAITING", "UploadStandby", "STANDBY",
+            "UploadedElsewhere", "DONE");
+
     private NodeJobs() {
     }
 
@@ -23,21 +31,24 @@ final class NodeJobs {
             return null;
         }
         String type = event.type();
-        String status;
         String stage;
-        if (type.startsWith("Transcode") || type.equals("IsTranscode")) {
-            stage = "transcode";
-        } else if (type.startsWith("Up") || type.equals("IsUp")) {
-            stage = "upload";
+        String status;
+        if (HELD.containsKey(type)) {
+            stage = "replica-gate";
+            status = HELD.get(type);
         } else {
-            return null;
-        }
-        if (type.endsWith("Error")) {
-            status = body.path("retrying").asBoolean(false) ? "RUNNING" : "FAILED";
-        } else if (type.equals("UpEnded")) {
-            status = "DONE";
-        } else {
-            status = "RUNNING";
+            if (type.startsWith("Transcode") || type.equals("IsTranscode")) {
+                stage = "transcode";
+            } else if (type.startsWith("Up") || type.equals("IsUp")) {
+                stage = "upload";
+            } else {
+                return null;
+            }
+            if (type.endsWith("Error")) {
+                status = body.path("retrying").asBoolean(false) ? "RUNNING" : "FAILED";
+            } else {
+                status = type.equals("UpEnded") ? "DONE" : "RUNNING";
+            }
         }
         ObjectNode job = body.deepCopy();
         job.put("status", status);

@@ -37,7 +37,7 @@ public final class Replicas {
     }
 
     /** What a role changed: how many jobs, those that go on in the pipeline, and those now DONE. */
-    public record Applied(int jobs, List<Long> resumed, int done) {
+    public record Applied(int jobs, List<Long> resumed) {
     }
 
     private final DataSource dataSource;
@@ -76,8 +76,8 @@ public final class Replicas {
 
     /**
      * Stores the session's role (replacing the one before) and applies it to the session's jobs that wait for one:
-     * {@code primary} makes WAITING and STANDBY jobs PENDING, {@code standby} makes WAITING ones STANDBY, and
-     * {@code uploaded} makes both DONE. One transaction.
+     * {@code primary} makes WAITING and STANDBY jobs PENDING and {@code standby} makes WAITING ones STANDBY, in one
+     * transaction; {@code uploaded} moves none here (the caller makes each DONE with its event).
      */
     public Applied apply(long roomId, String sessionId, Role role) {
         return transaction(dataSource, c -> {
@@ -90,7 +90,6 @@ public final class Replicas {
                     sessionId, roomId, role.role(), role.primary(), OffsetDateTime.now().toString());
             List<Long> resumed = new ArrayList<>();
             int changed = 0;
-            int done = 0;
             for (Map.Entry<Long, String> job : journal.session(c, sessionId).entrySet()) {
                 String to = next(role.role(), job.getValue());
                 if (to == null || journal.move(c, job.getKey(), job.getValue(), to) == 0) {
@@ -99,11 +98,9 @@ public final class Replicas {
                 changed++;
                 if (to.equals(JobJournal.PENDING)) {
                     resumed.add(job.getKey());
-                } else if (to.equals(JobJournal.DONE)) {
-                    done++;
                 }
             }
-            return new Applied(changed, resumed, done);
+            return new Applied(changed, resumed);
         });
     }
 
@@ -116,7 +113,8 @@ public final class Replicas {
         return switch (role) {
             case PRIMARY -> JobJournal.PENDING;
             case STANDBY -> waiting ? JobJournal.STANDBY : null;
-            default -> JobJournal.DONE;
+            // each made DONE with its own event (ReplicaGate.uploadedElsewhere), so that the central server hears it
+            default -> null;
         };
     }
 }

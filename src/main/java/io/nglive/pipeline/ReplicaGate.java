@@ -76,6 +76,7 @@ public final class ReplicaGate {
             fields.put("jobId", jobId);
             fields.put("roomId", session.get().roomId());
             fields.put("sessionId", session.get().sessionId());
+            fields.put("file", file);
             Optional<Replicas.Role> role = session.get().role();
             if (role.isEmpty()) {
                 // the status and its event together: a crash between them would leave a job nobody hears of
@@ -97,9 +98,8 @@ public final class ReplicaGate {
                     exchange.setRouteStop(true);
                 }
                 case Replicas.UPLOADED -> {
-                    journal.jobDone(jobId);
-                    metrics.jobDone();
-                    LOG.info(JobLine.held(jobId, file, JobJournal.DONE, "uploaded by " + primary));
+                    uploadedElsewhere(jobId, file, JobJournal.RUNNING, session.get().roomId(),
+                            session.get().sessionId(), role.get().primary());
                     exchange.setRouteStop(true);
                 }
                 default -> {
@@ -132,15 +132,43 @@ public final class ReplicaGate {
         lock.lock();
         try {
             applied = replicas.apply(room, session, new Replicas.Role(wanted, node));
+            if (wanted.equals(Replicas.UPLOADED)) {
+                int done = 0;
+                for (Map.Entry<Long, String> job : journal.session(session).entrySet()) {
+                    if (job.getValue().equals(JobJournal.WAITING) || job.getValue().equals(JobJournal.STANDBY)) {
+                        String file = journal.find(job.getKey()).map(j -> (String) j.get("file")).orElse(null);
+                        done += uploadedElsewhere(job.getKey(), file, job.getValue(), room, session, node);
+                    }
+                }
+                applied = new Replicas.Applied(applied.jobs() + done, applied.resumed());
+            }
         } finally {
             lock.unlock();
-        }
-        for (int i = 0; i < applied.done(); i++) {
-            metrics.jobDone();
         }
         LOG.info("session {} of room {}: {} (primary {}); {} job(s) changed{}", session, room, wanted, node,
                 applied.jobs(), applied.resumed().isEmpty() ? "" : ", " + applied.resumed() + " go on to the uploads");
         return applied;
+    }
+
+    /**
+     * The other node uploaded the job's session: the job is DONE without an upload, its event {@code UploadedElsewhere}
+     * in the same transaction, so that the central server's list shows it done too. Returns 1 when the job was moved.
+     */
+    private int uploadedElsewhere(long jobId, String file, String from, long roomId, String sessionId, String primary) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("jobId", jobId);
+        fields.put("roomId", roomId);
+        fields.put("sessionId", sessionId);
+        fields.put("file", file);
+        fields.put("primary", primary);
+        int moved = events.record("UploadedElsewhere", fields, null,
+                (c, seq) -> journal.move(c, jobId, from, JobJournal.DONE)).extra();
+        if (moved == 1) {
+            metrics.jobDone();
+            LOG.info(JobLine.held(jobId, file, JobJournal.DONE, "uploaded by "
+                    + (primary == null ? "the other node" : primary)));
+        }
+        return moved;
     }
 
     /** uploadrole's answer: how many jobs the role changed. */

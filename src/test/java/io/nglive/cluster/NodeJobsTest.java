@@ -36,6 +36,17 @@ class NodeJobsTest {
     }
 
     @Test
+    void aJobOfARoomRecordedTwiceIsHeldOrDoneAtTheReplicaGate() throws Exception {
+        assertThat(job("UploadWaiting", ",\"sessionId\":\"s\"").status()).isEqualTo("WAITING");
+        assertThat(job("UploadStandby", ",\"primary\":\"nas-b\"").status()).isEqualTo("STANDBY");
+        ClusterStore.Job elsewhere = job("UploadedElsewhere", ",\"primary\":\"nas-b\"");
+        assertThat(elsewhere.status()).isEqualTo("DONE");
+        assertThat(JSON.readTree(elsewhere.body()).path("stage").asText()).isEqualTo("replica-gate");
+        assertThat(NodeJobs.from("node-1", (Event) Frames.read("{\"type\":\"SessionUploaded\",\"seq\":9,"
+                + "\"roomId\":1,\"sessionId\":\"s\",\"jobs\":2}"))).isNull();
+    }
+
+    @Test
     void eventsThatNameNoJobReportNone() {
         assertThat(NodeJobs.from("node-1", (Event) Frames.read("{\"type\":\"FileClosed\",\"seq\":1,\"roomId\":1}")))
                 .isNull();

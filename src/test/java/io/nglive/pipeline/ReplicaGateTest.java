@@ -217,7 +217,12 @@ class ReplicaGateTest {
         assertThat(uploaded).isEmpty();
         assertThat(status(job)).isEqualTo(JobJournal.DONE);
         assertThat(meters.get("nglive.jobs").tag("status", "DONE").counter().count()).isEqualTo(1);
-        assertThat(events()).as("no SessionUploaded: this node did not upload it").isEmpty();
+        assertThat(events()).as("no SessionUploaded: this node did not upload it").singleElement().satisfies(e -> {
+            assertThat(e.path("type").asText()).isEqualTo("UploadedElsewhere");
+            assertThat(e.path("jobId").asLong()).isEqualTo(job);
+            assertThat(e.path("file").asText()).isEqualTo("23058/a.flv");
+            assertThat(e.path("primary").asText()).isEqualTo("node-b");
+        });
     }
 
     @Test
@@ -265,6 +270,9 @@ class ReplicaGateTest {
         assertThat(status(third)).isEqualTo(JobJournal.DONE);
         assertThat(queued).isEmpty();
         assertThat(meters.get("nglive.jobs").tag("status", "DONE").counter().count()).isEqualTo(2);
+        // each with its event, so that the central server's list shows them done
+        assertThat(events()).filteredOn(e -> e.path("type").asText().equals("UploadedElsewhere"))
+                .extracting(e -> e.path("jobId").asLong()).containsExactlyInAnyOrder(first, third);
     }
 
     @Test

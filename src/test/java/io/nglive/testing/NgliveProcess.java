@@ -99,7 +99,8 @@ public final class NgliveProcess implements AutoCloseable {
     /** The README's edit of routes/30-pipeline.camel.yaml that uploads the original FLV and then the MP4. */
     public NgliveProcess uploadOriginalAndMp4() {
         return editRoute("30-pipeline.camel.yaml", "        - to: kamelet:transcode\n",
-                "        - to: \"kamelet:upload?artifact=recording\"\n        - to: kamelet:transcode\n");
+                "        - to: kamelet:replica-gate\n        - to: \"kamelet:upload?artifact=recording\"\n"
+                        + "        - to: kamelet:transcode\n");
     }
 
     public Path dir() {

@@ -9,9 +9,10 @@ const GROUPS = {
   recorder: ['SessionStarted', 'SessionEnded', 'FileOpening', 'FileClosed', 'StreamStarted', 'StreamEnded'],
   pipeline: ['TranscodeStarted', 'TranscodeEnded', 'TranscodeError', 'DanmakuStarted', 'DanmakuEnded', 'DanmakuError',
     'CoverStarted', 'CoverEnded', 'CoverError', 'UploadWaiting', 'UploadStandby', 'UpStarted', 'UpEnded', 'UpError',
-    'SessionUploaded', 'RecordingDeleted'],
+    'UploadedElsewhere', 'SessionUploaded', 'RecordingDeleted'],
   progress: ['IsTranscode', 'IsDanmaku', 'IsCover', 'IsUp'],
-  rooms: ['RoomAdded', 'RoomRemoved', 'RoomPlaced', 'RoomMoved', 'RoomUnplaced'],
+  rooms: ['RoomAdded', 'RoomRemoved', 'RoomPlaced', 'RoomMoved', 'RoomUnplaced', 'ReplicaPlaced', 'ReplicaUnplaced',
+    'ReplicaPrimary'],
   nodes: ['NodeJoined', 'NodeLost'],
   heartbeat: ['heartbeat'],
 };

@@ -14,7 +14,7 @@ for (const [prefix, stage] of [['Transcode', 'transcode'], ['Danmaku', 'danmaku'
   for (const type of [prefix + 'Started', 'Is' + prefix, prefix + 'Ended', prefix + 'Error']) STAGES[type] = stage;
 }
 // events after which a job's row (or the list) reads differently
-const LIFECYCLE = new Set(['FileClosed', 'RecordingDeleted', 'UploadWaiting', 'UploadStandby',
+const LIFECYCLE = new Set(['FileClosed', 'RecordingDeleted', 'UploadWaiting', 'UploadStandby', 'UploadedElsewhere',
   ...Object.keys(STAGES).filter((type) => !type.startsWith('Is'))]);
 
 /** A step's stage, translated; "upload:nas" is the upload to the target nas. */
