@@ -217,7 +217,9 @@ class ReplicaIT {
         JsonNode heir = session(central, 903, sessionB);
         assertThat(heir.path("primary").asBoolean()).isTrue();
         assertThat(heir.path("reason").asText()).isEqualTo("the primary was lost before it uploaded the session");
-        assertThat(session(central, 903, sessionA).path("role").asText()).isEqualTo("standby");
+        // the killed node's session: uploaded by nas-b, which it is told if it comes back
+        await().atMost(PATIENCE).until(() -> session(central, 903, sessionA).path("role").asText().equals("uploaded"));
+        assertThat(session(central, 903, sessionA).path("primary").asBoolean()).isFalse();
         assertThat(central.log()).contains("node nas-b uploads session " + sessionB);
     }
 }
