@@ -215,16 +215,18 @@ public final class Cluster {
         fields.put("nodeSeq", event.seq());
         fields.put("nodeTime", time);
         ClusterStore.Job job = NodeJobs.from(nodeId, event);
-        boolean sessionEvent = SESSION_EVENTS.contains(event.type());
+        // only a session of a room recorded twice decides an upload role, under the lock; the others go straight on
+        boolean decidesRoles = SESSION_EVENTS.contains(event.type()) && event.body().path("roomId").canConvertToLong()
+                && store.replica(event.body().get("roomId").asLong()).isPresent();
         EventLog.InTransaction<List<UploadRoles.Change>> stored = (c, seq) -> {
             ClusterStore.eventStored(c, nodeId, event.seq());
             if (job != null) {
                 ClusterStore.jobReported(c, job);
             }
-            return sessionEvent ? uploadRoles(c, nodeId, event) : List.of();
+            return decidesRoles ? uploadRoles(c, nodeId, event) : List.of();
         };
         EventLog.Recorded<List<UploadRoles.Change>> recorded;
-        if (sessionEvent) {
+        if (decidesRoles) {
             synchronized (roles) {
                 recorded = events.recordFor(name, event.type(), fields, nodeId + ":" + event.seq(), stored);
             }
@@ -242,14 +244,13 @@ public final class Cluster {
     }
 
     /**
-     * In the transaction that stores a node's session event: for a room recorded twice, the session as the node
-     * reported it, and the upload roles this decides ({@link UploadRoles}), written before the event is acknowledged.
+     * In the transaction that stores a node's session event of a room recorded twice: the session as the node reported
+     * it, and the upload roles this decides ({@link UploadRoles}), written before the event is acknowledged.
      */
     private List<UploadRoles.Change> uploadRoles(Connection c, String nodeId, Event event) throws SQLException {
         JsonNode body = event.body();
         String sessionId = body.path("sessionId").asText("");
-        if (!body.path("roomId").canConvertToLong() || sessionId.isEmpty()
-                || !ClusterStore.replicated(c, body.get("roomId").asLong())) {
+        if (sessionId.isEmpty()) {
             return List.of();
         }
         long roomId = body.get("roomId").asLong();
@@ -546,10 +547,9 @@ public final class Cluster {
                 addOnNode(room.roomId(), assignment.toNodeId(), epoch.getAsLong());
             }
             for (Unplaced unplaced : plan.unplaced()) {
-                apart.removeAll(refusals.getOrDefault(room.roomId(), Set.of()));
-                String reason = apart.isEmpty() ? unplaced.reason() : "apart from node(s) "
-                        + apart.stream().map(this::nodeName).sorted().collect(Collectors.joining(", "))
-                        + " (" + spread.shown() + "): " + unplaced.reason();
+                String reason = room.nodeId() == null ? unplaced.reason() : apartFrom(
+                        spread.together(room.nodeId(), nodes), "the room is on node " + nodeName(room.nodeId()),
+                        unplaced.reason());
                 if (store.unplaceReplica(room.roomId(), reason)) {
                     Map<String, Object> fields = new LinkedHashMap<>();
                     fields.put("roomId", room.roomId());
@@ -594,11 +594,23 @@ public final class Cluster {
             plan.assignments().forEach(a -> assign(a, a.moved() ? "its node was lost" : "placed"));
             for (Unplaced u : plan.unplaced()) {
                 ClusterStore.Room room = rooms.get(u.roomId());
-                if (room != null && (room.nodeId() != null || !u.reason().equals(room.unplacedReason()))) {
-                    unplace(room, u.reason());
+                String second = secondNodes.get(u.roomId());
+                String reason = second == null ? u.reason() : apartFrom(spread.together(second, nodes),
+                        "its second recording is on node " + nodeName(second), u.reason());
+                if (room != null && (room.nodeId() != null || !reason.equals(room.unplacedReason()))) {
+                    unplace(room, reason);
                 }
             }
         }
+    }
+
+    /**
+     * Why a room recorded twice fits nowhere, when the placement left nodes out to keep its two recordings apart:
+     * "apart from node nas-a (the room is on node nas-a; ...): no node connected".
+     */
+    private String apartFrom(Set<String> apart, String why, String reason) {
+        return "apart from node(s) " + apart.stream().map(this::nodeName).sorted().collect(Collectors.joining(", "))
+                + " (" + why + (apart.size() > 1 ? ", and those share " + spread.shown() : "") + "): " + reason;
     }
 
     private void unplace(ClusterStore.Room room, String reason) {

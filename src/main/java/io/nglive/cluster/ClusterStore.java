@@ -402,11 +402,6 @@ public final class ClusterStore {
     private static final String SESSION_COLUMNS = "node_id, session_id, room_id, started, ended, role, primary_node, "
             + "reason, decided, delivered, uploaded FROM cluster_session";
 
-    /** In the transaction that stores a node's session event: whether the room is recorded twice. */
-    static boolean replicated(Connection c, long roomId) throws SQLException {
-        return !JournalAccess.query(c, "SELECT room_id FROM cluster_replica WHERE room_id = ?", roomId).isEmpty();
-    }
-
     /**
      * In the transaction that stores a node's SessionStarted or SessionEnded: the session as it stands after it, its
      * start or end (the node's time) written once.

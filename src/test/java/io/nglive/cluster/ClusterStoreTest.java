@@ -244,10 +244,10 @@ class ClusterStoreTest {
         open(backend);
         nodes(A, B);
         store.addRoom(7, true, List.of(), 2);
+        assertThat(store.replica(7)).isPresent();
+        assertThat(store.replica(8)).isEmpty();
 
         ClusterStore.Session started = store.inTransaction(c -> {
-            assertThat(ClusterStore.replicated(c, 7)).isTrue();
-            assertThat(ClusterStore.replicated(c, 8)).isFalse();
             ClusterStore.sessionEvent(c, B, "s-b", 7, 1_000L, null);
             return ClusterStore.sessionEvent(c, A, "s-a", 7, 500L, null);
         });
