@@ -52,7 +52,12 @@ public final class Cluster {
     private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {
     };
     /** Node events that may decide who uploads a session of a room recorded twice. */
-    private static final Set<String> SESSION_EVENTS = Set.of("SessionStarted", "SessionEnded", "SessionUploaded");
+    private static final Set<String> SESSION_EVENTS = Set.of("SessionStarted", "SessionEnded", "SessionUploaded",
+            "SessionNotUploaded");
+    /** How far back a session's decision looks for the other node's sessions (node times). */
+    private static final Duration WINDOW = Duration.ofDays(2);
+    /** Roles a connected node has not taken are sent again this often. */
+    private static final Duration ROLES_AGAIN_EVERY = Duration.ofSeconds(10);
     /** Node events that say something about a room's live state, and what they say. */
     private static final Set<String> VIEW_FIELDS = Set.of("title", "name", "areaNameParent", "areaNameChild");
     /** Heartbeats come every 5 s from each node: they are written to the database in one transaction this often. */
@@ -102,6 +107,7 @@ public final class Cluster {
     private volatile boolean placementDue = true;
     private Instant beatsWritten = Instant.EPOCH;
     private Instant placedAll = Instant.EPOCH;
+    private Instant rolesToldAgain = Instant.now();
 
     public Cluster(ClusterStore store, EventLog events, NodeSessions sessions, Duration nodeTimeout,
                    ReplicaSpread spread, ObjectMapper json, ScheduledExecutorService coordinator) {
@@ -263,15 +269,22 @@ public final class Cluster {
             }
             case "SessionEnded" -> {
                 ClusterStore.Session ended = ClusterStore.sessionEvent(c, nodeId, sessionId, roomId, null, time);
-                changes = UploadRoles.ended(ended, othersOf(c, ended), lost::contains);
+                changes = UploadRoles.ended(ended, ClusterStore.sessionsOf(c, roomId, time - WINDOW.toMillis())
+                        .stream().filter(other -> !other.nodeId().equals(nodeId)).toList(), lost::contains);
             }
             default -> {
                 Optional<ClusterStore.Session> primary = ClusterStore.session(c, nodeId, sessionId);
                 if (primary.isEmpty()) {
                     return List.of();
                 }
-                ClusterStore.uploaded(c, nodeId, sessionId);
-                changes = UploadRoles.uploaded(primary.get(), othersOf(c, primary.get()));
+                long since = Optional.ofNullable(primary.get().ended()).orElse(time) - WINDOW.toMillis();
+                if (event.type().equals("SessionUploaded")) {
+                    ClusterStore.uploaded(c, nodeId, sessionId);
+                    changes = UploadRoles.uploaded(primary.get(), ClusterStore.sessionsOf(c, roomId, since));
+                } else {
+                    changes = UploadRoles.notUploaded(primary.get(), ClusterStore.sessionsOf(c, roomId, since),
+                            body.path("reason").asText("no reason given"));
+                }
             }
         }
         long now = System.currentTimeMillis();
@@ -279,11 +292,6 @@ public final class Cluster {
             ClusterStore.role(c, change, now);
         }
         return changes;
-    }
-
-    private static List<ClusterStore.Session> othersOf(Connection c, ClusterStore.Session session) throws SQLException {
-        return ClusterStore.sessionsOf(c, session.roomId()).stream()
-                .filter(other -> !other.nodeId().equals(session.nodeId())).toList();
     }
 
     /** The event's time as the node gave it, in epoch milliseconds; now when it gave none that can be read. */
@@ -302,8 +310,9 @@ public final class Cluster {
             changes = store.inTransaction(c -> {
                 List<ClusterStore.Session> owed = ClusterStore.uploadsOwed(c, nodeId);
                 List<ClusterStore.Session> roomSessions = new ArrayList<>();
+                long since = System.currentTimeMillis() - WINDOW.toMillis();
                 for (long roomId : owed.stream().map(ClusterStore.Session::roomId).distinct().toList()) {
-                    roomSessions.addAll(ClusterStore.sessionsOf(c, roomId));
+                    roomSessions.addAll(ClusterStore.sessionsOf(c, roomId, since));
                 }
                 List<UploadRoles.Change> decided = UploadRoles.lost(nodeId, owed, roomSessions);
                 long now = System.currentTimeMillis();
@@ -316,8 +325,16 @@ public final class Cluster {
         tell(changes);
     }
 
-    /** Each new role is sent to its node (and again on its next hello until it answers); a new primary is an event. */
+    /**
+     * Each new role is sent to its node (and again until the node answers: {@link #tellAgain}); a new primary is an
+     * event.
+     */
     private void tell(List<UploadRoles.Change> changes) {
+        for (UploadRoles.Change change : changes) {
+            if (change.told()) {
+                sendRole(change.nodeId(), change.sessionId(), change.roomId(), change.role(), change.primaryNode());
+            }
+        }
         for (UploadRoles.Change change : changes) {
             if (change.primary()) {
                 Map<String, Object> fields = new LinkedHashMap<>();
@@ -329,8 +346,20 @@ public final class Cluster {
                 events.record("ReplicaPrimary", fields);
                 LOG.info("room {}: node {} uploads session {} ({})", change.roomId(), nodeName(change.nodeId()),
                         change.sessionId(), change.reason());
+            } else if (!change.told()) {
+                LOG.warn("room {}: node {} does not upload session {} ({})", change.roomId(),
+                        nodeName(change.nodeId()), change.sessionId(), change.reason());
             }
-            sendRole(change.nodeId(), change.sessionId(), change.roomId(), change.role(), change.primaryNode());
+        }
+    }
+
+    /** The roles not taken yet by connected nodes, sent again (a node busy or slow to answer, a lost reply). */
+    private void tellAgain() {
+        for (ClusterStore.Session session : store.undelivered()) {
+            if (sessions.connected(session.nodeId())) {
+                sendRole(session.nodeId(), session.sessionId(), session.roomId(), session.role(),
+                        session.primaryNode());
+            }
         }
     }
 
@@ -341,9 +370,10 @@ public final class Cluster {
             if (failure == null && reply.ok()) {
                 store.delivered(nodeId, sessionId, role);
             } else {
-                LOG.warn("room {}: node {} did not take its role {} for session {} ({}); sent again on its next hello",
+                LOG.warn("room {}: node {} did not take its role {} for session {} ({}); sent again in {} s",
                         roomId, nodeName(nodeId), role, sessionId,
-                        failure != null ? failure.getMessage() : reply.code() + " " + reply.message());
+                        failure != null ? failure.getMessage() : reply.code() + " " + reply.message(),
+                        ROLES_AGAIN_EVERY.toSeconds());
             }
         }, coordinator);
     }
@@ -420,6 +450,10 @@ public final class Cluster {
                 }
                 if (placementDue || Duration.between(placedAll, now).compareTo(PLACED_AT_LEAST_EVERY) >= 0) {
                     placeAll();
+                }
+                if (Duration.between(rolesToldAgain, now).compareTo(ROLES_AGAIN_EVERY) >= 0) {
+                    rolesToldAgain = now;
+                    tellAgain();
                 }
                 outage.passed();
             } catch (JournalException e) {
@@ -551,11 +585,7 @@ public final class Cluster {
                         spread.together(room.nodeId(), nodes), "the room is on node " + nodeName(room.nodeId()),
                         unplaced.reason());
                 if (store.unplaceReplica(room.roomId(), reason)) {
-                    Map<String, Object> fields = new LinkedHashMap<>();
-                    fields.put("roomId", room.roomId());
-                    fields.put("reason", reason);
-                    events.record("ReplicaUnplaced", fields);
-                    LOG.warn("room {}: its second recording is not placed: {}", room.roomId(), reason);
+                    replicaUnplaced(room.roomId(), reason);
                 }
             }
         }
@@ -602,6 +632,14 @@ public final class Cluster {
                 }
             }
         }
+    }
+
+    private void replicaUnplaced(long roomId, String reason) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("roomId", roomId);
+        fields.put("reason", reason);
+        events.record("ReplicaUnplaced", fields);
+        LOG.warn("room {}: its second recording is not placed: {}", roomId, reason);
     }
 
     /**
@@ -660,18 +698,39 @@ public final class Cluster {
             if (failure != null) {
                 // the node is gone or slow: it reconciles its rooms when it says hello again
                 LOG.warn("room {}: node {} did not take addroom: {}", roomId, nodeName(nodeId), failure.getMessage());
+            } else if (reply.code() >= 5000) {
+                // busy (5030) or failing for now: not a refusal, the placement stays and addroom is sent again
+                LOG.warn("room {}: node {} could not take addroom now ({} {}); sent again in {} s", roomId,
+                        nodeName(nodeId), reply.code(), reply.message(), ALLROOM_AGAIN_AFTER.toSeconds());
+                coordinator.schedule(() -> addAgain(roomId, nodeId), ALLROOM_AGAIN_AFTER.toMillis(),
+                        TimeUnit.MILLISECONDS);
             } else if (!reply.ok() && reply.code() != 4032 && reply.code() != CentralCommands.STALE_EPOCH) {
                 // 4032: it has the room already; 4096: a later placement's command reached it first
                 refusals.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(nodeId);
                 placementDue = true;
                 String refused = "node " + nodeName(nodeId) + " refused it: " + reply.message() + " (" + reply.code()
                         + ")";
-                store.room(roomId).filter(r -> nodeId.equals(r.nodeId()) && r.epoch() == epoch)
+                // the room's epoch may have moved on since (its second placement takes the same counter): what
+                // counts is that the room is still on the node that refused it
+                store.room(roomId).filter(r -> nodeId.equals(r.nodeId()) && r.epoch() >= epoch)
                         .ifPresent(r -> unplace(r, refused));
-                store.replica(roomId).filter(r -> nodeId.equals(r.nodeId()) && r.epoch() == epoch)
-                        .ifPresent(r -> store.unplaceReplica(roomId, refused));
+                store.replica(roomId).filter(r -> nodeId.equals(r.nodeId())).ifPresent(r -> {
+                    if (store.unplaceReplica(roomId, refused)) {
+                        replicaUnplaced(roomId, refused);
+                    }
+                });
             }
         }, coordinator);
+    }
+
+    /** addroom again, at the room's epoch now, if the room (or its second recording) is still on the node. */
+    private void addAgain(long roomId, String nodeId) {
+        Optional<ClusterStore.Room> room = store.room(roomId).filter(r -> !r.removed());
+        boolean placed = room.isPresent() && (nodeId.equals(room.get().nodeId())
+                || store.replica(roomId).map(r -> nodeId.equals(r.nodeId())).orElse(false));
+        if (placed && sessions.connected(nodeId)) {
+            addOnNode(roomId, nodeId, room.get().epoch());
+        }
     }
 
     /** A node said hello: its recorder's rooms are brought in line with the placement (docs/protocol.md). */
@@ -741,10 +800,11 @@ public final class Cluster {
         // what this node holds or should hold, and the nodes those rooms are on: not every room and node
         Map<Long, ClusterStore.Room> rooms = new HashMap<>();
         store.roomsOf(nodeId).forEach(r -> rooms.put(r.roomId(), r));
-        // the rooms whose second recording is this node's: to the handover, placed here at the second's epoch
-        Map<Long, Long> seconds = new HashMap<>();
-        store.replicasOf(nodeId).forEach(r -> seconds.put(r.roomId(), r.epoch()));
-        for (Long roomId : seconds.keySet()) {
+        // the rooms whose second recording is this node's: to the handover, placed here at the room's epoch now (the
+        // node may have seen a later one than its placement's, through a command sent to both nodes)
+        Set<Long> seconds = new HashSet<>();
+        store.replicasOf(nodeId).forEach(r -> seconds.add(r.roomId()));
+        for (Long roomId : seconds) {
             store.room(roomId).filter(r -> !nodeId.equals(r.nodeId())).ifPresent(r -> rooms.put(roomId, r));
         }
         Set<Long> recordedTwice = new HashSet<>();
@@ -763,9 +823,9 @@ public final class Cluster {
         if (node == null) {
             return;
         }
-        List<Room> relevant = rooms.values().stream().map(r -> seconds.containsKey(r.roomId())
-                && !nodeId.equals(r.nodeId()) ? new Room(r.roomId(), Set.copyOf(r.labels()), nodeId,
-                seconds.get(r.roomId())) : placementRoom(r)).toList();
+        List<Room> relevant = rooms.values().stream().map(r -> seconds.contains(r.roomId())
+                && !nodeId.equals(r.nodeId()) ? new Room(r.roomId(), Set.copyOf(r.labels()), nodeId, r.epoch())
+                : placementRoom(r)).toList();
         for (Handover.Step step : Handover.reconcile(node, firstJoin, holding, relevant, nodes)) {
             ClusterStore.Room room = rooms.get(step.roomId());
             JsonNode view = views.get(step.roomId());

@@ -85,13 +85,15 @@ public final class ClusterStore {
             + "n.first_seen, n.last_seen, n.last_acked, n.heartbeat, n.free_disk, n.load, "
             + "COALESCE(c.rooms, 0) + COALESCE(s.rooms, 0) AS rooms FROM cluster_node n LEFT JOIN (SELECT node_id, "
             + "COUNT(*) AS rooms FROM cluster_room WHERE removed = FALSE AND node_id IS NOT NULL GROUP BY node_id) c "
-            + "ON c.node_id = n.node_id LEFT JOIN (SELECT node_id, COUNT(*) AS rooms FROM cluster_replica "
-            + "WHERE node_id IS NOT NULL GROUP BY node_id) s ON s.node_id = n.node_id";
+            + "ON c.node_id = n.node_id LEFT JOIN (SELECT s.node_id, COUNT(*) AS rooms FROM cluster_replica s "
+            + "JOIN cluster_room r ON r.room_id = s.room_id WHERE s.node_id IS NOT NULL AND r.removed = FALSE "
+            + "GROUP BY s.node_id) s ON s.node_id = n.node_id";
     // one node's rooms counted through the index on cluster_room.node_id, not by grouping every room
     private static final String ONE_NODE_COLUMNS = "n.node_id, n.name, n.capacity, n.labels, n.version, n.connected, "
             + "n.first_seen, n.last_seen, n.last_acked, n.heartbeat, n.free_disk, n.load, (SELECT COUNT(*) FROM "
             + "cluster_room c WHERE c.node_id = n.node_id AND c.removed = FALSE) + (SELECT COUNT(*) FROM cluster_replica s "
-            + "WHERE s.node_id = n.node_id) AS rooms FROM cluster_node n";
+            + "JOIN cluster_room r ON r.room_id = s.room_id WHERE s.node_id = n.node_id AND r.removed = FALSE) AS rooms "
+            + "FROM cluster_node n";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -427,23 +429,31 @@ public final class ClusterStore {
                 sessionId).stream().map(ClusterStore::session).findFirst();
     }
 
-    /** In a transaction: the sessions of a room, every node's. */
-    static List<Session> sessionsOf(Connection c, long roomId) throws SQLException {
-        return JournalAccess.query(c, "SELECT " + SESSION_COLUMNS + " WHERE room_id = ? ORDER BY started", roomId)
+    /**
+     * In a transaction: the sessions of a room, every node's, that had not ended by {@code since} (node time, epoch
+     * milliseconds): the ones a decision about a session of then can concern, not the room's whole history.
+     */
+    static List<Session> sessionsOf(Connection c, long roomId, long since) throws SQLException {
+        return JournalAccess.query(c, "SELECT " + SESSION_COLUMNS + " WHERE room_id = ? AND (ended IS NULL OR "
+                + "ended >= ?) ORDER BY COALESCE(started, ended), node_id, session_id", roomId, since)
                 .stream().map(ClusterStore::session).toList();
     }
 
-    /** In a transaction: the sessions {@code nodeId} is primary for and has not reported uploaded. */
+    /**
+     * In a transaction: the sessions {@code nodeId} owes an upload: primary and not reported uploaded, or still
+     * recording (undecided).
+     */
     static List<Session> uploadsOwed(Connection c, String nodeId) throws SQLException {
-        return JournalAccess.query(c, "SELECT " + SESSION_COLUMNS + " WHERE node_id = ? AND role = ? "
-                + "AND uploaded = FALSE", nodeId, UploadRoles.PRIMARY).stream().map(ClusterStore::session).toList();
+        return JournalAccess.query(c, "SELECT " + SESSION_COLUMNS + " WHERE node_id = ? AND (role = ? AND uploaded = "
+                + "FALSE OR role IS NULL AND ended IS NULL)", nodeId, UploadRoles.PRIMARY).stream()
+                .map(ClusterStore::session).toList();
     }
 
-    /** In a transaction: a session's new role, to be sent to its node (not delivered yet). */
+    /** In a transaction: a session's new role, to be sent to its node (not delivered yet) when the node is told it. */
     static void role(Connection c, UploadRoles.Change change, long now) throws SQLException {
         JournalAccess.update(c, "UPDATE cluster_session SET role = ?, primary_node = ?, reason = ?, decided = ?, "
-                + "delivered = FALSE WHERE node_id = ? AND session_id = ?", change.role(), change.primaryNode(),
-                change.reason(), now, change.nodeId(), change.sessionId());
+                + "delivered = ? WHERE node_id = ? AND session_id = ?", change.role(), change.primaryNode(),
+                change.reason(), now, !change.told(), change.nodeId(), change.sessionId());
     }
 
     /** In a transaction: the primary reported the session uploaded. */
@@ -470,10 +480,17 @@ public final class ClusterStore {
                 .map(ClusterStore::session).toList();
     }
 
+    /** Every node's roles not told yet (sent again while their nodes are connected). */
+    public List<Session> undelivered() {
+        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + SESSION_COLUMNS
+                + " WHERE role IS NOT NULL AND delivered = FALSE")).stream().map(ClusterStore::session).toList();
+    }
+
     /** A room's latest sessions, every node's, newest first. */
     public List<Session> sessions(long roomId, int limit) {
         return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + SESSION_COLUMNS
-                + " WHERE room_id = ? ORDER BY COALESCE(started, ended) DESC, node_id LIMIT ?", roomId, limit)).stream()
+                + " WHERE room_id = ? ORDER BY COALESCE(started, ended) DESC, node_id, session_id LIMIT ?", roomId,
+                limit)).stream()
                 .map(ClusterStore::session).toList();
     }
 

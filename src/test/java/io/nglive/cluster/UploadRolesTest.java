@@ -115,12 +115,68 @@ class UploadRolesTest {
     void anUploadedSessionReleasesItsStandbys() {
         ClusterStore.Session primary = session("a", "s-a", 0L, 60 * MINUTE, UploadRoles.PRIMARY, "a", false);
         ClusterStore.Session standby = session("b", "s-b", 0L, 60 * MINUTE, UploadRoles.STANDBY, "a", false);
-        ClusterStore.Session otherPrimary = session("b", "s-b9", 0L, 60 * MINUTE, UploadRoles.STANDBY, "c", false);
+        // a later broadcast, whose primary is another node that has not uploaded it yet
+        ClusterStore.Session later = session("b", "s-b9", 70 * MINUTE, 90 * MINUTE, UploadRoles.STANDBY, "c", false);
+        ClusterStore.Session laterPrimary = session("c", "s-c9", 70 * MINUTE, 90 * MINUTE, UploadRoles.PRIMARY, "c",
+                false);
 
-        assertThat(UploadRoles.uploaded(primary, List.of(standby, otherPrimary)))
+        assertThat(UploadRoles.uploaded(primary, List.of(primary, standby, later, laterPrimary)))
                 .extracting(UploadRoles.Change::sessionId, UploadRoles.Change::role)
                 .containsExactly(tuple("s-b", UploadRoles.UPLOADED));
         assertThat(UploadRoles.uploaded(standby, List.of(primary))).isEmpty();
+    }
+
+    @Test
+    void aStandbyCoveredOnlyInPartWaitsForTheRestOfTheOtherNodesRecording() {
+        // a's recorder cut out for 20 minutes: a1 is uploaded, a2 still records; b recorded all of it
+        ClusterStore.Session a1 = session("a", "a1", 0L, 100 * MINUTE, UploadRoles.PRIMARY, "a", true);
+        ClusterStore.Session a2 = recording("a", "a2", 120 * MINUTE);
+        ClusterStore.Session b1 = ended("b", "b1", 0, 200 * MINUTE);
+
+        assertThat(UploadRoles.ended(b1, List.of(a1, a2), Set.of()::contains))
+                .extracting(UploadRoles.Change::role, UploadRoles.Change::primaryNode)
+                .containsExactly(tuple(UploadRoles.STANDBY, "a"));
+        assertThat(UploadRoles.ended(b1, List.of(a1, a2), Set.of("a")::contains))
+                .as("a is lost: b uploads what a2 would have").extracting(UploadRoles.Change::role)
+                .containsExactly(UploadRoles.PRIMARY);
+
+        ClusterStore.Session b1Standby = session("b", "b1", 0L, 200 * MINUTE, UploadRoles.STANDBY, "a", false);
+        assertThat(UploadRoles.uploaded(a1, List.of(a1, a2, b1Standby))).as("a2 is not uploaded yet").isEmpty();
+        ClusterStore.Session a2Primary = session("a", "a2", 120 * MINUTE, 200 * MINUTE, UploadRoles.PRIMARY, "a",
+                false);
+        assertThat(UploadRoles.uploaded(a2Primary, List.of(a1, a2Primary, b1Standby)))
+                .extracting(UploadRoles.Change::sessionId, UploadRoles.Change::role)
+                .containsExactly(tuple("b1", UploadRoles.UPLOADED));
+    }
+
+    @Test
+    void aLostNodesRecordingThatNeverEndedIsTakenOverByTheStandby() {
+        ClusterStore.Session open = recording("a", "s-a", 0);
+        ClusterStore.Session standby = session("b", "s-b", 0L, 60 * MINUTE, UploadRoles.STANDBY, "a", false);
+
+        assertThat(UploadRoles.lost("a", List.of(open), List.of(open, standby)))
+                .extracting(UploadRoles.Change::nodeId, UploadRoles.Change::role)
+                .containsExactly(tuple("b", UploadRoles.PRIMARY), tuple("a", UploadRoles.STANDBY));
+    }
+
+    @Test
+    void aPrimaryThatCannotUploadHandsTheSessionToTheOtherNode() {
+        ClusterStore.Session primary = session("a", "s-a", 0L, 60 * MINUTE, UploadRoles.PRIMARY, "a", false);
+        ClusterStore.Session standby = session("b", "s-b", 0L, 61 * MINUTE, UploadRoles.STANDBY, "a", false);
+
+        List<UploadRoles.Change> changes = UploadRoles.notUploaded(primary, List.of(primary, standby),
+                "no recording of the session here");
+
+        assertThat(changes).extracting(UploadRoles.Change::nodeId, UploadRoles.Change::role, UploadRoles.Change::told)
+                .containsExactly(tuple("a", UploadRoles.FAILED, false), tuple("b", UploadRoles.PRIMARY, true));
+        assertThat(changes.get(1).reason()).isEqualTo("the primary could not upload the session: no recording of "
+                + "the session here");
+        // the other node still records: it is primary when it ends, the failed session passed over
+        ClusterStore.Session failed = session("a", "s-a", 0L, 60 * MINUTE, UploadRoles.FAILED, null, false);
+        assertThat(UploadRoles.notUploaded(primary, List.of(primary, recording("b", "s-b", 0)), "x"))
+                .extracting(UploadRoles.Change::role).containsExactly(UploadRoles.FAILED);
+        assertThat(UploadRoles.ended(ended("b", "s-b", 0, 62 * MINUTE), List.of(failed), Set.of()::contains))
+                .extracting(UploadRoles.Change::role).containsExactly(UploadRoles.PRIMARY);
     }
 
     @Test

@@ -113,6 +113,16 @@ class ReplicaIT {
         return node.process().job(jobId).path("status").asText();
     }
 
+    /** A node's job as the central server's job list shows it. */
+    private static String centralJobStatus(NgliveProcess central, String node, long jobId) {
+        for (JsonNode job : central.json(central.get("/api/jobs?node=" + node)).get("data")) {
+            if (job.path("id").asLong() == jobId) {
+                return job.path("status").asText();
+            }
+        }
+        return "";
+    }
+
     /** The room's session on the node, as the central lists it. */
     private static JsonNode session(NgliveProcess central, long roomId, String sessionId) {
         for (JsonNode session : room(central, roomId).path("sessions")) {
@@ -162,15 +172,24 @@ class ReplicaIT {
                     && status(first, jobFirst).equals("WAITING"));
             assertThat(target.puts(path)).isZero();
 
+            // the archive answers slowly: the other node's session ends while nas-b still uploads
+            target.delayResponses(Duration.ofSeconds(3));
             endSession(b, 901, sessionB);
             JsonNode primary = events.await(e -> e.path("type").asText().equals("ReplicaPrimary")
                     && e.path("roomId").asLong() == 901, PATIENCE);
             assertThat(primary.path("nodeName").asText()).isEqualTo("nas-b");
             assertThat(primary.path("sessionId").asText()).isEqualTo(sessionB);
-            await().atMost(PATIENCE).until(() -> status(b, jobB).equals("DONE"));
             endSession(first, 901, sessionFirst);
+            await().atMost(PATIENCE).until(() -> status(first, jobFirst).equals("STANDBY"));
+            assertThat(status(b, jobB)).isIn("PENDING", "RUNNING");
+            target.delayResponses(Duration.ZERO);
 
+            // nas-b's upload done, nas-b reports the session uploaded, and the standby's job is done without one
+            await().atMost(PATIENCE).until(() -> status(b, jobB).equals("DONE"));
             await().atMost(PATIENCE).until(() -> status(first, jobFirst).equals("DONE"));
+            events.await(e -> e.path("type").asText().equals("UploadedElsewhere")
+                    && e.path("jobId").asLong() == jobFirst && e.path("node").asText().equals(first.name()), PATIENCE);
+            await().atMost(PATIENCE).until(() -> centralJobStatus(central, first.name(), jobFirst).equals("DONE"));
             await().atMost(PATIENCE).until(() -> session(central, 901, sessionFirst).path("role").asText()
                     .equals("uploaded"));
             assertThat(target.puts(path)).isEqualTo(1);

@@ -9,7 +9,7 @@ const GROUPS = {
   recorder: ['SessionStarted', 'SessionEnded', 'FileOpening', 'FileClosed', 'StreamStarted', 'StreamEnded'],
   pipeline: ['TranscodeStarted', 'TranscodeEnded', 'TranscodeError', 'DanmakuStarted', 'DanmakuEnded', 'DanmakuError',
     'CoverStarted', 'CoverEnded', 'CoverError', 'UploadWaiting', 'UploadStandby', 'UpStarted', 'UpEnded', 'UpError',
-    'UploadedElsewhere', 'SessionUploaded', 'RecordingDeleted'],
+    'UploadedElsewhere', 'SessionUploaded', 'SessionNotUploaded', 'RecordingDeleted'],
   progress: ['IsTranscode', 'IsDanmaku', 'IsCover', 'IsUp'],
   rooms: ['RoomAdded', 'RoomRemoved', 'RoomPlaced', 'RoomMoved', 'RoomUnplaced', 'ReplicaPlaced', 'ReplicaUnplaced',
     'ReplicaPrimary'],
