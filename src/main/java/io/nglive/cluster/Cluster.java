@@ -549,12 +549,14 @@ public final class Cluster {
      * node with the room's labels, apart from the room's node and the nodes that share its spread label.
      */
     private void placeSecondCopies() {
-        for (ClusterStore.Replica replica : store.replicasToPlace(Set.copyOf(lost))) {
+        List<ClusterStore.Replica> due = store.replicasToPlace(Set.copyOf(lost));
+        // the nodes read once, and again only after a placement changed their counts
+        List<Node> nodes = due.isEmpty() ? List.of() : placementNodes();
+        for (ClusterStore.Replica replica : due) {
             ClusterStore.Room room = store.room(replica.roomId()).orElse(null);
             if (room == null || room.removed()) {
                 continue;
             }
-            List<Node> nodes = placementNodes();
             Set<String> apart = room.nodeId() == null ? new HashSet<>() : spread.together(room.nodeId(), nodes);
             apart.addAll(refusals.getOrDefault(room.roomId(), Set.of()));
             Room second = new Room(room.roomId(), Set.copyOf(room.labels()), replica.nodeId(), room.epoch());
@@ -579,6 +581,7 @@ public final class Cluster {
                 LOG.info("room {}: its second recording placed on node {} (epoch {})", room.roomId(),
                         nodeName(assignment.toNodeId()), epoch.getAsLong());
                 addOnNode(room.roomId(), assignment.toNodeId(), epoch.getAsLong());
+                nodes = placementNodes();
             }
             for (Unplaced unplaced : plan.unplaced()) {
                 String reason = room.nodeId() == null ? unplaced.reason() : apartFrom(
