@@ -1,12 +1,8 @@
 package io.nglive.cluster;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,13 +47,6 @@ public final class Cluster {
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
     private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {
     };
-    /** Node events that may decide who uploads a session of a room recorded twice. */
-    private static final Set<String> SESSION_EVENTS = Set.of("SessionStarted", "SessionEnded", "SessionUploaded",
-            "SessionNotUploaded");
-    /** How far back a session's decision looks for the other node's sessions (node times). */
-    private static final Duration WINDOW = Duration.ofDays(2);
-    /** Roles a connected node has not taken are sent again this often. */
-    private static final Duration ROLES_AGAIN_EVERY = Duration.ofSeconds(10);
     /** Node events that say something about a room's live state, and what they say. */
     private static final Set<String> VIEW_FIELDS = Set.of("title", "name", "areaNameParent", "areaNameChild");
     /** Heartbeats come every 5 s from each node: they are written to the database in one transaction this often. */
@@ -98,16 +87,12 @@ public final class Cluster {
     /** Nodes' names by id, as their hellos gave them (the events and the log name nodes often). */
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final DatabaseOutage outage = new DatabaseOutage(Clock.systemUTC());
-    /**
-     * Held while the upload roles of replicated rooms are read and decided (a node's session events, a node lost), so
-     * that two nodes ending the same session at once cannot both be made primary.
-     */
-    private final Object roles = new Object();
+    /** Who uploads each session of a room recorded twice. */
+    private final SessionUploads uploads;
     /** Something changed that may let an unplaced room fit (set from any thread, read on the coordinator). */
     private volatile boolean placementDue = true;
     private Instant beatsWritten = Instant.EPOCH;
     private Instant placedAll = Instant.EPOCH;
-    private Instant rolesToldAgain = Instant.now();
 
     public Cluster(ClusterStore store, EventLog events, NodeSessions sessions, Duration nodeTimeout,
                    ReplicaSpread spread, ObjectMapper json, ScheduledExecutorService coordinator) {
@@ -116,6 +101,7 @@ public final class Cluster {
         this.sessions = sessions;
         this.nodeTimeout = nodeTimeout;
         this.spread = spread;
+        this.uploads = new SessionUploads(store, events, sessions, json, coordinator, this::nodeName, lost::contains);
         this.json = json;
         this.coordinator = coordinator;
         sessions.handTo(this);
@@ -221,161 +207,26 @@ public final class Cluster {
         fields.put("nodeSeq", event.seq());
         fields.put("nodeTime", time);
         ClusterStore.Job job = NodeJobs.from(nodeId, event);
-        // only a session of a room recorded twice decides an upload role, under the lock; the others go straight on
-        boolean decidesRoles = SESSION_EVENTS.contains(event.type()) && event.body().path("roomId").canConvertToLong()
-                && store.replica(event.body().get("roomId").asLong()).isPresent();
+        // only a session event of a room recorded twice decides upload roles, under their lock; the others go on
+        boolean decides = uploads.decides(event);
         EventLog.InTransaction<List<UploadRoles.Change>> stored = (c, seq) -> {
             ClusterStore.eventStored(c, nodeId, event.seq());
             if (job != null) {
                 ClusterStore.jobReported(c, job);
             }
-            return decidesRoles ? uploadRoles(c, nodeId, event) : List.of();
+            return decides ? uploads.decide(c, nodeId, event) : List.of();
         };
-        EventLog.Recorded<List<UploadRoles.Change>> recorded;
-        if (decidesRoles) {
-            synchronized (roles) {
-                recorded = events.recordFor(name, event.type(), fields, nodeId + ":" + event.seq(), stored);
-            }
-        } else {
-            recorded = events.recordFor(name, event.type(), fields, nodeId + ":" + event.seq(), stored);
-        }
+        EventLog.Recorded<List<UploadRoles.Change>> recorded = decides
+                ? uploads.locked(() -> events.recordFor(name, event.type(), fields, nodeId + ":" + event.seq(), stored))
+                : events.recordFor(name, event.type(), fields, nodeId + ":" + event.seq(), stored);
         if (!recorded.duplicate()) {
-            tell(recorded.extra());
+            uploads.tell(recorded.extra());
             roomEvent(nodeId, event);
             if (event.type().equals("RoomAdded") && "recorder".equals(event.body().path("source").asText())) {
                 // the node took a room from its recorder (it syncs after its hello): adopted or given up as at hello
                 coordinator.execute(() -> reconcile(nodeId));
             }
         }
-    }
-
-    /**
-     * In the transaction that stores a node's session event of a room recorded twice: the session as the node reported
-     * it, and the upload roles this decides ({@link UploadRoles}), written before the event is acknowledged.
-     */
-    private List<UploadRoles.Change> uploadRoles(Connection c, String nodeId, Event event) throws SQLException {
-        JsonNode body = event.body();
-        String sessionId = body.path("sessionId").asText("");
-        if (sessionId.isEmpty()) {
-            return List.of();
-        }
-        long roomId = body.get("roomId").asLong();
-        long time = nodeTime(body);
-        List<UploadRoles.Change> changes;
-        switch (event.type()) {
-            case "SessionStarted" -> {
-                ClusterStore.sessionEvent(c, nodeId, sessionId, roomId, time, null);
-                return List.of();
-            }
-            case "SessionEnded" -> {
-                ClusterStore.Session ended = ClusterStore.sessionEvent(c, nodeId, sessionId, roomId, null, time);
-                changes = UploadRoles.ended(ended, ClusterStore.sessionsOf(c, roomId, time - WINDOW.toMillis())
-                        .stream().filter(other -> !other.nodeId().equals(nodeId)).toList(), lost::contains);
-            }
-            default -> {
-                Optional<ClusterStore.Session> primary = ClusterStore.session(c, nodeId, sessionId);
-                if (primary.isEmpty()) {
-                    return List.of();
-                }
-                long since = Optional.ofNullable(primary.get().ended()).orElse(time) - WINDOW.toMillis();
-                if (event.type().equals("SessionUploaded")) {
-                    ClusterStore.uploaded(c, nodeId, sessionId);
-                    changes = UploadRoles.uploaded(primary.get(), ClusterStore.sessionsOf(c, roomId, since));
-                } else {
-                    changes = UploadRoles.notUploaded(primary.get(), ClusterStore.sessionsOf(c, roomId, since),
-                            body.path("reason").asText("no reason given"));
-                }
-            }
-        }
-        long now = System.currentTimeMillis();
-        for (UploadRoles.Change change : changes) {
-            ClusterStore.role(c, change, now);
-        }
-        return changes;
-    }
-
-    /** The event's time as the node gave it, in epoch milliseconds; now when it gave none that can be read. */
-    private static long nodeTime(JsonNode body) {
-        try {
-            return OffsetDateTime.parse(body.path("time").asText()).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return System.currentTimeMillis();
-        }
-    }
-
-    /** The primary node lost: the sessions it owed an upload go to the other node's recording (on the coordinator). */
-    private void handOverUploads(String nodeId) {
-        List<UploadRoles.Change> changes;
-        synchronized (roles) {
-            changes = store.inTransaction(c -> {
-                List<ClusterStore.Session> owed = ClusterStore.uploadsOwed(c, nodeId);
-                List<ClusterStore.Session> roomSessions = new ArrayList<>();
-                long since = System.currentTimeMillis() - WINDOW.toMillis();
-                for (long roomId : owed.stream().map(ClusterStore.Session::roomId).distinct().toList()) {
-                    roomSessions.addAll(ClusterStore.sessionsOf(c, roomId, since));
-                }
-                List<UploadRoles.Change> decided = UploadRoles.lost(nodeId, owed, roomSessions);
-                long now = System.currentTimeMillis();
-                for (UploadRoles.Change change : decided) {
-                    ClusterStore.role(c, change, now);
-                }
-                return decided;
-            });
-        }
-        tell(changes);
-    }
-
-    /**
-     * Each new role is sent to its node (and again until the node answers: {@link #tellAgain}); a new primary is an
-     * event.
-     */
-    private void tell(List<UploadRoles.Change> changes) {
-        for (UploadRoles.Change change : changes) {
-            if (change.told()) {
-                sendRole(change.nodeId(), change.sessionId(), change.roomId(), change.role(), change.primaryNode());
-            }
-        }
-        for (UploadRoles.Change change : changes) {
-            if (change.primary()) {
-                Map<String, Object> fields = new LinkedHashMap<>();
-                fields.put("roomId", change.roomId());
-                fields.put("sessionId", change.sessionId());
-                fields.put("nodeId", change.nodeId());
-                fields.put("nodeName", nodeName(change.nodeId()));
-                fields.put("reason", change.reason());
-                events.record("ReplicaPrimary", fields);
-                LOG.info("room {}: node {} uploads session {} ({})", change.roomId(), nodeName(change.nodeId()),
-                        change.sessionId(), change.reason());
-            } else if (!change.told()) {
-                LOG.warn("room {}: node {} does not upload session {} ({})", change.roomId(),
-                        nodeName(change.nodeId()), change.sessionId(), change.reason());
-            }
-        }
-    }
-
-    /** The roles not taken yet by connected nodes, sent again (a node busy or slow to answer, a lost reply). */
-    private void tellAgain() {
-        for (ClusterStore.Session session : store.undelivered()) {
-            if (sessions.connected(session.nodeId())) {
-                sendRole(session.nodeId(), session.sessionId(), session.roomId(), session.role(),
-                        session.primaryNode());
-            }
-        }
-    }
-
-    private void sendRole(String nodeId, String sessionId, long roomId, String role, String primaryNode) {
-        ObjectNode args = json.createObjectNode().put("roomid", roomId).put("session", sessionId).put("role", role)
-                .put("primary", nodeName(primaryNode));
-        sessions.command(nodeId, "uploadrole", args, null).whenCompleteAsync((reply, failure) -> {
-            if (failure == null && reply.ok()) {
-                store.delivered(nodeId, sessionId, role);
-            } else {
-                LOG.warn("room {}: node {} did not take its role {} for session {} ({}); sent again in {} s",
-                        roomId, nodeName(nodeId), role, sessionId,
-                        failure != null ? failure.getMessage() : reply.code() + " " + reply.message(),
-                        ROLES_AGAIN_EVERY.toSeconds());
-            }
-        }, coordinator);
     }
 
     /** A recorder event about a room updates the room's view; a session's end lets a released room go. */
@@ -444,17 +295,14 @@ public final class Cluster {
                 }
                 for (String nodeId : List.copyOf(handOverDue)) {
                     if (lost.contains(nodeId)) {
-                        handOverUploads(nodeId);
+                        uploads.handOver(nodeId);
                     }
                     handOverDue.remove(nodeId);
                 }
                 if (placementDue || Duration.between(placedAll, now).compareTo(PLACED_AT_LEAST_EVERY) >= 0) {
                     placeAll();
                 }
-                if (Duration.between(rolesToldAgain, now).compareTo(ROLES_AGAIN_EVERY) >= 0) {
-                    rolesToldAgain = now;
-                    tellAgain();
-                }
+                uploads.tellAgainWhenDue(now);
                 outage.passed();
             } catch (JournalException e) {
                 // the database is away (restarting, unreachable): said once, and everything is tried again next second
@@ -855,8 +703,7 @@ public final class Cluster {
             }
         }
         // roles of its sessions it has not taken yet
-        store.undelivered(nodeId).forEach(session -> sendRole(nodeId, session.sessionId(), session.roomId(),
-                session.role(), session.primaryNode()));
+        uploads.tellAgain(nodeId);
         // a release whose session ended while the node was away
         for (ClusterStore.Release release : store.releases(nodeId)) {
             JsonNode view = views.get(release.roomId());
