@@ -86,7 +86,8 @@ public final class Replicas {
                     + "AS v (session_id, room_id, role, primary_node, updated) "
                     + "ON replica_session.session_id = v.session_id WHEN MATCHED THEN UPDATE SET "
                     + "room_id = v.room_id, role = v.role, primary_node = v.primary_node, updated = v.updated "
-                    + "WHEN NOT MATCHED THEN INSERT VALUES (v.session_id, v.room_id, v.role, v.primary_node, v.updated)",
+                    + "WHEN NOT MATCHED THEN INSERT (session_id, room_id, role, primary_node, updated) "
+                    + "VALUES (v.session_id, v.room_id, v.role, v.primary_node, v.updated)",
                     sessionId, roomId, role.role(), role.primary(), OffsetDateTime.now().toString());
             List<Long> resumed = new ArrayList<>();
             int changed = 0;
@@ -102,6 +103,18 @@ public final class Replicas {
             }
             return new Applied(changed, resumed);
         });
+    }
+
+    /** Whether this node reported that it cannot upload the session (SessionNotUploaded). */
+    public boolean reportedNotUploaded(String sessionId) {
+        return transaction(dataSource, c -> !query(c, "SELECT 1 FROM replica_session WHERE session_id = ? "
+                + "AND not_uploaded IS NOT NULL", sessionId).isEmpty());
+    }
+
+    /** Marks the session reported not uploaded, in the caller's transaction (with its event). */
+    public int notUploaded(Connection c, String sessionId) throws SQLException {
+        return update(c, "UPDATE replica_session SET not_uploaded = ? WHERE session_id = ?",
+                OffsetDateTime.now().toString(), sessionId);
     }
 
     /** The status a role gives a job that waits for one; null when the job stays as it is. */

@@ -157,6 +157,8 @@ public final class Pipeline {
         } else {
             journal.jobFailed(jobId, message);
         }
+        // after the FAILED status, not with it: that transaction holds the stage's error event already
+        gate.jobFailed(jobId);
         metrics.jobFailed();
         // the attempt property is the failed stage's; a failure outside a stage has none
         Integer attempt = runner.isPresent() ? exchange.getProperty(JobHeaders.ATTEMPT, Integer.class) : null;

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Of a room the central server records on two nodes, one node uploads each session (routes/55-replicas): the gate
  * before the uploads stops a job until the central server's uploadrole names the node. The gate's read of a role and
- * its write of WAITING, uploadrole's write of a role and its moves of the jobs, and a primary job's DONE are one at a
- * time (one lock), so that a role that arrives while a job is at the gate is never missed.
+ * its write of WAITING, uploadrole's write of a role and its moves of the jobs, and a primary job's DONE or FAILED
+ * are one at a time (one lock), so that a role that arrives while a job is at the gate is never missed.
  */
 public final class ReplicaGate {
 
@@ -141,6 +141,8 @@ public final class ReplicaGate {
                     }
                 }
                 applied = new Replicas.Applied(applied.jobs() + done, applied.resumed());
+            } else if (wanted.equals(Replicas.PRIMARY)) {
+                cannotUpload(session).ifPresent(reason -> notUploaded(room, session, reason));
             }
         } finally {
             lock.unlock();
@@ -148,6 +150,38 @@ public final class ReplicaGate {
         LOG.info("session {} of room {}: {} (primary {}); {} job(s) changed{}", session, room, wanted, node,
                 applied.jobs(), applied.resumed().isEmpty() ? "" : ", " + applied.resumed() + " go on to the uploads");
         return applied;
+    }
+
+    /** Why this node cannot upload the session it was named primary for, if it cannot: no job of it, or one FAILED. */
+    private Optional<String> cannotUpload(String sessionId) {
+        Map<Long, String> jobs = journal.session(sessionId);
+        if (jobs.isEmpty()) {
+            return Optional.of("no recording of the session here");
+        }
+        return jobs.entrySet().stream().filter(job -> job.getValue().equals(JobJournal.FAILED)).findFirst()
+                .map(job -> failedJob(job.getKey()));
+    }
+
+    private String failedJob(long jobId) {
+        return "job " + jobId + " FAILED: " + journal.find(jobId).map(j -> j.get("error")).orElse("unknown error");
+    }
+
+    /**
+     * This node is the session's primary and cannot upload it: {@code SessionNotUploaded}, once per session, so that
+     * the central server does not leave the other node's standby waiting for an upload that will not come.
+     */
+    private void notUploaded(long roomId, String sessionId, String reason) {
+        if (replicas.reportedNotUploaded(sessionId)) {
+            return;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("roomId", roomId);
+        fields.put("sessionId", sessionId);
+        fields.put("jobs", journal.session(sessionId).size());
+        fields.put("reason", reason);
+        events.record("SessionNotUploaded", fields, null, (c, seq) -> replicas.notUploaded(c, sessionId));
+        LOG.warn("session {} of room {}: this node uploads it but cannot ({}); the central server is told", sessionId,
+                roomId, reason);
     }
 
     /**
@@ -200,6 +234,22 @@ public final class ReplicaGate {
             fields.put("sessionId", session.get().sessionId());
             fields.put("jobs", jobs.size() + 1);
             events.record("SessionUploaded", fields, null, (c, seq) -> journal.jobDone(c, jobId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Pipeline.failed: the job is FAILED. When its session is one this node uploads, the session will not be uploaded
+     * whole: {@code SessionNotUploaded} (once per session).
+     */
+    void jobFailed(long jobId) {
+        lock.lock();
+        try {
+            replicas.session(jobId)
+                    .filter(s -> s.role().map(r -> r.role().equals(Replicas.PRIMARY)).orElse(false))
+                    .filter(s -> JobJournal.FAILED.equals(journal.session(s.sessionId()).get(jobId)))
+                    .ifPresent(s -> notUploaded(s.roomId(), s.sessionId(), failedJob(jobId)));
         } finally {
             lock.unlock();
         }

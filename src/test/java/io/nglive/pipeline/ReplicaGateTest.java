@@ -176,8 +176,8 @@ class ReplicaGateTest {
     @Test
     void asPrimaryTheJobGoesOnToItsUploads() throws Exception {
         gate.replicas("23058", "2");
-        assertThat(role("primary", "node-a")).isZero();
         long job = claimed(ROOM, SESSION, "23058/a.flv");
+        assertThat(role("primary", "node-a")).as("the job is not at the gate yet").isZero();
 
         goesThroughUntouched(job);
 
@@ -327,9 +327,9 @@ class ReplicaGateTest {
     @Test
     void sessionUploadedIsRecordedWhenThePrimarysLastJobOfTheSessionIsDone() throws Exception {
         gate.replicas("23058", "2");
-        role("primary", "node-a");
         long first = claimed(ROOM, SESSION, "23058/a.flv");
         long second = claimed(ROOM, SESSION, "23058/b.flv");
+        role("primary", "node-a");
 
         gate.jobDone(first);
         assertThat(status(first)).isEqualTo(JobJournal.DONE);
@@ -352,13 +352,83 @@ class ReplicaGateTest {
         gate.jobDone(once);
         assertThat(status(once)).isEqualTo(JobJournal.DONE);
 
-        role("primary", "node-a");
         long failed = claimed(ROOM, SESSION, "23058/b.flv");
-        journal.jobFailed(failed, "the target refused the file");
         long done = claimed(ROOM, SESSION, "23058/c.flv");
+        role("primary", "node-a");
+        journal.jobFailed(failed, "the target refused the file");
         gate.jobDone(done);
 
         assertThat(events()).isEmpty();
+    }
+
+    @Test
+    void aPrimaryWithoutARecordingOfTheSessionSaysSoOnce() throws Exception {
+        gate.replicas("23058", "2");
+
+        try (CapturedLog log = new CapturedLog(ReplicaGate.class.getName())) {
+            role("primary", "node-a");
+            assertThat(log.lines(Level.WARN)).singleElement().asString().contains(SESSION,
+                    "no recording of the session here");
+        }
+        role("primary", "node-a");
+
+        assertThat(events()).singleElement().satisfies(e -> {
+            assertThat(e.path("type").asText()).isEqualTo("SessionNotUploaded");
+            assertThat(e.path("roomId").asLong()).isEqualTo(ROOM);
+            assertThat(e.path("sessionId").asText()).isEqualTo(SESSION);
+            assertThat(e.path("jobs").asInt()).isZero();
+            assertThat(e.path("reason").asText()).isEqualTo("no recording of the session here");
+        });
+    }
+
+    @Test
+    void aPrimaryWithAFailedJobOfTheSessionSaysSoNamingTheJob() throws Exception {
+        gate.replicas("23058", "2");
+        long failed = claimed(ROOM, SESSION, "23058/a.flv");
+        journal.jobFailed(failed, "ffmpeg exited with code 1");
+        long waiting = claimed(ROOM, SESSION, "23058/b.flv");
+        pass(waiting);
+
+        assertThat(role("primary", "node-a")).isEqualTo(1);
+
+        assertThat(status(waiting)).as("it goes on all the same").isEqualTo(JobJournal.PENDING);
+        assertThat(events()).filteredOn(e -> e.path("type").asText().equals("SessionNotUploaded")).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.path("sessionId").asText()).isEqualTo(SESSION);
+                    assertThat(e.path("jobs").asInt()).isEqualTo(2);
+                    assertThat(e.path("reason").asText())
+                            .isEqualTo("job " + failed + " FAILED: ffmpeg exited with code 1");
+                });
+    }
+
+    @Test
+    void aPrimaryJobThatFailsSaysTheSessionIsNotUploadedOnce() throws Exception {
+        gate.replicas("23058", "2");
+        long first = claimed(ROOM, SESSION, "23058/a.flv");
+        long second = claimed(ROOM, SESSION, "23058/b.flv");
+        long elsewhere = claimed(ROOM, "another-session", "23058/c.flv");
+        role("primary", "node-a");
+        assertThat(events()).isEmpty();
+
+        // as Pipeline.failed does: the FAILED status, then the gate
+        journal.jobFailed(elsewhere, "no role");
+        gate.jobFailed(elsewhere);
+        assertThat(events()).as("not a session this node uploads").isEmpty();
+        journal.jobFailed(first, "the target refused the file (HTTP 507)");
+        gate.jobFailed(first);
+        journal.jobFailed(second, "the target refused the file (HTTP 507)");
+        gate.jobFailed(second);
+
+        assertThat(events()).singleElement().satisfies(e -> {
+            assertThat(e.path("type").asText()).isEqualTo("SessionNotUploaded");
+            assertThat(e.path("roomId").asLong()).isEqualTo(ROOM);
+            assertThat(e.path("sessionId").asText()).isEqualTo(SESSION);
+            assertThat(e.path("jobs").asInt()).isEqualTo(2);
+            assertThat(e.path("reason").asText()).isEqualTo("job " + first
+                    + " FAILED: the target refused the file (HTTP 507)");
+        });
+        role("primary", "node-a");
+        assertThat(events()).as("uploadrole again: said already").hasSize(1);
     }
 
     @Test
