@@ -68,7 +68,10 @@ public final class ReplicaGate {
         String file = exchange.getMessage().getHeader(JobHeaders.RECORDING, String.class);
         lock.lock();
         try {
-            Optional<Replicas.Session> session = replicas.session(jobId).filter(Replicas.Session::replicated);
+            // a role once given holds even when the room is not recorded twice any more (moved away by hand): the
+            // central server may have named the other node for the session
+            Optional<Replicas.Session> session = replicas.session(jobId)
+                    .filter(s -> s.replicated() || s.role().isPresent());
             if (session.isEmpty()) {
                 return;
             }

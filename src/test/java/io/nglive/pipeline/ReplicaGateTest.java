@@ -432,6 +432,32 @@ class ReplicaGateTest {
     }
 
     @Test
+    void aStoredRoleHoldsAfterTheRoomIsForgotten() throws Exception {
+        gate.replicas("23058", "2");
+        role("standby", "node-b");
+        uploadrole(Map.of("roomid", "23058", "session", "uploaded-session", "role", "uploaded", "primary", "node-b"));
+        uploadrole(Map.of("roomid", "23058", "session", "primary-session", "role", "primary", "primary", "node-a"));
+        long standby = claimed(ROOM, SESSION, "23058/a.flv");
+        long uploadedElsewhere = claimed(ROOM, "uploaded-session", "23058/b.flv");
+        long primary = claimed(ROOM, "primary-session", "23058/c.flv");
+        long noRole = claimed(ROOM, "no-role", "23058/d.flv");
+        // the room moved away by hand during the broadcast: removed here after the role came
+        gate.replicas("23058", "1");
+        List<JsonNode> before = events();
+
+        pass(standby);
+        pass(uploadedElsewhere);
+        pass(primary);
+        pass(noRole);
+
+        assertThat(status(standby)).isEqualTo(JobJournal.STANDBY);
+        assertThat(status(uploadedElsewhere)).isEqualTo(JobJournal.DONE);
+        assertThat(uploaded).containsExactly(primary, noRole);
+        assertThat(events().subList(before.size(), events().size())).extracting(e -> e.path("type").asText())
+                .containsExactly("UploadStandby", "UploadedElsewhere");
+    }
+
+    @Test
     void aRoleThatArrivesWhileJobsAreAtTheGateIsNeverMissed() throws Exception {
         gate.replicas("23058", "2");
         ExecutorService threads = Executors.newFixedThreadPool(2);
