@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,6 +103,26 @@ public final class Replicas {
                 }
             }
             return new Applied(changed, resumed);
+        });
+    }
+
+    /**
+     * The jobs that wait for a role although their room is not recorded twice any more (addroom without
+     * {@code replicas: 2}, or the room's removal) become PENDING, in one transaction; returns them, by id, with their
+     * files. Nobody would give them a role now. STANDBY jobs stay: the other node uploads their session.
+     */
+    public Map<Long, String> resumeUnreplicated() {
+        return transaction(dataSource, c -> {
+            Map<Long, String> resumed = new LinkedHashMap<>();
+            for (Map<String, Object> row : query(c, "SELECT id, file FROM job WHERE status = ? AND NOT EXISTS "
+                    + "(SELECT 1 FROM replica_room WHERE replica_room.room_id = job.room_id) ORDER BY id",
+                    JobJournal.WAITING)) {
+                long id = ((Number) row.get("id")).longValue();
+                if (journal.move(c, id, JobJournal.WAITING, JobJournal.PENDING) == 1) {
+                    resumed.put(id, (String) row.get("file"));
+                }
+            }
+            return resumed;
         });
     }
 

@@ -190,6 +190,8 @@ public final class Pipeline {
 
     /** Unfinished jobs to hand to the pipeline: pending ones not queued yet, and running ones nobody here runs. */
     public List<Long> sweep() {
+        // jobs left waiting for a role when a crash came between a room's removal and their resume
+        gate.resumeUnreplicated();
         Set<Long> queued = queued();
         List<Long> due = new ArrayList<>();
         for (long id : journal.unfinished()) {

@@ -1,6 +1,7 @@
 package io.nglive.pipeline;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Of a room the central server records on two nodes, one node uploads each session (routes/55-replicas): the gate
  * before the uploads stops a job until the central server's uploadrole names the node. The gate's read of a role and
- * its write of WAITING, uploadrole's write of a role and its moves of the jobs, and a primary job's DONE or FAILED
- * are one at a time (one lock), so that a role that arrives while a job is at the gate is never missed.
+ * its write of WAITING, uploadrole's write of a role and its moves of the jobs, a primary job's DONE or FAILED, and
+ * the resume of waiting jobs whose room is not recorded twice any more are one at a time (one lock), so that a role
+ * that arrives while a job is at the gate is never missed.
  */
 public final class ReplicaGate {
 
@@ -256,6 +258,25 @@ public final class ReplicaGate {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * After addroom or a removal made the node forget that rooms are recorded twice: their jobs that wait for a role
+     * (nobody will give one now) become PENDING; returns them, for the pipeline. Under the lock, so that a job the
+     * gate was making WAITING meanwhile is among them. STANDBY jobs stay: the other node uploads their session.
+     */
+    public List<Long> resumeUnreplicated() {
+        Map<Long, String> resumed;
+        lock.lock();
+        try {
+            resumed = replicas.resumeUnreplicated();
+        } finally {
+            lock.unlock();
+        }
+        resumed.forEach((jobId, file) -> LOG.info(JobLine.held(jobId, file, JobJournal.PENDING, "its room is not "
+                + "recorded twice any more (addroom without replicas: 2, or the room removed), so no node will be "
+                + "named to upload it; it goes on to its uploads")));
+        return List.copyOf(resumed.keySet());
     }
 
     private static String shown(String text) {

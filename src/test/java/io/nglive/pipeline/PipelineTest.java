@@ -92,6 +92,17 @@ class PipelineTest {
     }
 
     @Test
+    void sweepLetsJobsGoOnThatWaitForARoleOfARoomNotRecordedTwiceAnyMore() throws Exception {
+        long waiting = job("a.flv");
+        journal.claim(waiting);
+        try (Connection c = database.dataSource().getConnection()) {
+            journal.move(c, waiting, JobJournal.RUNNING, JobJournal.WAITING);
+        }
+
+        assertThat(pipeline.sweep()).containsExactly(waiting);
+    }
+
+    @Test
     void aFailedJobOfASessionThisNodeUploadsSaysTheSessionIsNotUploaded() throws Exception {
         long id = job("23058/b.flv");
         new Replicas(database.dataSource(), journal).apply(1, "s", new Replicas.Role(Replicas.PRIMARY, "node-a"));

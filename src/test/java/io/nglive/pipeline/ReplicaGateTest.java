@@ -432,6 +432,48 @@ class ReplicaGateTest {
     }
 
     @Test
+    void forgettingThatTheRoomIsRecordedTwiceLetsItsWaitingJobsGoOnAndKeepsStandingByOnes() throws Exception {
+        gate.replicas("23058", "2");
+        role("standby", "node-b");
+        long standby = claimed(ROOM, SESSION, "23058/a.flv");
+        pass(standby);
+        long waiting = claimed(ROOM, "another-session", "23058/b.flv");
+        pass(waiting);
+        gate.replicas("5", "2");
+        long elsewhere = claimed(5, "a-session-of-room-5", "5/c.flv");
+        pass(elsewhere);
+
+        try (CapturedLog log = new CapturedLog(ReplicaGate.class.getName())) {
+            gate.replicas("23058", null);
+            forgotten();
+            assertThat(log.lines(Level.INFO)).singleElement().asString()
+                    .startsWith("INFO job " + waiting + " PENDING 23058/b.flv: its room is not recorded twice");
+        }
+
+        assertThat(status(waiting)).isEqualTo(JobJournal.PENDING);
+        assertThat(queued).containsExactly(waiting);
+        assertThat(status(standby)).as("the other node uploads it").isEqualTo(JobJournal.STANDBY);
+        assertThat(status(elsewhere)).as("room 5 is still recorded twice").isEqualTo(JobJournal.WAITING);
+        pass(waiting);
+        assertThat(uploaded).containsExactly(waiting);
+    }
+
+    @Test
+    void removingTheRoomLetsItsWaitingJobsGoOn() throws Exception {
+        RoomList rooms = new RoomList(database.dataSource(), events);
+        rooms.add(ROOM, true, RoomList.FROM_API, Map.of());
+        gate.replicas("23058", "2");
+        long waiting = claimed(ROOM, SESSION, "23058/a.flv");
+        pass(waiting);
+
+        assertThat(rooms.remove(ROOM, Map.of())).isTrue();
+        forgotten();
+
+        assertThat(status(waiting)).isEqualTo(JobJournal.PENDING);
+        assertThat(queued).containsExactly(waiting);
+    }
+
+    @Test
     void aStoredRoleHoldsAfterTheRoomIsForgotten() throws Exception {
         gate.replicas("23058", "2");
         role("standby", "node-b");
@@ -519,6 +561,13 @@ class ReplicaGateTest {
                 "primary", primary));
         assertThat(answer.path("code").asInt()).as(answer.toString()).isZero();
         return answer.path("data").path("jobs").asInt();
+    }
+
+    /** What addroom and a removal run after the room's change (routes/90-central, 70-rooms); the body stays. */
+    private void forgotten() {
+        Exchange done = template.send("direct:replicas-forgotten", e -> e.getMessage().setBody("the answer"));
+        assertThat(done.getException()).isNull();
+        assertThat(done.getMessage().getBody()).isEqualTo("the answer");
     }
 
     /** The route's answer to uploadrole with these arguments (headers, as CentralCommands passes them). */
