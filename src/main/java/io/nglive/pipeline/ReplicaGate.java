@@ -38,6 +38,8 @@ public final class ReplicaGate {
     /** Without a central server nobody gives a role: every job goes through. */
     private final boolean central;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Run by the gate, holding the lock, right after it read the job's session (tests: a role arriving then). */
+    volatile Runnable afterRead = () -> { };
 
     public ReplicaGate(Replicas replicas, JobJournal journal, EventLog events, PipelineMetrics metrics,
                        boolean central) {
@@ -74,6 +76,7 @@ public final class ReplicaGate {
             // central server may have named the other node for the session
             Optional<Replicas.Session> session = replicas.session(jobId)
                     .filter(s -> s.replicated() || s.role().isPresent());
+            afterRead.run();
             if (session.isEmpty()) {
                 return;
             }
