@@ -156,6 +156,8 @@ public final class Database extends ServiceSupport {
           primary_node VARCHAR(200),
           updated VARCHAR(40) NOT NULL)
         """,
+        // when this node, the session's primary, reported that it cannot upload it (SessionNotUploaded): once only
+        "ALTER TABLE replica_session ADD COLUMN IF NOT EXISTS not_uploaded VARCHAR(40)",
     };
 
     private final BasicDataSource dataSource;

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,7 +87,8 @@ public final class Replicas {
                     + "AS v (session_id, room_id, role, primary_node, updated) "
                     + "ON replica_session.session_id = v.session_id WHEN MATCHED THEN UPDATE SET "
                     + "room_id = v.room_id, role = v.role, primary_node = v.primary_node, updated = v.updated "
-                    + "WHEN NOT MATCHED THEN INSERT VALUES (v.session_id, v.room_id, v.role, v.primary_node, v.updated)",
+                    + "WHEN NOT MATCHED THEN INSERT (session_id, room_id, role, primary_node, updated) "
+                    + "VALUES (v.session_id, v.room_id, v.role, v.primary_node, v.updated)",
                     sessionId, roomId, role.role(), role.primary(), OffsetDateTime.now().toString());
             List<Long> resumed = new ArrayList<>();
             int changed = 0;
@@ -102,6 +104,38 @@ public final class Replicas {
             }
             return new Applied(changed, resumed);
         });
+    }
+
+    /**
+     * The jobs that wait for a role although their room is not recorded twice any more (addroom without
+     * {@code replicas: 2}, or the room's removal) become PENDING, in one transaction; returns them, by id, with their
+     * files. Nobody would give them a role now. STANDBY jobs stay: the other node uploads their session.
+     */
+    public Map<Long, String> resumeUnreplicated() {
+        return transaction(dataSource, c -> {
+            Map<Long, String> resumed = new LinkedHashMap<>();
+            for (Map<String, Object> row : query(c, "SELECT id, file FROM job WHERE status = ? AND NOT EXISTS "
+                    + "(SELECT 1 FROM replica_room WHERE replica_room.room_id = job.room_id) ORDER BY id",
+                    JobJournal.WAITING)) {
+                long id = ((Number) row.get("id")).longValue();
+                if (journal.move(c, id, JobJournal.WAITING, JobJournal.PENDING) == 1) {
+                    resumed.put(id, (String) row.get("file"));
+                }
+            }
+            return resumed;
+        });
+    }
+
+    /** Whether this node reported that it cannot upload the session (SessionNotUploaded). */
+    public boolean reportedNotUploaded(String sessionId) {
+        return transaction(dataSource, c -> !query(c, "SELECT 1 FROM replica_session WHERE session_id = ? "
+                + "AND not_uploaded IS NOT NULL", sessionId).isEmpty());
+    }
+
+    /** Marks the session reported not uploaded, in the caller's transaction (with its event). */
+    public int notUploaded(Connection c, String sessionId) throws SQLException {
+        return update(c, "UPDATE replica_session SET not_uploaded = ? WHERE session_id = ?",
+                OffsetDateTime.now().toString(), sessionId);
     }
 
     /** The status a role gives a job that waits for one; null when the job stays as it is. */

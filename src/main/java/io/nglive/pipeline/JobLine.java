@@ -12,7 +12,7 @@ import io.nglive.journal.JobJournal;
 
 /**
  * The one line a job leaves in the log when it ends (its file, the stages it ran, how long it took, where it went), or
- * when it stops at the replica gate.
+ * when the replica gate stops it or lets it go on.
  */
 final class JobLine {
 
@@ -39,7 +39,7 @@ final class JobLine {
                 + (outputs.isEmpty() ? "" : " -> " + String.join(", ", outputs));
     }
 
-    /** {@code job 12 STANDBY 23058/a.flv: node-b uploads session 7c7f...}: a job stopped at the replica gate. */
+    /** {@code job 12 STANDBY 23058/a.flv: node-b uploads session 7c7f...}: a job the replica gate stops or lets go. */
     static String held(long jobId, String file, String status, String why) {
         return "job " + jobId + " " + status + " " + file + ": " + why;
     }

@@ -157,6 +157,8 @@ public final class Pipeline {
         } else {
             journal.jobFailed(jobId, message);
         }
+        // after the FAILED status, not with it: that transaction holds the stage's error event already
+        gate.jobFailed(jobId);
         metrics.jobFailed();
         // the attempt property is the failed stage's; a failure outside a stage has none
         Integer attempt = runner.isPresent() ? exchange.getProperty(JobHeaders.ATTEMPT, Integer.class) : null;
@@ -188,6 +190,8 @@ public final class Pipeline {
 
     /** Unfinished jobs to hand to the pipeline: pending ones not queued yet, and running ones nobody here runs. */
     public List<Long> sweep() {
+        // jobs left waiting for a role when a crash came between a room's removal and their resume
+        gate.resumeUnreplicated();
         Set<Long> queued = queued();
         List<Long> due = new ArrayList<>();
         for (long id : journal.unfinished()) {

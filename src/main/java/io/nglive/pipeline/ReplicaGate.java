@@ -1,6 +1,7 @@
 package io.nglive.pipeline;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Of a room the central server records on two nodes, one node uploads each session (routes/55-replicas): the gate
  * before the uploads stops a job until the central server's uploadrole names the node. The gate's read of a role and
- * its write of WAITING, uploadrole's write of a role and its moves of the jobs, and a primary job's DONE are one at a
- * time (one lock), so that a role that arrives while a job is at the gate is never missed.
+ * its write of WAITING, uploadrole's write of a role and its moves of the jobs, a primary job's DONE or FAILED, and
+ * the resume of waiting jobs whose room is not recorded twice any more are one at a time (one lock), so that a role
+ * that arrives while a job is at the gate is never missed.
  */
 public final class ReplicaGate {
 
@@ -36,6 +38,8 @@ public final class ReplicaGate {
     /** Without a central server nobody gives a role: every job goes through. */
     private final boolean central;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Run by the gate, holding the lock, right after it read the job's session (tests: a role arriving then). */
+    volatile Runnable afterRead = () -> { };
 
     public ReplicaGate(Replicas replicas, JobJournal journal, EventLog events, PipelineMetrics metrics,
                        boolean central) {
@@ -68,7 +72,11 @@ public final class ReplicaGate {
         String file = exchange.getMessage().getHeader(JobHeaders.RECORDING, String.class);
         lock.lock();
         try {
-            Optional<Replicas.Session> session = replicas.session(jobId).filter(Replicas.Session::replicated);
+            // a role once given holds even when the room is not recorded twice any more (moved away by hand): the
+            // central server may have named the other node for the session
+            Optional<Replicas.Session> session = replicas.session(jobId)
+                    .filter(s -> s.replicated() || s.role().isPresent());
+            afterRead.run();
             if (session.isEmpty()) {
                 return;
             }
@@ -141,6 +149,8 @@ public final class ReplicaGate {
                     }
                 }
                 applied = new Replicas.Applied(applied.jobs() + done, applied.resumed());
+            } else if (wanted.equals(Replicas.PRIMARY)) {
+                cannotUpload(session).ifPresent(reason -> notUploaded(room, session, reason));
             }
         } finally {
             lock.unlock();
@@ -148,6 +158,38 @@ public final class ReplicaGate {
         LOG.info("session {} of room {}: {} (primary {}); {} job(s) changed{}", session, room, wanted, node,
                 applied.jobs(), applied.resumed().isEmpty() ? "" : ", " + applied.resumed() + " go on to the uploads");
         return applied;
+    }
+
+    /** Why this node cannot upload the session it was named primary for, if it cannot: no job of it, or one FAILED. */
+    private Optional<String> cannotUpload(String sessionId) {
+        Map<Long, String> jobs = journal.session(sessionId);
+        if (jobs.isEmpty()) {
+            return Optional.of("no recording of the session here");
+        }
+        return jobs.entrySet().stream().filter(job -> job.getValue().equals(JobJournal.FAILED)).findFirst()
+                .map(job -> failedJob(job.getKey()));
+    }
+
+    private String failedJob(long jobId) {
+        return "job " + jobId + " FAILED: " + journal.find(jobId).map(j -> j.get("error")).orElse("unknown error");
+    }
+
+    /**
+     * This node is the session's primary and cannot upload it: {@code SessionNotUploaded}, once per session, so that
+     * the central server does not leave the other node's standby waiting for an upload that will not come.
+     */
+    private void notUploaded(long roomId, String sessionId, String reason) {
+        if (replicas.reportedNotUploaded(sessionId)) {
+            return;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("roomId", roomId);
+        fields.put("sessionId", sessionId);
+        fields.put("jobs", journal.session(sessionId).size());
+        fields.put("reason", reason);
+        events.record("SessionNotUploaded", fields, null, (c, seq) -> replicas.notUploaded(c, sessionId));
+        LOG.warn("session {} of room {}: this node uploads it but cannot ({}); the central server is told", sessionId,
+                roomId, reason);
     }
 
     /**
@@ -203,6 +245,41 @@ public final class ReplicaGate {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Pipeline.failed: the job is FAILED. When its session is one this node uploads, the session will not be uploaded
+     * whole: {@code SessionNotUploaded} (once per session).
+     */
+    void jobFailed(long jobId) {
+        lock.lock();
+        try {
+            replicas.session(jobId)
+                    .filter(s -> s.role().map(r -> r.role().equals(Replicas.PRIMARY)).orElse(false))
+                    .filter(s -> JobJournal.FAILED.equals(journal.session(s.sessionId()).get(jobId)))
+                    .ifPresent(s -> notUploaded(s.roomId(), s.sessionId(), failedJob(jobId)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * After addroom or a removal made the node forget that rooms are recorded twice: their jobs that wait for a role
+     * (nobody will give one now) become PENDING; returns them, for the pipeline. Under the lock, so that a job the
+     * gate was making WAITING meanwhile is among them. STANDBY jobs stay: the other node uploads their session.
+     */
+    public List<Long> resumeUnreplicated() {
+        Map<Long, String> resumed;
+        lock.lock();
+        try {
+            resumed = replicas.resumeUnreplicated();
+        } finally {
+            lock.unlock();
+        }
+        resumed.forEach((jobId, file) -> LOG.info(JobLine.held(jobId, file, JobJournal.PENDING, "its room is not "
+                + "recorded twice any more (addroom without replicas: 2, or the room removed), so no node will be "
+                + "named to upload it; it goes on to its uploads")));
+        return List.copyOf(resumed.keySet());
     }
 
     private static String shown(String text) {

@@ -35,6 +35,7 @@ class PipelineTest {
     JobJournal journal;
     CamelContext camel;
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    EventLog events;
     StageRunner upload;
     Pipeline pipeline;
 
@@ -45,7 +46,7 @@ class PipelineTest {
         camel = new DefaultCamelContext();
         camel.start();
         PipelineMetrics metrics = new PipelineMetrics(meters);
-        EventLog events = new EventLog(database.dataSource(), "node-a", new ObjectMapper());
+        events = new EventLog(database.dataSource(), "node-a", new ObjectMapper());
         upload = new StageRunner("upload", StageEvents.UPLOAD, new StageSlots("upload", 1), journal, events,
                 Duration.ofSeconds(1), metrics);
         pipeline = new Pipeline(journal, new FileRoots(dir.resolve("works"), dir.resolve("out")), false, List.of(upload),
@@ -88,6 +89,31 @@ class PipelineTest {
         journal.jobFailed(failed, "ffmpeg exited with code 1");
 
         assertThat(pipeline.sweep()).isEmpty();
+    }
+
+    @Test
+    void sweepLetsJobsGoOnThatWaitForARoleOfARoomNotRecordedTwiceAnyMore() throws Exception {
+        long waiting = job("a.flv");
+        journal.claim(waiting);
+        try (Connection c = database.dataSource().getConnection()) {
+            journal.move(c, waiting, JobJournal.RUNNING, JobJournal.WAITING);
+        }
+
+        assertThat(pipeline.sweep()).containsExactly(waiting);
+    }
+
+    @Test
+    void aFailedJobOfASessionThisNodeUploadsSaysTheSessionIsNotUploaded() throws Exception {
+        long id = job("23058/b.flv");
+        new Replicas(database.dataSource(), journal).apply(1, "s", new Replicas.Role(Replicas.PRIMARY, "node-a"));
+        Exchange exchange = claimed(id);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new StageFailure("the target refused the file"));
+
+        pipeline.failed(exchange);
+
+        assertThat(events.after(0, 10)).extracting(EventLog.Stored::json).singleElement().asString()
+                .contains("\"type\":\"SessionNotUploaded\"", "\"sessionId\":\"s\"",
+                        "job " + id + " FAILED: the target refused the file");
     }
 
     @Test

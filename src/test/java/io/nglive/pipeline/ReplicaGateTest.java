@@ -9,11 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -176,8 +176,8 @@ class ReplicaGateTest {
     @Test
     void asPrimaryTheJobGoesOnToItsUploads() throws Exception {
         gate.replicas("23058", "2");
-        assertThat(role("primary", "node-a")).isZero();
         long job = claimed(ROOM, SESSION, "23058/a.flv");
+        assertThat(role("primary", "node-a")).as("the job is not at the gate yet").isZero();
 
         goesThroughUntouched(job);
 
@@ -327,9 +327,9 @@ class ReplicaGateTest {
     @Test
     void sessionUploadedIsRecordedWhenThePrimarysLastJobOfTheSessionIsDone() throws Exception {
         gate.replicas("23058", "2");
-        role("primary", "node-a");
         long first = claimed(ROOM, SESSION, "23058/a.flv");
         long second = claimed(ROOM, SESSION, "23058/b.flv");
+        role("primary", "node-a");
 
         gate.jobDone(first);
         assertThat(status(first)).isEqualTo(JobJournal.DONE);
@@ -352,42 +352,182 @@ class ReplicaGateTest {
         gate.jobDone(once);
         assertThat(status(once)).isEqualTo(JobJournal.DONE);
 
-        role("primary", "node-a");
         long failed = claimed(ROOM, SESSION, "23058/b.flv");
-        journal.jobFailed(failed, "the target refused the file");
         long done = claimed(ROOM, SESSION, "23058/c.flv");
+        role("primary", "node-a");
+        journal.jobFailed(failed, "the target refused the file");
         gate.jobDone(done);
 
         assertThat(events()).isEmpty();
     }
 
     @Test
-    void aRoleThatArrivesWhileJobsAreAtTheGateIsNeverMissed() throws Exception {
+    void aPrimaryWithoutARecordingOfTheSessionSaysSoOnce() throws Exception {
         gate.replicas("23058", "2");
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            for (int i = 0; i < 20; i++) {
-                String session = "session-" + i;
-                long job = claimed(ROOM, session, "23058/" + i + ".flv");
-                CountDownLatch go = new CountDownLatch(1);
-                Future<?> atTheGate = threads.submit(() -> {
-                    go.await();
-                    return pass(job);
-                });
-                Future<?> role = threads.submit(() -> {
-                    go.await();
-                    return uploadrole(Map.of("roomid", "23058", "session", session, "role", "primary"));
-                });
-                go.countDown();
-                atTheGate.get(10, TimeUnit.SECONDS);
-                role.get(10, TimeUnit.SECONDS);
 
-                assertThat(status(job)).as("job %d: passed as primary, or waited and was resumed", job)
-                        .isIn(JobJournal.RUNNING, JobJournal.PENDING);
-            }
-        } finally {
-            threads.shutdownNow();
+        try (CapturedLog log = new CapturedLog(ReplicaGate.class.getName())) {
+            role("primary", "node-a");
+            assertThat(log.lines(Level.WARN)).singleElement().asString().contains(SESSION,
+                    "no recording of the session here");
         }
+        role("primary", "node-a");
+
+        assertThat(events()).singleElement().satisfies(e -> {
+            assertThat(e.path("type").asText()).isEqualTo("SessionNotUploaded");
+            assertThat(e.path("roomId").asLong()).isEqualTo(ROOM);
+            assertThat(e.path("sessionId").asText()).isEqualTo(SESSION);
+            assertThat(e.path("jobs").asInt()).isZero();
+            assertThat(e.path("reason").asText()).isEqualTo("no recording of the session here");
+        });
+    }
+
+    @Test
+    void aPrimaryWithAFailedJobOfTheSessionSaysSoNamingTheJob() throws Exception {
+        gate.replicas("23058", "2");
+        long failed = claimed(ROOM, SESSION, "23058/a.flv");
+        journal.jobFailed(failed, "ffmpeg exited with code 1");
+        long waiting = claimed(ROOM, SESSION, "23058/b.flv");
+        pass(waiting);
+
+        assertThat(role("primary", "node-a")).isEqualTo(1);
+
+        assertThat(status(waiting)).as("it goes on all the same").isEqualTo(JobJournal.PENDING);
+        assertThat(events()).filteredOn(e -> e.path("type").asText().equals("SessionNotUploaded")).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.path("sessionId").asText()).isEqualTo(SESSION);
+                    assertThat(e.path("jobs").asInt()).isEqualTo(2);
+                    assertThat(e.path("reason").asText())
+                            .isEqualTo("job " + failed + " FAILED: ffmpeg exited with code 1");
+                });
+    }
+
+    @Test
+    void aPrimaryJobThatFailsSaysTheSessionIsNotUploadedOnce() throws Exception {
+        gate.replicas("23058", "2");
+        long first = claimed(ROOM, SESSION, "23058/a.flv");
+        long second = claimed(ROOM, SESSION, "23058/b.flv");
+        long elsewhere = claimed(ROOM, "another-session", "23058/c.flv");
+        role("primary", "node-a");
+        assertThat(events()).isEmpty();
+
+        // as Pipeline.failed does: the FAILED status, then the gate
+        journal.jobFailed(elsewhere, "no role");
+        gate.jobFailed(elsewhere);
+        assertThat(events()).as("not a session this node uploads").isEmpty();
+        journal.jobFailed(first, "the target refused the file (HTTP 507)");
+        gate.jobFailed(first);
+        journal.jobFailed(second, "the target refused the file (HTTP 507)");
+        gate.jobFailed(second);
+
+        assertThat(events()).singleElement().satisfies(e -> {
+            assertThat(e.path("type").asText()).isEqualTo("SessionNotUploaded");
+            assertThat(e.path("roomId").asLong()).isEqualTo(ROOM);
+            assertThat(e.path("sessionId").asText()).isEqualTo(SESSION);
+            assertThat(e.path("jobs").asInt()).isEqualTo(2);
+            assertThat(e.path("reason").asText()).isEqualTo("job " + first
+                    + " FAILED: the target refused the file (HTTP 507)");
+        });
+        role("primary", "node-a");
+        assertThat(events()).as("uploadrole again: said already").hasSize(1);
+    }
+
+    @Test
+    void forgettingThatTheRoomIsRecordedTwiceLetsItsWaitingJobsGoOnAndKeepsStandingByOnes() throws Exception {
+        gate.replicas("23058", "2");
+        role("standby", "node-b");
+        long standby = claimed(ROOM, SESSION, "23058/a.flv");
+        pass(standby);
+        long waiting = claimed(ROOM, "another-session", "23058/b.flv");
+        pass(waiting);
+        gate.replicas("5", "2");
+        long elsewhere = claimed(5, "a-session-of-room-5", "5/c.flv");
+        pass(elsewhere);
+
+        try (CapturedLog log = new CapturedLog(ReplicaGate.class.getName())) {
+            gate.replicas("23058", null);
+            forgotten();
+            assertThat(log.lines(Level.INFO)).singleElement().asString()
+                    .startsWith("INFO job " + waiting + " PENDING 23058/b.flv: its room is not recorded twice");
+        }
+
+        assertThat(status(waiting)).isEqualTo(JobJournal.PENDING);
+        assertThat(queued).containsExactly(waiting);
+        assertThat(status(standby)).as("the other node uploads it").isEqualTo(JobJournal.STANDBY);
+        assertThat(status(elsewhere)).as("room 5 is still recorded twice").isEqualTo(JobJournal.WAITING);
+        pass(waiting);
+        assertThat(uploaded).containsExactly(waiting);
+    }
+
+    @Test
+    void removingTheRoomLetsItsWaitingJobsGoOn() throws Exception {
+        RoomList rooms = new RoomList(database.dataSource(), events);
+        rooms.add(ROOM, true, RoomList.FROM_API, Map.of());
+        gate.replicas("23058", "2");
+        long waiting = claimed(ROOM, SESSION, "23058/a.flv");
+        pass(waiting);
+
+        assertThat(rooms.remove(ROOM, Map.of())).isTrue();
+        forgotten();
+
+        assertThat(status(waiting)).isEqualTo(JobJournal.PENDING);
+        assertThat(queued).containsExactly(waiting);
+    }
+
+    @Test
+    void aStoredRoleHoldsAfterTheRoomIsForgotten() throws Exception {
+        gate.replicas("23058", "2");
+        role("standby", "node-b");
+        uploadrole(Map.of("roomid", "23058", "session", "uploaded-session", "role", "uploaded", "primary", "node-b"));
+        uploadrole(Map.of("roomid", "23058", "session", "primary-session", "role", "primary", "primary", "node-a"));
+        long standby = claimed(ROOM, SESSION, "23058/a.flv");
+        long uploadedElsewhere = claimed(ROOM, "uploaded-session", "23058/b.flv");
+        long primary = claimed(ROOM, "primary-session", "23058/c.flv");
+        long noRole = claimed(ROOM, "no-role", "23058/d.flv");
+        // the room moved away by hand during the broadcast: removed here after the role came
+        gate.replicas("23058", "1");
+        List<JsonNode> before = events();
+
+        pass(standby);
+        pass(uploadedElsewhere);
+        pass(primary);
+        pass(noRole);
+
+        assertThat(status(standby)).isEqualTo(JobJournal.STANDBY);
+        assertThat(status(uploadedElsewhere)).isEqualTo(JobJournal.DONE);
+        assertThat(uploaded).containsExactly(primary, noRole);
+        assertThat(events().subList(before.size(), events().size())).extracting(e -> e.path("type").asText())
+                .containsExactly("UploadStandby", "UploadedElsewhere");
+    }
+
+    @Test
+    void aRoleThatArrivesWhileAJobIsAtTheGateIsNeverMissed() throws Exception {
+        gate.replicas("23058", "2");
+        long job = claimed(ROOM, SESSION, "23058/a.flv");
+        ExecutorService central = Executors.newSingleThreadExecutor();
+        AtomicReference<Thread> roleThread = new AtomicReference<>();
+        AtomicReference<Future<JsonNode>> role = new AtomicReference<>();
+        try {
+            // the gate has read no role: uploadrole comes now, and must wait until the job is WAITING to move it
+            gate.afterRead = () -> {
+                role.set(central.submit(() -> {
+                    roleThread.set(Thread.currentThread());
+                    return uploadrole(Map.of("roomid", "23058", "session", SESSION, "role", "primary"));
+                }));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!role.get().isDone() && (roleThread.get() == null
+                        || roleThread.get().getState() != Thread.State.WAITING)) {
+                    assertThat(System.nanoTime()).as("uploadrole neither ends nor waits").isLessThan(deadline);
+                    Thread.onSpinWait();
+                }
+            };
+            pass(job);
+
+            assertThat(role.get().get(10, TimeUnit.SECONDS).path("data").path("jobs").asInt()).isEqualTo(1);
+        } finally {
+            central.shutdownNow();
+        }
+        assertThat(status(job)).as("waited, and was resumed by the role").isEqualTo(JobJournal.PENDING);
+        assertThat(queued).containsExactly(job);
     }
 
     /** A job of the room and session, claimed by a pipeline worker (RUNNING), as it is when it reaches the gate. */
@@ -423,6 +563,13 @@ class ReplicaGateTest {
                 "primary", primary));
         assertThat(answer.path("code").asInt()).as(answer.toString()).isZero();
         return answer.path("data").path("jobs").asInt();
+    }
+
+    /** What addroom and a removal run after the room's change (routes/90-central, 70-rooms); the body stays. */
+    private void forgotten() {
+        Exchange done = template.send("direct:replicas-forgotten", e -> e.getMessage().setBody("the answer"));
+        assertThat(done.getException()).isNull();
+        assertThat(done.getMessage().getBody()).isEqualTo("the answer");
     }
 
     /** The route's answer to uploadrole with these arguments (headers, as CentralCommands passes them). */
