@@ -20,6 +20,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,10 +99,18 @@ public final class ClusterConfiguration implements CamelConfiguration {
                            @BeanInject("events") EventLog events, @BeanInject("nodeSessions") NodeSessions sessions,
                            @BeanInject("clusterSettings") ClusterSettings settings,
                            @BeanInject("json") ObjectMapper json) {
-        // one thread decides every placement, so two decisions never race for a room
-        ScheduledExecutorService coordinator = camel.getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(this, "cluster-coordinator");
-        return new Cluster(store, events, sessions, settings.nodeTimeout(), settings.spread(), json, coordinator);
+        return new Cluster(store, events, sessions, settings.nodeTimeout(), settings.spread(), json,
+                coordinator(camel, this));
+    }
+
+    /**
+     * One thread decides every placement, so two decisions never race for a room. Its queue has no limit: with Camel's
+     * default (1,000 tasks) it refused nodes' hellos when 1,000 nodes dialled at once while it was busy.
+     */
+    static ScheduledExecutorService coordinator(CamelContext camel, Object source) {
+        return camel.getExecutorServiceManager().newScheduledThreadPool(source, "cluster-coordinator",
+                new ThreadPoolProfileBuilder("cluster-coordinator").poolSize(1).maxPoolSize(1).maxQueueSize(-1)
+                        .build());
     }
 
     @BindToRegistry(value = "roomsApi", lazy = true)

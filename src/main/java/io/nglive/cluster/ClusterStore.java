@@ -391,12 +391,13 @@ public final class ClusterStore {
      * a removed room whose second placement was on no node).
      */
     public boolean replicaRemovalApplied(long roomId, String nodeId) {
-        String removed = " AND room_id IN (SELECT room_id FROM cluster_room WHERE removed = TRUE)";
+        // the room looked up by its key: every removeroom a node answers comes here, on the one placement thread
+        String removed = " AND EXISTS (SELECT r.room_id FROM cluster_room r WHERE r.room_id = ? AND r.removed = TRUE)";
         return JournalAccess.transaction(dataSource, c -> nodeId == null
                 ? JournalAccess.update(c, "DELETE FROM cluster_replica WHERE room_id = ? AND node_id IS NULL" + removed,
-                        roomId)
+                        roomId, roomId)
                 : JournalAccess.update(c, "DELETE FROM cluster_replica WHERE room_id = ? AND node_id = ?" + removed,
-                        roomId, nodeId)) == 1;
+                        roomId, nodeId, roomId)) == 1;
     }
 
     // ---- sessions of replicated rooms, and who uploads each
