@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nglive.protocol.Frames;
 
 /**
  * The JSON body of a request that adds a room: {@code {"roomId":23058,"autoRecord":false}}, in nglive's casing, the
@@ -98,6 +99,22 @@ public record RoomRequest(String roomId, Boolean autoRecord) {
                     + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'");
         }
         return Boolean.parseBoolean(value);
+    }
+
+    /**
+     * How many nodes record a room ({@code replicas}, a parameter or a body's field as text): 1 or 2; absent (null) is
+     * 1, anything else 4002 naming it.
+     */
+    public static int replicas(String text) {
+        if (text == null) {
+            return 1;
+        }
+        String value = text.trim();
+        if (!value.equals("1") && !value.equals("2")) {
+            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "replicas must be 1 or 2 (how many nodes record the room), "
+                    + "not '" + Frames.shown(value) + "'");
+        }
+        return Integer.parseInt(value);
     }
 
     private static String shown(JsonNode value) {

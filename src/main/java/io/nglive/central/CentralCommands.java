@@ -16,6 +16,7 @@ import io.nglive.Redaction;
 import io.nglive.api.ApiError;
 import io.nglive.api.RoomsApi;
 import io.nglive.protocol.Command;
+import io.nglive.protocol.Frames;
 import io.nglive.protocol.Reply;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -189,7 +190,7 @@ public final class CentralCommands {
             for (Iterator<Map.Entry<String, JsonNode>> it = args.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> arg = it.next();
                 if (!expected.required().contains(arg.getKey()) && !expected.optional().contains(arg.getKey())) {
-                    throw new ApiError(400, BAD_ARGUMENTS, command + " has no argument \"" + shown(arg.getKey())
+                    throw new ApiError(400, BAD_ARGUMENTS, command + " has no argument \"" + Frames.shown(arg.getKey())
                             + "\" (its arguments: " + (expected.all().isEmpty() ? "none" : expected.all()) + ")");
                 }
                 JsonNode value = arg.getValue();
@@ -220,11 +221,7 @@ public final class CentralCommands {
     }
 
     private static ApiError unknownCommand(String command) {
-        return new ApiError(400, UNKNOWN_COMMAND, "unknown command \"" + shown(command) + "\" (the commands: "
+        return new ApiError(400, UNKNOWN_COMMAND, "unknown command \"" + Frames.shown(command) + "\" (the commands: "
                 + names() + ")");
-    }
-
-    private static String shown(String text) {
-        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
     }
 }

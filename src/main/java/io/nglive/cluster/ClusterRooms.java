@@ -275,25 +275,16 @@ public final class ClusterRooms {
 
     /** How many nodes record the room: {@code ?replicas=2} or {@code "replicas": 2} in the body; 1 when neither. */
     private int replicas(String parameter, String body) {
-        JsonNode value = json.getNodeFactory().missingNode();
-        if (parameter != null) {
-            value = json.getNodeFactory().textNode(parameter.trim());
-        } else if (body != null && !body.isBlank()) {
-            try {
-                value = json.readTree(body).path("replicas");
-            } catch (Exception e) {
-                return 1; // RoomRequest.parse already refused a body that is not JSON
-            }
+        if (parameter != null || body == null || body.isBlank()) {
+            return RoomRequest.replicas(parameter);
         }
-        if (value.isMissingNode() || value.isNull()) {
-            return 1;
+        JsonNode value;
+        try {
+            value = json.readTree(body).path("replicas");
+        } catch (Exception e) {
+            return 1; // RoomRequest.parse already refused a body that is not JSON
         }
-        String text = value.asText();
-        if (!text.equals("1") && !text.equals("2")) {
-            throw new ApiError(400, 4002, "replicas must be 1 or 2 (how many nodes record the room), not '"
-                    + (text.length() > 20 ? text.substring(0, 20) + "..." : text) + "'");
-        }
-        return Integer.parseInt(text);
+        return RoomRequest.replicas(value.isMissingNode() || value.isNull() ? null : value.asText());
     }
 
     /** A room's required labels: {@code "labels": ["a","b"]} or {@code "labels": "a,b"} in the body. */

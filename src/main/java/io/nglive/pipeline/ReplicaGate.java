@@ -10,10 +10,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.nglive.api.Answers;
 import io.nglive.api.ApiError;
 import io.nglive.api.JobsApi;
+import io.nglive.api.RoomRequest;
 import io.nglive.api.RoomsApi;
 import io.nglive.events.EventLog;
 import io.nglive.journal.JobJournal;
 import io.nglive.journal.Replicas;
+import io.nglive.protocol.Frames;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -50,16 +52,9 @@ public final class ReplicaGate {
         this.central = central;
     }
 
-    /** addroom's {@code replicas}: 2 remembers that the room is recorded twice, absent or 1 forgets it. */
+    /** addroom's {@code replicas}: 2 remembers that the room is recorded twice, absent, blank or 1 forgets it. */
     public void replicas(@Header("roomid") String roomId, @Header("replicas") String replicas) {
-        boolean twice;
-        if (replicas == null || replicas.isBlank() || replicas.trim().equals("1")) {
-            twice = false;
-        } else if (replicas.trim().equals("2")) {
-            twice = true;
-        } else {
-            throw new ApiError(400, JobsApi.BAD_ARGUMENT, "replicas must be 1 or 2, not '" + shown(replicas) + "'");
-        }
+        boolean twice = RoomRequest.replicas(replicas == null || replicas.isBlank() ? null : replicas) == 2;
         this.replicas.replicated(RoomsApi.roomId(roomId), twice);
     }
 
@@ -128,14 +123,14 @@ public final class ReplicaGate {
         String wanted = role == null ? "" : role.trim().toLowerCase(Locale.ROOT);
         if (!Replicas.ROLES.contains(wanted)) {
             throw new ApiError(400, JobsApi.BAD_ARGUMENT, "role must be one of " + Replicas.ROLES + ", not '"
-                    + shown(String.valueOf(role)) + "'");
+                    + Frames.shown(String.valueOf(role)) + "'");
         }
         if (session == null || session.isBlank() || session.length() > 128) {
             throw new ApiError(400, JobsApi.BAD_ARGUMENT, "session must be the recorder's SessionId (at most 128 "
-                    + "characters), not '" + shown(String.valueOf(session)) + "'");
+                    + "characters), not '" + Frames.shown(String.valueOf(session)) + "'");
         }
         long room = RoomsApi.roomId(roomId);
-        String node = primary == null || primary.isBlank() ? null : shown(primary.trim());
+        String node = primary == null || primary.isBlank() ? null : Frames.shown(primary.trim());
         Replicas.Applied applied;
         lock.lock();
         try {
@@ -280,9 +275,5 @@ public final class ReplicaGate {
                 + "recorded twice any more (addroom without replicas: 2, or the room removed), so no node will be "
                 + "named to upload it; it goes on to its uploads")));
         return List.copyOf(resumed.keySet());
-    }
-
-    private static String shown(String text) {
-        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
     }
 }

@@ -86,7 +86,8 @@ public final class Frames {
         }
     }
 
-    private static String shown(String text) {
+    /** A value a peer sent, as an error message quotes it: its first 64 characters. */
+    public static String shown(String text) {
         return text.length() > 64 ? text.substring(0, 64) + "..." : text;
     }
 
