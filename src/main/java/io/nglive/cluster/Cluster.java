@@ -405,7 +405,8 @@ public final class Cluster {
             if (room == null || room.removed()) {
                 continue;
             }
-            Set<String> apart = room.nodeId() == null ? new HashSet<>() : spread.together(room.nodeId(), nodes);
+            Set<String> together = room.nodeId() == null ? Set.of() : spread.together(room.nodeId(), nodes);
+            Set<String> apart = new HashSet<>(together);
             apart.addAll(refusals.getOrDefault(room.roomId(), Set.of()));
             Room second = new Room(room.roomId(), Set.copyOf(room.labels()), replica.nodeId(), room.epoch());
             PlacementPlan plan = Placement.place(nodes.stream().filter(n -> !apart.contains(n.nodeId())).toList(),
@@ -432,9 +433,8 @@ public final class Cluster {
                 nodes = placementNodes();
             }
             for (Unplaced unplaced : plan.unplaced()) {
-                String reason = room.nodeId() == null ? unplaced.reason() : apartFrom(
-                        spread.together(room.nodeId(), nodes), "the room is on node " + nodeName(room.nodeId()),
-                        unplaced.reason());
+                String reason = room.nodeId() == null ? unplaced.reason() : apartFrom(together,
+                        "the room is on node " + nodeName(room.nodeId()), unplaced.reason());
                 if (store.unplaceReplica(room.roomId(), reason)) {
                     replicaUnplaced(room.roomId(), reason);
                 }
@@ -654,12 +654,16 @@ public final class Cluster {
         // the rooms whose second recording is this node's: to the handover, placed here at the room's epoch now (the
         // node may have seen a later one than its placement's, through a command sent to both nodes)
         Set<Long> seconds = new HashSet<>();
-        store.replicasOf(nodeId).forEach(r -> seconds.add(r.roomId()));
+        Set<Long> recordedTwice = new HashSet<>();
+        for (ClusterStore.Replica replica : store.replicas()) {
+            recordedTwice.add(replica.roomId());
+            if (nodeId.equals(replica.nodeId())) {
+                seconds.add(replica.roomId());
+            }
+        }
         for (Long roomId : seconds) {
             store.room(roomId).filter(r -> !nodeId.equals(r.nodeId())).ifPresent(r -> rooms.put(roomId, r));
         }
-        Set<Long> recordedTwice = new HashSet<>();
-        store.replicas().forEach(r -> recordedTwice.add(r.roomId()));
         for (Long roomId : views.keySet()) {
             if (!rooms.containsKey(roomId)) {
                 store.room(roomId).ifPresent(r -> rooms.put(roomId, r));
@@ -855,19 +859,15 @@ public final class Cluster {
         return onCoordinator(() -> {
             ClusterStore.Room room = store.room(roomId).filter(r -> !r.removed()).orElseThrow();
             List<Node> nodes = placementNodes();
-            Optional<String> second = store.replica(roomId).map(ClusterStore.Replica::nodeId);
-            if (second.isPresent()) {
-                Set<String> apart = spread.together(second.get(), nodes);
-                Optional<Node> named = nodes.stream().filter(n -> n.nodeId().equals(target) || target.equals(n.name()))
-                        .findFirst();
-                if (named.isPresent() && apart.contains(named.get().nodeId())) {
-                    return new ManualMove.Outcome(null, "node " + named.get().name() + " is where the room's second "
-                            + "recording is, or shares " + spread.shown() + " with it");
-                }
-            }
             ManualMove.Outcome outcome = ManualMove.decide(placementRoom(room), target, nodes);
             if (outcome.refused()) {
                 return outcome;
+            }
+            String to = outcome.assignment().toNodeId();
+            Optional<String> second = store.replica(roomId).map(ClusterStore.Replica::nodeId);
+            if (second.isPresent() && spread.together(second.get(), nodes).contains(to)) {
+                return new ManualMove.Outcome(null, "node " + nodeName(to) + " is where the room's second recording "
+                        + "is, or shares " + spread.shown() + " with it");
             }
             if (assign(outcome.assignment(), "moved by the operator").isEmpty()) {
                 return new ManualMove.Outcome(null, "the room's placement changed meanwhile: try again");

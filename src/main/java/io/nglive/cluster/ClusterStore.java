@@ -345,12 +345,6 @@ public final class ClusterStore {
                 + " ORDER BY s.room_id")).stream().map(ClusterStore::replica).toList();
     }
 
-    /** The rooms whose second placement is on {@code nodeId}. */
-    public List<Replica> replicasOf(String nodeId) {
-        return JournalAccess.transaction(dataSource, c -> JournalAccess.query(c, "SELECT " + REPLICA_COLUMNS
-                + " WHERE s.node_id = ? ORDER BY s.room_id", nodeId)).stream().map(ClusterStore::replica).toList();
-    }
-
     /** Second placements to make: of rooms in the list, on no node or on one of {@code lostNodeIds}. */
     public List<Replica> replicasToPlace(Collection<String> lostNodeIds) {
         List<Object> args = new ArrayList<>(lostNodeIds);
