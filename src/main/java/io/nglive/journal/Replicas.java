@@ -37,7 +37,7 @@ public final class Replicas {
     public record Session(long roomId, String sessionId, boolean replicated, Optional<Role> role) {
     }
 
-    /** What a role changed: how many jobs, those that go on in the pipeline, and those now DONE. */
+    /** What a role changed: how many jobs, and those that go on in the pipeline. */
     public record Applied(int jobs, List<Long> resumed) {
     }
 
